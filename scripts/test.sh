@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every test: installs what the tests need (see scripts/install-deps.sh), then mvn verify.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+"$ROOT/scripts/install-deps.sh"
+exec mvn -B verify "$@"
