@@ -9,8 +9,19 @@ import picocli.CommandLine.Command;
         description = "Hypervisor memory resource management, as VMware ESX does it, for KVM/QEMU hosts:"
                 + " policies, a page-level simulator, a real manager and counter correction.",
         subcommands = {
-                PoliciesCommand.class,
                 DemoCommand.class,
+                PoliciesCommand.class,
+                dev.memvisor.cli.sim.SimulateCommand.class,
+                dev.memvisor.cli.sim.CompareCommand.class,
+                dev.memvisor.cli.sim.BenchCommand.class,
+                dev.memvisor.cli.measure.AnalyzeCommand.class,
+                dev.memvisor.cli.measure.CorrectCpuCommand.class,
+                dev.memvisor.cli.measure.MeasureCommand.class,
+                dev.memvisor.cli.qemu.GuestImageCommand.class,
+                dev.memvisor.cli.qemu.RunCommand.class,
+                dev.memvisor.cli.qemu.TopCommand.class,
+                dev.memvisor.cli.migrate.MigrateCommand.class,
+                dev.memvisor.cli.migrate.ScanCommand.class,
         })
 public final class MemvisorCommand implements Runnable {
     @picocli.CommandLine.Spec
