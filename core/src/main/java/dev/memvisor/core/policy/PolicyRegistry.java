@@ -2,6 +2,7 @@ package dev.memvisor.core.policy;
 
 import dev.memvisor.core.InvalidSettingException;
 import dev.memvisor.core.policy.baseline.StaticPolicy;
+import dev.memvisor.core.policy.esx.EsxPolicy;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ public final class PolicyRegistry {
     private static final Map<String, Function<PolicyConfig, MemoryPolicy>> FACTORIES = new LinkedHashMap<>();
 
     static {
+        register("esx", EsxPolicy.class, EsxPolicy::new);
         register("static", StaticPolicy.class, StaticPolicy::new);
     }
 
