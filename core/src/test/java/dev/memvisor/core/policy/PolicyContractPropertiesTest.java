@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What every registered policy promises, over random hosts. */
-class PolicyContractProperties {
+class PolicyContractPropertiesTest {
 
     @Provide
     Arbitrary<HostView> hosts() { return HostGenerators.hosts(); }

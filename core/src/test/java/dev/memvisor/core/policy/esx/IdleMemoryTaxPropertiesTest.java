@@ -16,7 +16,7 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Invariants of share-based allocation with the idle memory tax over random hosts. */
-class IdleMemoryTaxProperties {
+class IdleMemoryTaxPropertiesTest {
 
     @Provide
     Arbitrary<HostView> hosts() { return HostGenerators.hosts(); }
