@@ -1,0 +1,144 @@
+package dev.memvisor.qemu.act;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A memory cgroup for one VM's QEMU process, carrying its limit so the host reclaims (swaps) the VM
+ * beyond it. Works with cgroup v2 (memory.max) or v1 (memory.limit_in_bytes), whichever has the
+ * memory controller. Sources: Documentation/admin-guide/cgroup-v2.rst, cgroup-v1/memory.rst.
+ */
+public final class MemoryCgroup {
+    /** Which cgroup interface the memory controller is on. */
+    public enum Version { V1, V2 }
+
+    private final Path dir;
+    private final Version version;
+
+    private MemoryCgroup(Path dir, Version version) {
+        this.dir = dir;
+        this.version = version;
+    }
+
+    /** Where the memory controller is on this host: v2 if a unified hierarchy lists it, else v1. */
+    public static Hierarchy detect(Path cgroupRoot) {
+        for (Path p : new Path[] {cgroupRoot, cgroupRoot.resolve("unified")}) {
+            try {
+                Path c = p.resolve("cgroup.controllers");
+                if (Files.isRegularFile(c) && Files.readString(c).contains("memory")) return new Hierarchy(p, Version.V2);
+            } catch (IOException e) {
+                // unreadable: try the next place
+            }
+        }
+        Path v1 = cgroupRoot.resolve("memory");
+        if (Files.isRegularFile(v1.resolve("memory.limit_in_bytes"))) return new Hierarchy(v1, Version.V1);
+        throw new IllegalStateException("no memory cgroup controller under " + cgroupRoot + " (neither v2 nor v1)");
+    }
+
+    /**
+     * The root of the memory controller's hierarchy.
+     *
+     * @param root    the directory cgroups are made in
+     * @param version v1 or v2
+     */
+    public record Hierarchy(Path root, Version version) {
+        /**
+         * Makes (or reuses) {@code root/memvisor/NAME}.
+         *
+         * @throws IllegalStateException naming the VM and the directory when it cannot be made
+         */
+        public MemoryCgroup create(String vmName) {
+            Path parent = root.resolve("memvisor");
+            Path dir = parent.resolve(vmName);
+            try {
+                if (version == Version.V2 && !Files.exists(parent)) {
+                    Files.createDirectories(parent);
+                }
+                if (version == Version.V2) {
+                    // children only get the memory controller if the parent delegates it
+                    Files.writeString(parent.resolve("cgroup.subtree_control"), "+memory");
+                }
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new IllegalStateException("vm " + vmName + ": cannot make memory cgroup " + dir + " (" + e.getMessage() + ")", e);
+            }
+            return new MemoryCgroup(dir, version);
+        }
+    }
+
+    /** The cgroup's directory. */
+    public Path dir() { return dir; }
+
+    /** v1 or v2. */
+    public Version version() { return version; }
+
+    /** Moves a process (all its threads) into this cgroup. */
+    public void add(long pid) {
+        if (version == Version.V1) {
+            try {
+                // charge the process's existing memory to the new group too (v1 only)
+                Files.writeString(dir.resolve("memory.move_charge_at_immigrate"), "3");
+            } catch (IOException e) {
+                // deprecated on new kernels; the limit still applies to new charges
+            }
+        }
+        write("cgroup.procs", Long.toString(pid));
+    }
+
+    /** Whether the process is in this cgroup. */
+    public boolean contains(long pid) {
+        try {
+            return Files.readAllLines(dir.resolve("cgroup.procs")).contains(Long.toString(pid));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Sets the memory limit in bytes (Long.MAX_VALUE: none). */
+    public void setLimit(long bytes) {
+        String v = bytes == Long.MAX_VALUE ? (version == Version.V2 ? "max" : "-1") : Long.toString(bytes);
+        write(version == Version.V2 ? "memory.max" : "memory.limit_in_bytes", v);
+    }
+
+    /** The memory limit in bytes (Long.MAX_VALUE: none). */
+    public long limit() {
+        String v = read(version == Version.V2 ? "memory.max" : "memory.limit_in_bytes");
+        if (v.equals("max")) return Long.MAX_VALUE;
+        long l = Long.parseLong(v);
+        return l >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : l;
+    }
+
+    /** Memory charged to the cgroup now. */
+    public long usageBytes() {
+        return Long.parseLong(read(version == Version.V2 ? "memory.current" : "memory.usage_in_bytes"));
+    }
+
+    /** Removes the (empty) cgroup; returns whether it is gone. */
+    public boolean remove() {
+        try {
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void write(String file, String value) {
+        Path p = dir.resolve(file);
+        try {
+            Files.writeString(p, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cgroup " + dir + ": cannot write " + value + " to " + file + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private String read(String file) {
+        try {
+            return Files.readString(dir.resolve(file)).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cgroup " + dir + ": cannot read " + file + " (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.memvisor.qemu.launch;
+
+import dev.memvisor.qemu.image.GuestImage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Starts QEMU guests from a {@link GuestImage}, each with a QMP socket and a virtio-balloon device
+ * (statistics polling, deflate-on-oom, free-page-reporting), on KVM when /dev/kvm boots a guest and
+ * on TCG otherwise. Every guest it starts is also killed by a JVM shutdown hook if still running.
+ * Device options: QEMU docs/system/devices/virtio-balloon (QEMU 7.2).
+ */
+public final class GuestLauncher {
+    private static final Set<Long> STARTED = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(pid ->
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)), "memvisor-guest-reaper"));
+    }
+
+    private final GuestImage image;
+    private final Path runDir;
+    private final String qemu;
+    private final Consumer<String> log;
+    private volatile Accelerator accelerator;
+
+    /** A launcher for this image that puts each guest's files under {@code runDir/NAME}; {@code log} receives progress lines. */
+    public GuestLauncher(GuestImage image, Path runDir, Consumer<String> log) {
+        this.image = image;
+        this.runDir = runDir;
+        this.qemu = System.getenv().getOrDefault("MEMVISOR_QEMU", "qemu-system-x86_64");
+        this.log = log;
+    }
+
+    /** The accelerator guests get: probed once (MEMVISOR_ACCEL=kvm|tcg forces one). */
+    public Accelerator accelerator() {
+        if (accelerator == null) {
+            synchronized (this) {
+                if (accelerator == null) accelerator = AcceleratorProbe.choose(this, log);
+            }
+        }
+        return accelerator;
+    }
+
+    /** Starts a guest and waits until it is ready (its init printed the ready line); stops it again if it fails. */
+    public Guest start(GuestSpec spec, Duration bootTimeout) {
+        Guest g = startProcess(spec, accelerator());
+        try {
+            String ready = g.awaitReady(bootTimeout);
+            if (!ready.contains("balloon=yes")) throw new GuestStartException("guest " + spec.name() + ": the virtio_balloon driver did not bind: " + ready);
+            log.accept("guest " + spec.name() + " ready on " + g.accelerator() + " (pid " + g.pid() + ", " + ready.substring(ready.indexOf("ready") + 6) + ")");
+            return g;
+        } catch (RuntimeException e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    /** Starts several guests in parallel and waits for all; on any failure stops every one of them. */
+    public List<Guest> startAll(List<GuestSpec> specs, Duration bootTimeout) {
+        Accelerator a = accelerator();
+        List<Guest> started = new ArrayList<>();
+        try {
+            for (GuestSpec s : specs) started.add(startProcess(s, a));
+            for (Guest g : started) {
+                String ready = g.awaitReady(bootTimeout);
+                if (!ready.contains("balloon=yes")) throw new GuestStartException("guest " + g.name() + ": the virtio_balloon driver did not bind: " + ready);
+            }
+            log.accept(started.size() + " guests ready on " + a);
+            return started;
+        } catch (RuntimeException e) {
+            started.forEach(Guest::close);
+            throw e;
+        }
+    }
+
+    /** Starts QEMU for the spec on this accelerator without waiting for the guest to boot. */
+    Guest startProcess(GuestSpec spec, Accelerator accel) {
+        if (!image.complete()) throw new GuestStartException("guest image in " + image.dir() + " is incomplete: run memvisor guest-image --out " + image.dir());
+        Path dir = runDir.resolve(spec.name());
+        try {
+            Files.createDirectories(dir);
+            for (String f : List.of("console.log", "cpu.log", "qemu.log", "qmp.sock")) Files.deleteIfExists(dir.resolve(f));
+        } catch (IOException e) {
+            throw new UncheckedIOException("guest " + spec.name() + ": cannot prepare " + dir + ": " + e.getMessage(), e);
+        }
+        Path qmp = dir.resolve("qmp.sock");
+        List<String> cmd = List.of(qemu, "-name", spec.name(), "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
+                "-m", (spec.memoryBytes() >> 20) + "M", "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
+                "-no-reboot", "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
+                "-append", spec.kernelCmdline(),
+                "-serial", "file:" + dir.resolve("console.log"), "-serial", "file:" + dir.resolve("cpu.log"),
+                "-qmp", "unix:" + qmp + ",server=on,wait=off",
+                "-device", "virtio-balloon-pci,id=balloon0,deflate-on-oom=" + (spec.deflateOnOom() ? "on" : "off")
+                        + ",free-page-reporting=on,guest-stats-polling-interval=" + spec.statsPollingSeconds());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            STARTED.add(p.pid());
+            p.onExit().thenRun(() -> STARTED.remove(p.pid()));
+            return new Guest(spec.name(), p.pid(), qmp, dir, accel);
+        } catch (IOException e) {
+            throw new GuestStartException("guest " + spec.name() + ": cannot run " + qemu + " (" + e.getMessage()
+                    + "): run scripts/install-deps.sh to install qemu-system-x86");
+        }
+    }
+}

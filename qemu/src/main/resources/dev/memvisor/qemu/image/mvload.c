@@ -1,0 +1,116 @@
+/*
+ * mvload: the memvisor guest's workload and CPU reporter (static, no dependencies).
+ *   mvload touch SIZE RATE FILL  touch a working set of SIZE bytes (K/M/G suffixes) at RATE pages
+ *                                per second (0 = once, then hold it); FILL = same|unique|zero.
+ *                                Prints "mvload: t=<s> touched=<pages> ws=<bytes> pass=<n>" every 5 s.
+ *   mvload cpu DEV SECONDS       every SECONDS write to DEV one "MVCPU" line from /proc/stat, one
+ *                                "MVPROC" line per process and an "MVEND" line (format in README).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/mman.h>
+
+static long long parse_size(const char *s) {
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    switch (*end) {
+        case 'k': case 'K': v <<= 10; break;
+        case 'm': case 'M': v <<= 20; break;
+        case 'g': case 'G': v <<= 30; break;
+    }
+    return v;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void fill_page(unsigned char *p, long page, const char *mode, unsigned long long pass) {
+    if (strcmp(mode, "zero") == 0) { p[0] = 0; p[4095] = 0; return; }
+    unsigned long long seed = strcmp(mode, "unique") == 0 ? (unsigned long long)getpid() * 2654435761ULL + pass : 0;
+    unsigned long long x = (page + 1) * 0x9E3779B97F4A7C15ULL ^ seed;
+    for (int i = 0; i < 4096; i += 8) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; memcpy(p + i, &x, 8); }
+}
+
+static int touch(long long size, long rate, const char *mode) {
+    long pages = size / 4096;
+    unsigned char *ws = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ws == MAP_FAILED) { printf("mvload: cannot map %lld bytes\n", size); return 1; }
+    double start = now_s(), next_print = start + 5;
+    unsigned long long touched = 0, pass = 0;
+    long next = 0;
+    if (rate <= 0) {
+        for (long i = 0; i < pages; i++) fill_page(ws + i * 4096, i, mode, 0);
+        printf("mvload: filled ws=%lld pages=%ld\n", size, pages);
+        fflush(stdout);
+        for (;;) pause();
+    }
+    for (;;) {
+        long batch = rate / 10 > 0 ? rate / 10 : 1;
+        for (long i = 0; i < batch; i++) {
+            fill_page(ws + next * 4096, next, mode, pass);
+            touched++;
+            if (++next == pages) { next = 0; pass++; }
+        }
+        double t = now_s();
+        if (t >= next_print) {
+            printf("mvload: t=%.0f touched=%llu ws=%lld pass=%llu\n", t - start, touched, size, pass);
+            fflush(stdout);
+            next_print += 5;
+        }
+        usleep(100000);
+    }
+}
+
+static void cpu_report(FILE *out) {
+    struct timespec ts;
+    clock_gettime(CLOCK_BOOTTIME, &ts);
+    long long ms = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+    char line[512];
+    FILE *st = fopen("/proc/stat", "r");
+    if (st && fgets(line, sizeof line, st) && strncmp(line, "cpu ", 4) == 0) fprintf(out, "MVCPU %lld %s", ms, line);
+    if (st) fclose(st);
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        char path[300];
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        if (fgets(line, sizeof line, f)) {
+            char *open = strchr(line, '('), *close = strrchr(line, ')');
+            if (open && close) {
+                *close = 0;
+                unsigned long utime = 0, stime = 0;
+                /* after ") " come state (field 3) ... utime is field 14, stime field 15 */
+                sscanf(close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime);
+                for (char *c = open + 1; *c; c++) if (*c == ' ') *c = '_';
+                fprintf(out, "MVPROC %lld %s %s %lu %lu\n", ms, e->d_name, open + 1, utime, stime);
+            }
+        }
+        fclose(f);
+    }
+    if (d) closedir(d);
+    fprintf(out, "MVEND %lld %ld\n", ms, sysconf(_SC_CLK_TCK));
+    fflush(out);
+}
+
+int main(int argc, char **argv) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 5 && strcmp(argv[1], "touch") == 0) return touch(parse_size(argv[2]), atol(argv[3]), argv[4]);
+    if (argc == 4 && strcmp(argv[1], "cpu") == 0) {
+        FILE *out = fopen(argv[2], "w");
+        if (!out) { printf("mvload: cannot open %s\n", argv[2]); return 1; }
+        int every = atoi(argv[3]);
+        for (;;) { cpu_report(out); sleep(every > 0 ? every : 1); }
+    }
+    fprintf(stderr, "usage: mvload touch SIZE RATE same|unique|zero | mvload cpu DEV SECONDS\n");
+    return 2;
+}

@@ -1,0 +1,59 @@
+package dev.memvisor.qemu.qmp;
+
+import dev.memvisor.qemu.launch.Guest;
+import dev.memvisor.qemu.launch.GuestSpec;
+import dev.memvisor.qemu.launch.TestGuests;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The QMP client against a real QEMU guest: typed calls, guest statistics, errors, quit and the SHUTDOWN event. */
+class QmpClientRealQemuTest {
+    @TempDir Path dir;
+
+    @Test
+    void talksToARealQemuFromGreetingToQuit() throws Exception {
+        try (Guest g = TestGuests.launcher(dir).start(GuestSpec.idle("qmp-real", 128L << 20), TestGuests.BOOT);
+             QmpClient qmp = g.qmp()) {
+            assertThat(qmp.qemuVersion()).matches("\\d+\\.\\d+\\.\\d+");
+            assertThat(qmp.queryStatus()).isEqualTo("running");
+            assertThat(qmp.queryBalloon().actualBytes()).isEqualTo(128L << 20);
+            String balloon = qmp.findBalloonPath();
+            assertThat(balloon).isEqualTo("/machine/peripheral/balloon0");
+            assertThat(qmp.qomGet(balloon, "guest-stats-polling-interval").asInt()).isEqualTo(2);
+            qmp.setGuestStatsPollingInterval(balloon, 1);
+            GuestStats stats = awaitStats(qmp, balloon);
+            assertThat(stats.totalBytes()).isBetween(64L << 20, 128L << 20);
+            assertThat(stats.freeBytes()).isPositive().isLessThan(stats.totalBytes());
+            assertThat(qmp.queryMigrate().status()).isIn("none", "");
+
+            assertThatThrownBy(() -> qmp.qomGet("/machine/peripheral/nothing-here", "guest-stats"))
+                    .isInstanceOf(QmpErrorReply.class).hasMessageContaining("qom-get");
+            assertThatThrownBy(() -> qmp.execute("no-such-command", null))
+                    .isInstanceOfSatisfying(QmpErrorReply.class, e -> assertThat(e.errorClass()).isEqualTo("CommandNotFound"));
+
+            var shutdown = qmp.nextEvent(e -> e.name().equals("SHUTDOWN"));
+            qmp.quit();
+            assertThat(shutdown.get(30, TimeUnit.SECONDS).data().path("guest").asBoolean(true)).isFalse();
+            ProcessHandle.of(g.pid()).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+            assertThat(g.alive()).isFalse();
+            assertThatThrownBy(qmp::queryStatus).isInstanceOf(QmpClosedException.class);
+        }
+    }
+
+    static GuestStats awaitStats(QmpClient qmp, String balloon) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            GuestStats s = qmp.guestStats(balloon);
+            if (s.reported() && s.totalBytes() > 0) return s;
+            Thread.sleep(250);
+        }
+        throw new AssertionError("the guest reported no balloon statistics within 60 s");
+    }
+}
