@@ -48,6 +48,7 @@ public final class ControlLoop implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private MemoryCgroup.Hierarchy cgroupHierarchy;
     private long lastCpuNanos = processCpuNanos();
+    private volatile long budgetBytes;
 
     /**
      * A loop over the configured VMs.
@@ -64,6 +65,13 @@ public final class ControlLoop implements AutoCloseable {
         this.referenced = new ReferencedBitSampler(paths.procRoot());
         this.ksm = new KsmControl(paths.ksmDir());
         for (VmConfig v : config.vms()) vms.add(new ManagedVm(v));
+        this.budgetBytes = config.budgetBytes();
+    }
+
+    /** Changes the guests' memory budget from the next interval on (0 = the host's MemTotal). */
+    public void setBudget(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("budget must be >= 0, got " + bytes);
+        budgetBytes = bytes;
     }
 
     /** Runs intervals until {@code stop} is set; the wait between intervals ends early when it is. */
@@ -105,11 +113,12 @@ public final class ControlLoop implements AutoCloseable {
             }
         }
         List<VmView> views = samples.values().stream().map(VmSample::view).toList();
-        long machine = config.budgetBytes() > 0 ? config.budgetBytes() : mem.totalBytes();
+        long budget = budgetBytes;
+        long machine = budget > 0 ? budget : mem.totalBytes();
         long free;
-        if (config.budgetBytes() > 0) {
+        if (budget > 0) {
             long used = views.stream().mapToLong(VmView::consumedBytes).sum();
-            free = Math.max(0, config.budgetBytes() - used);
+            free = Math.max(0, budget - used);
         } else {
             free = Math.max(0, mem.availableBytes());
         }
