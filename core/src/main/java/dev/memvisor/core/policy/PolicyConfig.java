@@ -21,12 +21,13 @@ import dev.memvisor.core.unit.Size;
  * @param momStepFraction            oVirt MOM: how much a guest shrinks or grows per step (0.05)
  * @param momMinGuestFreeFraction    oVirt MOM: free memory a shrunk guest keeps, as a fraction of its size (0.20)
  * @param momMinChangeFraction       oVirt MOM: changes smaller than this fraction are ignored (0.0025)
+ * @param momPressureCritical        oVirt MOM: host free fraction at or under which guests are squeezed below their free reserve (0.05)
  */
 public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double maxBalloonFraction,
                            long sharingScanPagesPerSecond, int hypervBufferPercent,
                            double proxmoxTargetUsedFraction, long proxmoxMaxStepBytes, long proxmoxDeadbandBytes,
                            double momPressureThreshold, double momStepFraction, double momMinGuestFreeFraction,
-                           double momMinChangeFraction) {
+                           double momMinChangeFraction, double momPressureCritical) {
 
     /** Validates every field; the message names the field, its value and the allowed range. */
     public PolicyConfig {
@@ -42,6 +43,18 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         fraction("momStepFraction", momStepFraction, false);
         fraction("momMinGuestFreeFraction", momMinGuestFreeFraction, true);
         fraction("momMinChangeFraction", momMinChangeFraction, true);
+        fraction("momPressureCritical", momPressureCritical, true);
+    }
+
+    /** The configuration without {@code momPressureCritical} (kept for callers written before it existed; it defaults to 0.05). */
+    public PolicyConfig(double idleTax, MemoryThresholds thresholds, double maxBalloonFraction,
+                        long sharingScanPagesPerSecond, int hypervBufferPercent,
+                        double proxmoxTargetUsedFraction, long proxmoxMaxStepBytes, long proxmoxDeadbandBytes,
+                        double momPressureThreshold, double momStepFraction, double momMinGuestFreeFraction,
+                        double momMinChangeFraction) {
+        this(idleTax, thresholds, maxBalloonFraction, sharingScanPagesPerSecond, hypervBufferPercent,
+                proxmoxTargetUsedFraction, proxmoxMaxStepBytes, proxmoxDeadbandBytes, momPressureThreshold,
+                momStepFraction, momMinGuestFreeFraction, momMinChangeFraction, 0.05);
     }
 
     private static void fraction(String field, double v, boolean zeroAllowed) {
@@ -67,7 +80,7 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         b.proxmoxTargetUsedFraction = proxmoxTargetUsedFraction; b.proxmoxMaxStepBytes = proxmoxMaxStepBytes;
         b.proxmoxDeadbandBytes = proxmoxDeadbandBytes; b.momPressureThreshold = momPressureThreshold;
         b.momStepFraction = momStepFraction; b.momMinGuestFreeFraction = momMinGuestFreeFraction;
-        b.momMinChangeFraction = momMinChangeFraction;
+        b.momMinChangeFraction = momMinChangeFraction; b.momPressureCritical = momPressureCritical;
         return b;
     }
 
@@ -85,6 +98,7 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         private double momStepFraction = 0.05;
         private double momMinGuestFreeFraction = 0.20;
         private double momMinChangeFraction = 0.0025;
+        private double momPressureCritical = 0.05;
 
         private Builder() {}
 
@@ -112,12 +126,15 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         public Builder momMinGuestFreeFraction(double v) { momMinGuestFreeFraction = v; return this; }
         /** Sets MOM's smallest change worth making. */
         public Builder momMinChangeFraction(double v) { momMinChangeFraction = v; return this; }
+        /** Sets MOM's critical host free fraction. */
+        public Builder momPressureCritical(double v) { momPressureCritical = v; return this; }
 
         /** Validates and builds. */
         public PolicyConfig build() {
             return new PolicyConfig(idleTax, thresholds, maxBalloonFraction, sharingScanPagesPerSecond,
                     hypervBufferPercent, proxmoxTargetUsedFraction, proxmoxMaxStepBytes, proxmoxDeadbandBytes,
-                    momPressureThreshold, momStepFraction, momMinGuestFreeFraction, momMinChangeFraction);
+                    momPressureThreshold, momStepFraction, momMinGuestFreeFraction, momMinChangeFraction,
+                    momPressureCritical);
         }
     }
 }

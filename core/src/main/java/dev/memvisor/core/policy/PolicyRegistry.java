@@ -2,6 +2,10 @@ package dev.memvisor.core.policy;
 
 import dev.memvisor.core.InvalidSettingException;
 import dev.memvisor.core.policy.baseline.StaticPolicy;
+import dev.memvisor.core.policy.esx.EsxPolicy;
+import dev.memvisor.core.policy.hyperv.HyperVPolicy;
+import dev.memvisor.core.policy.mom.MomPolicy;
+import dev.memvisor.core.policy.proxmox.ProxmoxPolicy;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +18,10 @@ public final class PolicyRegistry {
     private static final Map<String, Function<PolicyConfig, MemoryPolicy>> FACTORIES = new LinkedHashMap<>();
 
     static {
+        register("esx", EsxPolicy.class, EsxPolicy::new);
+        register("hyperv", HyperVPolicy.class, HyperVPolicy::new);
+        register("proxmox", ProxmoxPolicy.class, ProxmoxPolicy::new);
+        register("mom", MomPolicy.class, MomPolicy::new);
         register("static", StaticPolicy.class, StaticPolicy::new);
     }
 

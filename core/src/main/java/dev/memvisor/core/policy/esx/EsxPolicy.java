@@ -1,0 +1,65 @@
+package dev.memvisor.core.policy.esx;
+
+import dev.memvisor.core.model.HostMemoryState;
+import dev.memvisor.core.model.HostView;
+import dev.memvisor.core.model.Plan;
+import dev.memvisor.core.model.VmPlan;
+import dev.memvisor.core.model.VmView;
+import dev.memvisor.core.policy.MemoryPolicy;
+import dev.memvisor.core.policy.PolicyConfig;
+import dev.memvisor.core.policy.PolicyName;
+import dev.memvisor.core.state.HostStateMachine;
+import dev.memvisor.core.state.ReclamationMode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * VMware ESX memory management (Waldspurger, OSDI 2002): targets from shares with the idle memory
+ * tax ({@link IdleMemoryTax}), then the host memory state (with hysteresis) decides how the gap
+ * between what a VM holds and its target is closed: high = page sharing only (balloons may only
+ * deflate); soft = ballooning; hard = also compression and hypervisor swapping of what the balloon
+ * has not yet reclaimed; low = also block VMs above their target.
+ */
+@PolicyName("esx")
+public final class EsxPolicy implements MemoryPolicy {
+    private final PolicyConfig config;
+    private final IdleMemoryTax tax;
+    private final HostStateMachine states;
+
+    /** Creates the policy; it keeps the host state between calls for hysteresis. */
+    public EsxPolicy(PolicyConfig config) {
+        this.config = config;
+        this.tax = new IdleMemoryTax(config.idleTax());
+        this.states = new HostStateMachine(config.thresholds());
+    }
+
+    @Override
+    public Plan decide(HostView view) {
+        HostMemoryState state = states.update(view.freeBytes(), view.machineBytes());
+        ReclamationMode mode = ReclamationMode.of(state);
+        IdleMemoryTax.Allocation alloc = tax.allocate(view);
+        List<VmPlan> plans = new ArrayList<>(view.vms().size());
+        for (int i = 0; i < view.vms().size(); i++) {
+            plans.add(planFor(view.vms().get(i), alloc.targets()[i], alloc.reasons()[i], mode));
+        }
+        long scan = mode.sharing() ? config.sharingScanPagesPerSecond() : 0;
+        return new Plan(view.timeMillis(), state, scan, plans);
+    }
+
+    private VmPlan planFor(VmView vm, long target, String reason, ReclamationMode mode) {
+        long configured = vm.settings().configuredBytes();
+        // The balloon holds what the guest must give up to fit its target, up to ESX's 65 % cap.
+        long wanted = vm.settings().ballooning()
+                ? Math.min(configured - target, (long) (config.maxBalloonFraction() * configured)) : 0;
+        long balloon = mode.ballooning() ? wanted : Math.min(vm.balloonBytes(), wanted);
+        long swap = 0;
+        long excess = Math.max(0, vm.grantedBytes() - target);
+        if (mode.swapping()) {
+            // Swap (after compression) whatever the guest still holds above target: the balloon is too slow in hard state.
+            swap = vm.swappedBytes() + vm.compressedBytes() + excess;
+        }
+        boolean block = mode.blocking() && excess > 0;
+        return new VmPlan(vm.name(), target, Math.max(0, balloon), swap, mode.compression(), block, reason);
+    }
+}

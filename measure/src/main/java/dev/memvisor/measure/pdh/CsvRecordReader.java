@@ -1,0 +1,189 @@
+package dev.memvisor.measure.pdh;
+
+import dev.memvisor.measure.FileFormatException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Reads a CSV stream one record at a time into a reused character buffer, so a file of thousands of
+ * columns is never held as a matrix of strings; fields are materialised only when asked for.
+ *
+ * <p>RFC 4180 quoting, plus one esxtop quirk: {@code esxtop -b} writes some unquoted fields directly
+ * followed by a quoted one ({@code ,   -"\\host\..."}); a quote after unquoted text starts a new field.
+ */
+public final class CsvRecordReader implements AutoCloseable {
+    private final Reader in;
+    private final Path file;
+    private final char[] buf = new char[1 << 16];
+    private int pos;
+    private int limit;
+    private boolean eof;
+
+    private char[] rec = new char[1 << 12];
+    private int recLen;
+    private int[] ends = new int[256];
+    private int fields;
+    private long line = 1;
+    private long recordLine;
+    private long charsRead;
+
+    /** Reads records from {@code in}; {@code file} is only used in error messages. */
+    public CsvRecordReader(Reader in, Path file) {
+        this.in = in;
+        this.file = file;
+    }
+
+    /** Reads the next record; false at the end of the input. Blank lines are skipped. */
+    public boolean next() {
+        recLen = 0;
+        fields = 0;
+        int c;
+        // Skip blank lines between records.
+        while (true) {
+            c = read();
+            if (c == '\r') continue;
+            if (c == '\n') { line++; continue; }
+            break;
+        }
+        if (c < 0) return false;
+        recordLine = line;
+        boolean quoted = false;
+        boolean afterQuote = false;
+        boolean fieldStarted = false;
+        while (true) {
+            if (quoted) {
+                if (c < 0) throw new FileFormatException(file, recordLine, "a closing quote for the field opened on this line, got the end of the file");
+                if (c == '"') {
+                    int d = read();
+                    if (d == '"') { append('"'); }
+                    else { quoted = false; afterQuote = true; c = d; continue; }
+                } else {
+                    if (c == '\n') line++;
+                    append((char) c);
+                }
+                c = read();
+                continue;
+            }
+            if (c < 0 || c == '\n' || c == '\r') {
+                endField();
+                if (c == '\r') { int d = read(); if (d != '\n') unread(); }
+                if (c >= 0) line++;
+                return true;
+            }
+            if (c == ',') {
+                endField();
+                afterQuote = false;
+                fieldStarted = false;
+            } else if (c == '"') {
+                if (fieldStarted && !afterQuote) {
+                    int start = fields == 0 ? 0 : ends[fields - 1];
+                    boolean blanks = true;
+                    for (int k = start; k < recLen; k++) if (rec[k] != ' ' && rec[k] != '\t') blanks = false;
+                    if (blanks) recLen = start; // blanks before an opening quote are padding
+                    else endField(); // esxtop quirk: unquoted text directly followed by a quoted field
+                }
+                quoted = true;
+                fieldStarted = true;
+                afterQuote = false;
+            } else {
+                if (afterQuote) {
+                    if (c != ' ' && c != '\t') {
+                        throw new FileFormatException(file, recordLine, "a comma after the closing quote of field " + (fields + 1) + ", got '" + (char) c + "'");
+                    }
+                } else {
+                    append((char) c);
+                    fieldStarted = true;
+                }
+            }
+            c = read();
+        }
+    }
+
+    /** Number of fields in the current record. */
+    public int fieldCount() {
+        return fields;
+    }
+
+    /** The line on which the current record starts (1-based). */
+    public long line() {
+        return recordLine;
+    }
+
+    /** Characters consumed so far (for progress and throughput figures). */
+    public long charsRead() {
+        return charsRead;
+    }
+
+    /** Field {@code i} (0-based) of the current record, unquoted and untrimmed. */
+    public String field(int i) {
+        int start = i == 0 ? 0 : ends[i - 1];
+        return new String(rec, start, ends[i] - start);
+    }
+
+    /** True if field {@code i} is empty or only blanks (perfmon writes {@code " "} for a missing value). */
+    public boolean isBlank(int i) {
+        int start = i == 0 ? 0 : ends[i - 1];
+        for (int k = start; k < ends[i]; k++) if (rec[k] != ' ' && rec[k] != '\t') return false;
+        return true;
+    }
+
+    /**
+     * Field {@code i} as a number; NaN if blank. A field that is neither is an error naming the line,
+     * the column and what it holds.
+     */
+    public double number(int i, String columnName) {
+        if (isBlank(i)) return Double.NaN;
+        String s = field(i).trim();
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new FileFormatException(file, recordLine, "a number in column " + (i + 1) + " (" + columnName + "), got '" + s + "'");
+        }
+    }
+
+    private void endField() {
+        if (fields == ends.length) ends = Arrays.copyOf(ends, fields * 2);
+        ends[fields++] = recLen;
+    }
+
+    private void append(char ch) {
+        if (recLen == rec.length) rec = Arrays.copyOf(rec, rec.length * 2);
+        rec[recLen++] = ch;
+    }
+
+    private int read() {
+        if (pos == limit) {
+            if (eof) { pos = limit + 1; return -1; }
+            try {
+                int n = in.read(buf, 0, buf.length);
+                if (n <= 0) { eof = true; pos = limit + 1; return -1; }
+                limit = n;
+                pos = 0;
+                charsRead += n;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new FileFormatException(file, line, "text in one encoding (UTF-8, UTF-16 or Windows-1251), got bytes that are not valid in the detected one");
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            }
+        }
+        if (pos > limit) return -1;
+        return buf[pos++];
+    }
+
+    private void unread() {
+        if (pos <= limit && pos > 0) pos--;
+    }
+
+    @Override
+    public void close() {
+        try {
+            in.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
