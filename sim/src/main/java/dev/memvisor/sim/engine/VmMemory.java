@@ -104,7 +104,8 @@ public final class VmMemory implements VirtualMemory {
     private void boot(int osPages, boolean zeroOnBoot) {
         for (int g = pages - 1; g >= 0; g--) freeStack[freeTop++] = g;
         if (zeroOnBoot) {
-            int backed = (int) Math.min(pages, limitPages);
+            // a guest cannot be backed beyond its limit or the machine's free memory (the rest reads as zero, unbacked)
+            int backed = (int) Math.min(Math.min(pages, limitPages), Math.max(0, host.freeFrames()));
             for (int g = 0; g < backed; g++) {
                 hs[g] = MAPPED;
                 content[g] = ZERO;
@@ -114,7 +115,7 @@ public final class VmMemory implements VirtualMemory {
         }
         for (int i = 0; i < osPages; i++) {
             int g = freeStack[--freeTop];
-            if (hs[g] == UNBACKED && grantedPages() < limitPages) {
+            if (hs[g] == UNBACKED && grantedPages() < limitPages && host.freeFrames() > 0) {
                 hs[g] = MAPPED;
                 mapped++;
                 host.usedFrames++;
@@ -149,7 +150,6 @@ public final class VmMemory implements VirtualMemory {
         double perRef = wallPerRef * stretch;
         while (avail > 0) {
             if (pos == len) {
-                ideal += 0; // batch boundary
                 len = w.fill(buf, buf.length);
                 pos = 0;
                 if (len == 0) { avail = 0; break; }
@@ -163,7 +163,8 @@ public final class VmMemory implements VirtualMemory {
             boolean write = (r & 1) != 0;
             int g = vmap[vpn];
             double c = perRef;
-            if (g < 0 || hs[g] != MAPPED || (write && content[g] != UNIQUE)) {
+            // fast path: a read of a private or shared page, or a write to a private page already unique
+            if (g < 0 || (write ? hs[g] != MAPPED || content[g] != UNIQUE : (hs[g] - MAPPED) >>> 1 != 0)) {
                 stallNs = 0;
                 g = slowRef(vpn, g, write);
                 c += stallNs;
@@ -265,7 +266,8 @@ public final class VmMemory implements VirtualMemory {
         if (granted >= limitPages || (blockAllocations && granted >= targetPages)) {
             swapOutOne(compressionAllowed);
         }
-        if (host.freeFrames() <= 0) host.reclaimOne(this);
+        // compressing a page may free no whole frame, so reclaim until one is free
+        while (host.freeFrames() <= 0 && host.reclaimOne(this)) { }
         mapped++;
         host.usedFrames++;
     }
