@@ -79,7 +79,7 @@ public final class HostMemory {
             VmMemory vm = vms[(int) (i % n)];
             int g = vm.scanCursor;
             vm.scanCursor = g + 1 == vm.pages ? 0 : g + 1;
-            if (vm.hs[g] != MAPPED) continue;
+            if (vm.st[g << 1] != MAPPED) continue;
             int c = vm.content[g];
             if (c == UNIQUE) continue;
             vm.scannedPages++;
@@ -92,7 +92,7 @@ public final class HostMemory {
                 VmMemory other = vms[hv];
                 int hg = hintGpp[c];
                 // full comparison on a hash match: the hint must still be private with the same content
-                if (other.hs[hg] == MAPPED && other.content[hg] == c && !(other == vm && hg == g)) {
+                if (other.st[hg << 1] == MAPPED && other.content[hg] == c && !(other == vm && hg == g)) {
                     sharedFrames++;
                     usedFrames++;
                     other.shareInto(hg, c);
