@@ -94,6 +94,7 @@ public final class ScenarioValidator {
                     .proxmoxDeadbandBytes(size("host.policy.proxmoxDeadband", ps.proxmoxDeadband, 0))
                     .momPressureThreshold(ps.momPressureThreshold).momStepFraction(ps.momStepFraction)
                     .momMinGuestFreeFraction(ps.momMinGuestFreeFraction).momMinChangeFraction(ps.momMinChangeFraction)
+                    .momPressureCritical(ps.momPressureCritical)
                     .build();
         } catch (InvalidSettingException e) {
             throw new ScenarioException("host.policy." + e.field(), "got " + e.value() + ", expected " + e.allowed());
