@@ -17,7 +17,9 @@ import java.util.Map;
  * the columns of {@link EsxtopMetric}.
  *
  * <p>A VM is a group that owns {@code vmx-vcpu-N} worlds in the {@code Vcpu} object; its display name is
- * the part of the group instance after the group id ({@code 1303673:portunus}). Counter meanings follow
+ * the part of the group instance after the group id ({@code 1303673:portunus}). In an export without the
+ * {@code Vcpu} object every {@code Group Memory} instance is taken for a VM, with its vCPU count unknown (0)
+ * and ready and co-stop left as esxtop sums them. Counter meanings follow
  * VMware's "Interpreting esxtop Statistics" (memory screen, CPU screen).
  */
 public final class EsxtopAnalyzer {
@@ -29,8 +31,14 @@ public final class EsxtopAnalyzer {
             List<CounterPath> cols = f.columns();
             Map<String, Integer> vcpus = new LinkedHashMap<>();
             Map<String, String> names = new LinkedHashMap<>();
+            boolean hasVcpuObject = cols.stream().anyMatch(p -> p != null && p.object().equalsIgnoreCase("Vcpu"));
             for (CounterPath p : cols) {
-                if (p == null || p.instance() == null || !p.object().equalsIgnoreCase("Vcpu")) continue;
+                if (p == null || p.instance() == null) continue;
+                if (!hasVcpuObject && p.object().equals("Group Memory") && p.instance().indexOf(':') > 0) {
+                    // Exports without the Vcpu object (memvisor's simulator writes none): every memory group is a VM, vCPUs unknown.
+                    vcpus.putIfAbsent(p.instance().substring(0, p.instance().indexOf(':')), 0);
+                }
+                if (!p.object().equalsIgnoreCase("Vcpu")) continue;
                 String[] parts = p.instance().split(":");
                 if (parts.length >= 4 && parts[3].startsWith("vmx-vcpu-") && p.counter().equals("% Used")) {
                     vcpus.merge(parts[0], 1, Integer::sum);
@@ -91,7 +99,7 @@ public final class EsxtopAnalyzer {
                 EnumMap<EsxtopMetric, double[]> s = new EnumMap<>(EsxtopMetric.class);
                 for (EsxtopMetric m : e.getValue().keySet()) {
                     double[] v = data[k++].toDoubles();
-                    if (m.perVcpu()) for (int i = 0; i < v.length; i++) v[i] /= n;
+                    if (m.perVcpu() && n > 0) for (int i = 0; i < v.length; i++) v[i] /= n;
                     s.put(m, v);
                 }
                 vms.add(new EntityReport(names.get(e.getKey()), e.getKey(), n, s, vmFlags(s)));
