@@ -27,6 +27,11 @@ public final class EsxtopAnalyzer {
 
     /** Analyses {@code file}. */
     public static EsxtopAnalysis analyze(Path file) {
+        return analyze(file, fraction -> { });
+    }
+
+    /** Analyses {@code file}, telling {@code progress} the fraction read (roughly, by characters) every 256 rows. */
+    public static EsxtopAnalysis analyze(Path file, java.util.function.DoubleConsumer progress) {
         try (PdhCsvFile f = PdhCsvFile.open(file)) {
             List<CounterPath> cols = f.columns();
             Map<String, Integer> vcpus = new LinkedHashMap<>();
@@ -85,6 +90,7 @@ public final class EsxtopAnalyzer {
             Growable[] data = new Growable[sel.length];
             for (int k = 0; k < data.length; k++) data[k] = new Growable();
             f.stream(order, (t, values, line) -> {
+                if ((times.n & 255) == 255) progress.accept(Math.min(1.0, (double) f.charsRead() / Math.max(1, f.sizeBytes())));
                 times.add(t);
                 for (int k = 0; k < sel.length; k++) data[k].add(values[posOf[k]]);
             });
