@@ -175,4 +175,15 @@ class QmpClientFakeServerTest {
             assertThat(held).isEmpty();
         }
     }
+
+    @Test
+    void aGuestWithoutBalloonDeviceIsNamed() throws Exception {
+        try (var s = new FakeQmpServer(dir, GREETING, answering((req, c) ->
+                c.send("{\"return\": [{\"name\": \"type\", \"type\": \"string\"}, {\"name\": \"net0\", \"type\": \"child<virtio-net-pci>\"}], \"id\": "
+                        + req.get("id") + "}")));
+             var qmp = QmpClient.connect(s.path(), SHORT)) {
+            assertThatThrownBy(qmp::findBalloonPath).isInstanceOf(QmpException.class)
+                    .hasMessageContaining("no virtio-balloon device").hasMessageContaining(s.path().toString());
+        }
+    }
 }
