@@ -180,7 +180,8 @@ public final class ControlLoop implements AutoCloseable {
         }
         long balloon = Math.max(0, configured - actual);
         long granted = rss >= 0 ? Math.min(rss, actual) : actual;
-        long consumed = rss >= 0 ? Math.min(configured, Math.max(0, rss - profit)) : actual;
+        // QEMU's own memory is the policy's per-VM overhead, so a VM consumes at most what its guest may use
+        long consumed = rss >= 0 ? Math.min(actual, Math.max(0, rss - profit)) : actual;
         long act = active >= 0 ? Math.min(active, granted) : granted;
         long guestFree = g.reported() && g.freeBytes() >= 0 ? g.freeBytes() : VmView.UNKNOWN;
         long guestUsed = g.reported() && g.totalBytes() >= 0 && g.availableBytes() >= 0
