@@ -77,6 +77,29 @@ class RunCommandTest {
     }
 
     @Test
+    void givesEachVmAMemoryCgroupCarryingItsLimit() throws Exception {
+        Path log = dir.resolve("cgroup.jsonl");
+        Files.deleteIfExists(log);
+        CliRun.Result r = CliRun.run("run", "--config", config("cgroups: true\ncgroupHeadroom: 128M\n").toString(),
+                "--intervals", "1", "--log", log.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        var cg = dev.memvisor.qemu.act.MemoryCgroup.detect(Path.of("/sys/fs/cgroup")).create("g1");
+        try {
+            assertThat(cg.contains(guest.pid())).isTrue();
+            JsonNode d = new ObjectMapper().readTree(Files.readAllLines(log).get(0));
+            long target = d.path("vms").get(0).path("TARGET").asLong();
+            assertThat(target).isBetween(64L << 20, 128L << 20);
+            assertThat(cg.limit()).isEqualTo(target + (128L << 20));
+            assertThat(d.path("actions").toString()).contains("cgroup g1 limit");
+        } finally {
+            // give the guest back to the root cgroup so the test leaves no limit behind
+            cg.setLimit(Long.MAX_VALUE);
+            Files.writeString(cg.dir().getParent().getParent().resolve("cgroup.procs"), Long.toString(guest.pid()));
+            assertThat(cg.remove()).isTrue();
+        }
+    }
+
+    @Test
     void badConfigNamesTheVmAndExitsOne() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "vms:\n  - {name: web, qmp: x.qmp, shares: plenty}\n");
         CliRun.Result r = CliRun.run("run", "--config", bad.toString());
