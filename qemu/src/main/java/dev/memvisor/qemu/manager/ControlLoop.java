@@ -66,12 +66,21 @@ public final class ControlLoop implements AutoCloseable {
         this.ksm = new KsmControl(paths.ksmDir());
         for (VmConfig v : config.vms()) vms.add(new ManagedVm(v));
         this.budgetBytes = config.budgetBytes();
+        announceActiveMemorySource();
     }
 
     /** Changes the guests' memory budget from the next interval on (0 = the host's MemTotal). */
     public void setBudget(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("budget must be >= 0, got " + bytes);
         budgetBytes = bytes;
+    }
+
+    /** Says how active memory is estimated on this host (logged once when the loop starts). */
+    private void announceActiveMemorySource() {
+        String why = dev.memvisor.qemu.collect.DamonAvailability.whyNot(java.nio.file.Path.of("/sys/kernel/mm/damon/admin"));
+        // A DAMON monitor per QEMU is not implemented yet; the referenced-bit sampler serves on every host.
+        events.accept("active memory: referenced-bit sampler (/proc/PID/clear_refs)"
+                + (why.isEmpty() ? "; DAMON is free on this host but not used yet" : "; DAMON not used: " + why));
     }
 
     /** Runs intervals until {@code stop} is set; the wait between intervals ends early when it is. */
