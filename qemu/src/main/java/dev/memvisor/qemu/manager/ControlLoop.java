@@ -14,6 +14,7 @@ import dev.memvisor.qemu.collect.MemInfo;
 import dev.memvisor.qemu.collect.MemoryPressure;
 import dev.memvisor.qemu.collect.QemuProcessStats;
 import dev.memvisor.qemu.collect.ReferencedBitSampler;
+import dev.memvisor.qemu.collect.VmStat;
 import dev.memvisor.qemu.launch.QemuProcessFinder;
 import dev.memvisor.qemu.qmp.GuestStats;
 import dev.memvisor.qemu.qmp.QmpClient;
@@ -108,6 +109,7 @@ public final class ControlLoop implements AutoCloseable {
         long t0 = System.nanoTime();
         MemInfo mem = MemInfo.read(paths.procRoot());
         MemoryPressure psi = MemoryPressure.read(paths.procRoot());
+        VmStat vmstat = VmStat.read(paths.procRoot());
         KsmStats ksmStats = KsmStats.available(paths.ksmDir()) ? KsmStats.read(paths.ksmDir()) : null;
         Map<String, VmSample> samples = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
@@ -137,7 +139,8 @@ public final class ControlLoop implements AutoCloseable {
         long balloonSent = act(plan, errors, actions, t0);
         long cpu = processCpuNanos();
         Decision d = new Decision(view, plan, samples, errors, actions, mem.availableBytes(),
-                ksmStats == null ? 0 : ksmStats.pagesSharing(), psi.someAvg10(), cpu - lastCpuNanos,
+                ksmStats == null ? 0 : ksmStats.pagesSharing(), psi.someAvg10(),
+                vmstat.get("pswpin"), vmstat.get("pswpout"), cpu - lastCpuNanos,
                 System.nanoTime() - t0, balloonSent);
         lastCpuNanos = cpu;
         decisions.accept(d);
