@@ -11,7 +11,11 @@ INTERVALS="${1:-12}"
 SWITCHES="${2:-5}"
 W="$(mktemp -d /tmp/memvisor-bench.XXXXXX)"
 PIDS=()
+KSM=/sys/kernel/mm/ksm
+SAVED_KSM="$(cat $KSM/run $KSM/pages_to_scan $KSM/sleep_millisecs | tr '\n' ' ')"
 cleanup() {
+    read -r run scan sleep <<<"$SAVED_KSM"
+    echo "$scan" > $KSM/pages_to_scan; echo "$sleep" > $KSM/sleep_millisecs; echo "$run" > $KSM/run
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${PIDS[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done
     rm -rf "$W"

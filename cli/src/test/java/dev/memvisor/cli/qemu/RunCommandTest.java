@@ -40,6 +40,7 @@ class RunCommandTest {
     @AfterAll
     static void stopGuest() {
         if (guest != null) guest.close();
+        dev.memvisor.qemu.launch.RunDirectory.delete(dir);
     }
 
     private static Path config(String extra) throws Exception {
