@@ -1,0 +1,130 @@
+package dev.memvisor.sim.engine;
+
+import static dev.memvisor.sim.engine.PageState.*;
+
+/**
+ * Machine memory of the host: frame accounting, the shared-frame table and the hypervisor swap.
+ * Content ids are dense (0 = zero page, 1..n image pages), so the "hash table" of shared and hint
+ * frames is indexed by content id directly; unique content never matches and is never entered.
+ * Page sharing as in Waldspurger, OSDI 2002, section 4.
+ */
+public final class HostMemory {
+    final long totalFrames;
+    long usedFrames;
+    /** Reference count of the shared frame holding each content id (0: none). */
+    final int[] sharedRef;
+    /** Hint frame per content id: the VM index and page of a page seen once with that content, or -1. */
+    final int[] hintVm;
+    final int[] hintGpp;
+    long sharedFrames;
+    long sharedRefs;
+    long swapUsedPages;
+    VmMemory[] vms = new VmMemory[0];
+    private final Rng rng;
+
+    /** Machine memory of {@code totalFrames} pages for guests and {@code contentIds} distinct shareable contents. */
+    public HostMemory(long totalFrames, int contentIds, Rng rng) {
+        this.totalFrames = totalFrames;
+        this.sharedRef = new int[contentIds];
+        this.hintVm = new int[contentIds];
+        this.hintGpp = new int[contentIds];
+        java.util.Arrays.fill(hintVm, -1);
+        this.rng = rng;
+    }
+
+    /** Free machine pages. */
+    public long freeFrames() { return totalFrames - usedFrames; }
+
+    /** Machine pages in use. */
+    public long usedFrames() { return usedFrames; }
+
+    /** Pages the machine holds for guests. */
+    public long totalFrames() { return totalFrames; }
+
+    /** Shared frames in use (esxtop PShare Common). */
+    public long sharedFrames() { return sharedFrames; }
+
+    /** Guest pages mapped to shared frames. */
+    public long sharedRefs() { return sharedRefs; }
+
+    /** Pages saved by sharing: references to shared frames less the frames. */
+    public long sharedSavedPages() { return sharedRefs - sharedFrames; }
+
+    /** Pages in the hypervisor swap. */
+    public long swapUsedPages() { return swapUsedPages; }
+
+    /**
+     * Frees one machine page for {@code requester}: swaps out a random page of the VM furthest above
+     * its target (the requester when none is), as ESX's hard and low states do. Returns false
+     * when no VM has a private page left to give.
+     */
+    boolean reclaimOne(VmMemory requester) {
+        VmMemory victim = null;
+        long worst = 0;
+        for (VmMemory v : vms) {
+            long over = v.grantedPages() - v.targetPages;
+            if (v.mapped > 0 && over > worst) { worst = over; victim = v; }
+        }
+        if (victim != null && victim.swapOutOne(victim.compressionAllowed)) return true;
+        if (requester.mapped > 0 && requester.swapOutOne(requester.compressionAllowed)) return true;
+        for (VmMemory v : vms) if (v.mapped > 0 && v.swapOutOne(v.compressionAllowed)) return true;
+        return false;
+    }
+
+    /** Scans {@code pages} guest pages round-robin over the VMs for identical content. */
+    public void scan(long pages) {
+        int n = vms.length;
+        if (n == 0) return;
+        for (long i = 0; i < pages; i++) {
+            VmMemory vm = vms[(int) (i % n)];
+            int g = vm.scanCursor;
+            vm.scanCursor = g + 1 == vm.pages ? 0 : g + 1;
+            if (vm.st[g << 1] != MAPPED) continue;
+            int c = vm.content[g];
+            if (c == UNIQUE) continue;
+            vm.scannedPages++;
+            if (sharedRef[c] > 0) {
+                vm.shareInto(g, c);
+                continue;
+            }
+            int hv = hintVm[c];
+            if (hv >= 0) {
+                VmMemory other = vms[hv];
+                int hg = hintGpp[c];
+                // full comparison on a hash match: the hint must still be private with the same content
+                if (other.st[hg << 1] == MAPPED && other.content[hg] == c && !(other == vm && hg == g)) {
+                    sharedFrames++;
+                    usedFrames++;
+                    other.shareInto(hg, c);
+                    vm.shareInto(g, c);
+                    hintVm[c] = -1;
+                    continue;
+                }
+            }
+            hintVm[c] = vm.index;
+            hintGpp[c] = g;
+        }
+    }
+
+    Rng rng() { return rng; }
+
+    /** Checks frame accounting against the VMs' page states; throws IllegalStateException naming the first mismatch. */
+    public void checkInvariants() {
+        long used = sharedFrames;
+        long refs = 0;
+        long swap = 0;
+        for (VmMemory v : vms) {
+            v.checkInvariants();
+            used += v.mapped + VmMemory.compressedFrames(v.compressed);
+            refs += v.shared;
+            swap += v.swapped;
+        }
+        if (used != usedFrames) throw new IllegalStateException("used frames " + usedFrames + " != counted " + used);
+        if (refs != sharedRefs) throw new IllegalStateException("shared refs " + sharedRefs + " != counted " + refs);
+        if (swap != swapUsedPages) throw new IllegalStateException("swap " + swapUsedPages + " != counted " + swap);
+        long frames = 0, refSum = 0;
+        for (int r : sharedRef) { if (r > 0) frames++; refSum += r; }
+        if (frames != sharedFrames || refSum != sharedRefs) throw new IllegalStateException("shared table out of step");
+        if (usedFrames > totalFrames) throw new IllegalStateException("used " + usedFrames + " > machine " + totalFrames);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.memvisor.sim.engine;
+
+/** SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): a tiny, fast, seedable generator; one per VM keeps runs reproducible. */
+public final class Rng {
+    private long state;
+
+    /** A generator for this seed and stream (VM index, host...). */
+    public Rng(long seed, long stream) {
+        this.state = seed * 0x9E3779B97F4A7C15L + stream * 0xD1B54A32D192ED03L + 0x632BE59BD9B4E019L;
+    }
+
+    /** The next 64 random bits. */
+    public long next() {
+        long z = (state += 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** A uniform int in [0, bound). */
+    public int nextInt(int bound) {
+        return (int) (((next() >>> 32) * bound) >>> 32);
+    }
+
+    /** A uniform double in [0, 1). */
+    public double nextDouble() {
+        return (next() >>> 11) * 0x1.0p-53;
+    }
+}

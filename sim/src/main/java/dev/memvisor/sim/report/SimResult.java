@@ -1,0 +1,109 @@
+package dev.memvisor.sim.report;
+
+import dev.memvisor.sim.scenario.Scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a run recorded: a sample per VM and for the host every sample interval, the guest
+ * CPU accounting per process, and the run's totals. The report writers all read this one object.
+ */
+public final class SimResult {
+    /** The scenario that ran. */
+    public final Scenario scenario;
+    /** The policy's name. */
+    public final String policy;
+    /** Sample times in seconds. */
+    public final List<Double> times = new ArrayList<>();
+    /** Per VM: per counter (VmCounter ordinal): one value per sample. */
+    public final List<VmRecord> vms = new ArrayList<>();
+    /** Per host counter (ordinal): one value per sample. */
+    public final List<List<Double>> host = new ArrayList<>();
+    /** Seconds the host spent in each memory state (HostMemoryState ordinal). */
+    public final double[] secondsInState = new double[4];
+    /** Largest guest memory in use (backed, swapped or compressed) over machine memory for VMs. */
+    public double peakOvercommit;
+    /** Machine memory of the host. */
+    public long machineBytes;
+    /** Wall-clock milliseconds the run took (not part of summary.json, which must be reproducible). */
+    public long wallMillis;
+    /** Page references made by all VMs. */
+    public long totalRefs;
+
+    /** Creates an empty result. */
+    public SimResult(Scenario scenario, String policy) {
+        this.scenario = scenario;
+        this.policy = policy;
+        for (int i = 0; i < HostCounter.values().length; i++) host.add(new ArrayList<>());
+    }
+
+    /** One VM's record. */
+    public static final class VmRecord {
+        /** The VM's name. */
+        public final String name;
+        /** Configured memory. */
+        public final long configuredBytes;
+        /** vCPUs. */
+        public final int vcpus;
+        /** Per counter: values per sample. */
+        public final List<List<Double>> counters = new ArrayList<>();
+        /** Guest process names; the last is {@code _Total}. */
+        public final List<String> processes;
+        /** Per process: true CPU % of one processor per sample. */
+        public final List<List<Double>> trueCpu = new ArrayList<>();
+        /** Per process: guest-reported CPU % per sample. */
+        public final List<List<Double>> reportedCpu = new ArrayList<>();
+        /** Host-measured CPU % of the whole VM per sample. */
+        public final List<Double> hostCpu = new ArrayList<>();
+        /** Elapsed over standalone time of the work it did. */
+        public double slowdown = 1;
+        /** Whether its fixed work finished within the run. */
+        public boolean workDone;
+        /** Simulated seconds at which its work finished, or -1. */
+        public double completionSeconds = -1;
+        /** Pages the guest swapped out that the host had already swapped. */
+        public long doublePagedPages;
+        /** Page references made. */
+        public long refs;
+        /** Pages the guest itself swapped out and in. */
+        public long guestSwapOuts, guestSwapIns;
+        /** Hypervisor swap-ins. */
+        public long hostSwapIns;
+
+        /** Creates an empty record. */
+        public VmRecord(String name, long configuredBytes, int vcpus, List<String> processes) {
+            this.name = name;
+            this.configuredBytes = configuredBytes;
+            this.vcpus = vcpus;
+            this.processes = List.copyOf(processes);
+            for (int i = 0; i < VmCounter.values().length; i++) counters.add(new ArrayList<>());
+            for (int i = 0; i < processes.size(); i++) {
+                trueCpu.add(new ArrayList<>());
+                reportedCpu.add(new ArrayList<>());
+            }
+        }
+
+        /** The values of one counter. */
+        public List<Double> series(VmCounter c) { return counters.get(c.ordinal()); }
+
+        /** Mean of a counter over the samples. */
+        public double mean(VmCounter c) {
+            return series(c).stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        }
+
+        /** Largest value of a counter. */
+        public double max(VmCounter c) {
+            return series(c).stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        }
+    }
+
+    /** The values of one host counter. */
+    public List<Double> series(HostCounter c) { return host.get(c.ordinal()); }
+
+    /** The record of the VM named {@code name}. */
+    public VmRecord vm(String name) {
+        return vms.stream().filter(v -> v.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no VM " + name));
+    }
+}

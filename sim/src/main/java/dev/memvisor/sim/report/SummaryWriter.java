@@ -1,0 +1,71 @@
+package dev.memvisor.sim.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes summary.json: the scenario echoed, the policy, host totals and one entry per VM. Reproducible byte for byte. */
+public final class SummaryWriter {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private SummaryWriter() {}
+
+    /** The summary as a JSON tree. */
+    public static ObjectNode summary(SimResult r) {
+        ObjectNode root = JSON.createObjectNode();
+        root.set("scenario", JSON.valueToTree(r.scenario.spec()));
+        root.put("policy", r.policy);
+        ObjectNode host = root.putObject("host");
+        host.put("machineBytes", r.machineBytes);
+        host.put("peakOvercommit", Num.round(r.peakOvercommit, 4));
+        host.put("sharedSavedBytes", Num.bytes(mean(r.series(HostCounter.SHARED_SAVED))));
+        host.put("peakSharedSavedBytes", Num.bytes(max(r.series(HostCounter.SHARED_SAVED))));
+        host.put("peakSwapUsedBytes", Num.bytes(max(r.series(HostCounter.SWAP_USED))));
+        host.put("minFreeBytes", Num.bytes(r.series(HostCounter.FREE).stream().mapToDouble(Double::doubleValue).min().orElse(0)));
+        ObjectNode states = host.putObject("secondsInState");
+        String[] names = {"high", "soft", "hard", "low"};
+        for (int i = 0; i < 4; i++) states.put(names[i], Num.round(r.secondsInState[i], 3));
+        host.put("totalRefs", r.totalRefs);
+        ArrayNode vms = root.putArray("vms");
+        for (SimResult.VmRecord v : r.vms) {
+            ObjectNode o = vms.addObject();
+            o.put("name", v.name);
+            o.put("configuredBytes", v.configuredBytes);
+            o.put("meanGrantedBytes", Num.bytes(v.mean(VmCounter.GRANT)));
+            o.put("meanConsumedBytes", Num.bytes(v.mean(VmCounter.CONSUMED)));
+            o.put("meanActiveBytes", Num.bytes(v.mean(VmCounter.ACTV)));
+            o.put("peakBalloonBytes", Num.bytes(v.max(VmCounter.MCTLSZ)));
+            o.put("peakSwappedBytes", Num.bytes(v.max(VmCounter.SWCUR)));
+            o.put("peakCompressedBytes", Num.bytes(v.max(VmCounter.ZIP)));
+            o.put("meanSharedSavedBytes", Num.bytes(v.mean(VmCounter.SHRDSVD)));
+            o.put("slowdown", Num.round(v.slowdown, 4));
+            o.put("doublePagedPages", v.doublePagedPages);
+            o.put("workDone", v.workDone);
+            o.put("completionSeconds", Num.round(v.completionSeconds, 3));
+            o.put("refs", v.refs);
+            o.put("guestSwapOutPages", v.guestSwapOuts);
+            o.put("guestSwapInPages", v.guestSwapIns);
+            o.put("hostSwapInPages", v.hostSwapIns);
+            o.put("meanReadyPct", Num.round(v.mean(VmCounter.RDY), 3));
+        }
+        return root;
+    }
+
+    /** Writes {@code summary.json} into {@code dir}. */
+    public static void write(SimResult r, Path dir) throws IOException {
+        Files.writeString(dir.resolve("summary.json"), JSON.writeValueAsString(summary(r)) + "\n");
+    }
+
+    static double mean(java.util.List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    static double max(java.util.List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.memvisor.sim.scenario;
+
+import dev.memvisor.core.model.VmSettings;
+import dev.memvisor.core.policy.PolicyConfig;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A validated scenario in the simulator's units (bytes, microseconds, nanoseconds for costs), with
+ * VM entries expanded by their count. Built only by {@link ScenarioValidator}.
+ *
+ * @param spec the effective scenario as written plus defaults (echoed in summary.json)
+ */
+public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long sampleMicros, long stepMicros,
+                       Host host, List<Vm> vms) {
+
+    /** The host's resolved settings. */
+    public record Host(long machineBytes, int cores, String policyName, PolicyConfig policyConfig,
+                       long controlMicros, long overheadBytesPerVm, long swapLatencyNs, long faultOverheadNs,
+                       long balloonRateBytes, long swapRateBytes, boolean compression, double compressibleFraction,
+                       double compressionMaxFraction, long decompressNs, int activeSamplePages,
+                       long activePeriodMicros, long quantumMicros) {}
+
+    /** One VM's resolved settings. */
+    public record Vm(VmSettings settings, int vcpus, String image, long osBytes, boolean zeroOnBoot,
+                     long guestSwapBytes, long guestSwapLatencyNs, double lowMemoryFraction, int tickHz,
+                     int catchUpTicks, Workload workload, List<Process> processes) {
+        /** The VM's name. */
+        public String name() { return settings.name(); }
+    }
+
+    /** A VM's resolved workload. */
+    public record Workload(String type, long workingSetBytes, long maxWorkingSetBytes, long growthBytesPerSecond,
+                           double skew, double writeFraction, long refsPerSecond, double cpu, boolean fromImage,
+                           boolean trimOnLowMemory, boolean repeat, List<Phase> phases,
+                           String traceFormat, Path traceFile, int loops, long maxRefs,
+                           Path bitbrainsFile, double timeScale, long offsetMicros) {}
+
+    /** One resolved workload phase. */
+    public record Phase(long durationMicros, long workingSetBytes, double skew, double writeFraction,
+                        long refsPerSecond, double cpu) {}
+
+    /** A CPU-only guest process. */
+    public record Process(String name, double cpu) {}
+
+    /** A copy with another policy name (for {@code compare}). */
+    public Scenario withPolicy(String name) {
+        Host h = host;
+        Host nh = new Host(h.machineBytes, h.cores, name, h.policyConfig, h.controlMicros, h.overheadBytesPerVm,
+                h.swapLatencyNs, h.faultOverheadNs, h.balloonRateBytes, h.swapRateBytes, h.compression,
+                h.compressibleFraction, h.compressionMaxFraction, h.decompressNs, h.activeSamplePages,
+                h.activePeriodMicros, h.quantumMicros);
+        return new Scenario(spec, seed, durationMicros, sampleMicros, stepMicros, nh, vms);
+    }
+}

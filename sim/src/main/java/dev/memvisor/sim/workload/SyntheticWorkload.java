@@ -1,0 +1,127 @@
+package dev.memvisor.sim.workload;
+
+import dev.memvisor.sim.engine.Rng;
+
+import java.util.List;
+
+/**
+ * A synthetic application: a working set it first populates, then references with Zipf skew and a
+ * read/write mix, in phases of fixed work; it may grow up to a cap (a database buffer pool) and
+ * trim on the guest's low-memory notification (as SQL Server does).
+ */
+public final class SyntheticWorkload extends Workload {
+    /** One phase: references to make ({@code rate == 0}: a timed idle phase), its working set and mix. */
+    public record Phase(long durationMicros, int workingSetPages, double skew, double writeFraction, long refsPerSecond, double cpu) {}
+
+    private static final double IDLE_CPU = 0.02;
+    private final List<Phase> phases;
+    private final boolean repeat;
+    private final int maxPages;
+    private final double growthPagesPerMicro;
+    private final boolean trims;
+    private final boolean populateWrites;
+    private final Rng rng;
+    private int phase = -1;
+    private long refsLeft;
+    private long timedLeftMicros;
+    private boolean done;
+    private double n;
+    private int touched;
+    private int floorPages;
+    private ZipfTable zipf;
+    private int writeThreshold;
+
+    /**
+     * @param populateWrites whether first touches write (the application builds its data) or read (it loads image files)
+     */
+    public SyntheticWorkload(List<Phase> phases, boolean repeat, int maxPages, double growthPagesPerSecond,
+                             boolean trims, boolean populateWrites, Rng rng) {
+        if (phases.isEmpty()) throw new IllegalArgumentException("a workload needs at least one phase");
+        this.phases = List.copyOf(phases);
+        this.repeat = repeat;
+        this.maxPages = maxPages;
+        this.growthPagesPerMicro = growthPagesPerSecond / 1e6;
+        this.trims = trims;
+        this.populateWrites = populateWrites;
+        this.rng = rng;
+        nextPhase();
+    }
+
+    private void nextPhase() {
+        phase++;
+        if (phase == phases.size()) {
+            if (!repeat) { done = true; return; }
+            phase = 0;
+        }
+        Phase p = phases.get(phase);
+        n = Math.min(maxPages, Math.max(1, p.workingSetPages()));
+        floorPages = Math.max(1, (int) n / 4);
+        refsLeft = p.refsPerSecond() == 0 ? 0 : Math.max(1, p.durationMicros() * p.refsPerSecond() / 1_000_000L);
+        timedLeftMicros = p.refsPerSecond() == 0 ? p.durationMicros() : 0;
+        wallNsPerRef = p.refsPerSecond() == 0 ? 0 : 1e9 / p.refsPerSecond();
+        cpuNsPerRef = wallNsPerRef * p.cpu();
+        writeThreshold = (int) Math.round(p.writeFraction() * 65536);
+        zipf = null;
+    }
+
+    @Override
+    public int fill(int[] buf, int max) {
+        if (done || refsLeft == 0) return 0;
+        int len = (int) Math.min(max, refsLeft);
+        int ws = (int) n;
+        int i = 0;
+        int w = populateWrites ? 1 : 0;
+        while (touched < ws && i < len) buf[i++] = touched++ << 1 | w;
+        if (i < len) {
+            if (zipf == null || ws < zipf.size() || ws > zipf.size() + zipf.size() / 100) zipf = new ZipfTable(ws, phases.get(phase).skew());
+            ZipfTable z = zipf;
+            int wt = writeThreshold;
+            for (; i < len; i++) {
+                long r = rng.next();
+                buf[i] = z.sample(r) << 1 | ((((int) r) & 0xFFFF) < wt ? 1 : 0);
+            }
+        }
+        refsLeft -= len;
+        if (refsLeft == 0) nextPhase();
+        return len;
+    }
+
+    @Override
+    public void advance(long nowMicros, long dtMicros, VirtualMemory mem) {
+        if (done) return;
+        if (timedLeftMicros > 0) {
+            timedLeftMicros -= dtMicros;
+            if (timedLeftMicros <= 0) nextPhase();
+            return;
+        }
+        if (growthPagesPerMicro > 0 && n < maxPages) {
+            // the skew table is rebuilt only once the working set has grown by 1 % (see fill)
+            n = Math.min(maxPages, n + growthPagesPerMicro * dtMicros);
+        }
+    }
+
+    @Override
+    public boolean lowMemory(VirtualMemory mem) {
+        if (!trims || done || n <= floorPages) return false;
+        int keep = Math.max(floorPages, (int) (n * 0.9));
+        mem.release(keep, touched);
+        touched = Math.min(touched, keep);
+        n = keep;
+        return true;
+    }
+
+    @Override
+    public double cpuDemand() {
+        if (done) return 0;
+        return timedLeftMicros > 0 ? IDLE_CPU : phases.get(phase).cpu();
+    }
+
+    @Override
+    public boolean done() { return done; }
+
+    @Override
+    public int vpnSpace() { return maxPages; }
+
+    @Override
+    public int workingSetPages() { return (int) n; }
+}
