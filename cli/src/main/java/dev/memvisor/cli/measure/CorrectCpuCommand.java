@@ -1,14 +1,149 @@
 package dev.memvisor.cli.measure;
 
-import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.memvisor.measure.cpu.ClockOffsetEstimator;
+import dev.memvisor.measure.cpu.CorrectionResult;
+import dev.memvisor.measure.cpu.CpuCorrector;
+import dev.memvisor.measure.cpu.GuestCpu;
+import dev.memvisor.measure.cpu.HostCpuReader;
+import dev.memvisor.measure.cpu.PerfmonGuestReader;
+import dev.memvisor.measure.series.IntervalSeries;
+import dev.memvisor.measure.simcpu.SimCpuAdapter;
+import dev.memvisor.measure.simcpu.SimCpuCsvReader;
+import dev.memvisor.measure.simcpu.SimVmCpu;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code memvisor correct-cpu}: Correct guest-reported CPU with host measurements (issue 5; not built yet). */
-@Command(name = "correct-cpu", mixinStandardHelpOptions = true, description = "Correct guest-reported CPU with host measurements (not built yet).")
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code memvisor correct-cpu}: corrects a guest's per-process CPU with the host's measurement of the VM
+ * (w = host CPU / guest total per window; corrected = w x reported).
+ */
+@Command(name = "correct-cpu", mixinStandardHelpOptions = true,
+        description = {"Correct a guest's own CPU figures (perfmon %% Processor Time) with the host's measurement of the VM.",
+                "Per window: w = host CPU of the VM / guest total CPU; corrected process CPU = w x reported. Percentages are of one processor.",
+                "The host file is an esxtop batch CSV, a plain CSV (time,VM...) or a simulator cpu.csv; the guest file a perfmon/typeperf/relog"
+                        + " PDH-CSV or a simulator cpu.csv."})
 public final class CorrectCpuCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", required = true, paramLabel = "HOSTFILE", description = "host-side CPU of the VM: esxtop -b CSV, plain CSV or simulator cpu.csv")
+    Path hostFile;
+
+    @Option(names = "--guest", required = true, paramLabel = "GUESTFILE", description = "guest-side counters: perfmon PDH-CSV or simulator cpu.csv")
+    Path guestFile;
+
+    @Option(names = "--vm", required = true, paramLabel = "NAME", description = "the VM's display name (esxtop group name, CSV column, simulator VM)")
+    String vm;
+
+    @Option(names = "--vcpus", paramLabel = "N", description = "the guest's processors (default: counted from Processor(N) columns)")
+    Integer vcpus;
+
+    @Option(names = "--window", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+            description = "correction window (default ${DEFAULT-VALUE}; under 5 minutes the guest's tick sampling is too coarse)")
+    long windowMillis;
+
+    @Option(names = "--clock-offset", paramLabel = "SECONDS|auto", defaultValue = "0",
+            description = "guest clock + offset = host clock, after time zones are applied; 'auto' estimates it by cross-correlation (default ${DEFAULT-VALUE})")
+    String clockOffset;
+
+    @Option(names = "--max-offset", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "largest offset 'auto' tries, either way (default ${DEFAULT-VALUE})")
+    long maxOffsetMillis;
+
+    @Option(names = "--host-counter", paramLabel = "COUNTER", defaultValue = "% Used",
+            description = "esxtop Group Cpu counter for the VM's CPU (default '%% Used')")
+    String hostCounter;
+
+    @ArgGroup(exclusive = true)
+    Format format = new Format();
+
+    static final class Format {
+        @Option(names = "--csv", description = "print CSV: " + CorrectionOutput.CSV_HEADER)
+        boolean csv;
+
+        @Option(names = "--json", description = "print JSON: {vm, windows: [{start, end, hostCpuPct, guestCpuPct, w, processes}]}")
+        boolean json;
+    }
+
     @Override
-    public Integer call() {
-        System.err.println("memvisor correct-cpu: not built yet (issue 5)");
-        return 3;
+    public Integer call() throws Exception {
+        for (Path p : new Path[] {hostFile, guestFile}) {
+            if (!Files.isRegularFile(p)) throw new NoSuchFileException(p + ": no such file");
+        }
+        if (vcpus != null && vcpus < 1) throw new ParameterException(spec.commandLine(), "--vcpus must be at least 1, got " + vcpus);
+        if (windowMillis <= 0) throw new ParameterException(spec.commandLine(), "--window must be positive");
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+
+        IntervalSeries host;
+        if (SimCpuCsvReader.looksLikeSimCpuCsv(hostFile)) host = SimCpuAdapter.host(simVm(hostFile));
+        else host = HostCpuReader.read(hostFile, vm, hostCounter);
+        GuestCpu guest = SimCpuCsvReader.looksLikeSimCpuCsv(guestFile) ? SimCpuAdapter.guest(simVm(guestFile)) : PerfmonGuestReader.read(guestFile);
+
+        int n = vcpus != null ? vcpus : guest.vcpus();
+        if (n < 1) {
+            throw new ParameterException(spec.commandLine(), guestFile + " has no Processor(N) columns to count the guest's processors: give --vcpus N");
+        }
+        if (vcpus != null && guest.vcpus() > 0 && guest.vcpus() != vcpus) {
+            err.printf("warning: --vcpus %d but %s shows %d processors; using %d%n", vcpus, guestFile, guest.vcpus(), vcpus);
+        }
+        long offset;
+        boolean estimated = clockOffset.trim().equalsIgnoreCase("auto");
+        if (estimated) {
+            long step = Math.max(1000, Math.min(host.medianIntervalMillis(), guest.totalPct().medianIntervalMillis()) / 4);
+            ClockOffsetEstimator.Estimate e = ClockOffsetEstimator.estimate(host, guest.totalPct(), maxOffsetMillis, step);
+            if (Double.isNaN(e.correlation())) {
+                throw new IllegalStateException("cannot estimate the clock offset: the host and guest series do not overlap within +-"
+                        + maxOffsetMillis / 1000 + " s; give --clock-offset SECONDS");
+            }
+            offset = e.offsetMillis();
+            err.printf(Locale.ROOT, "estimated clock offset %.1f s (correlation %.3f)%n", offset / 1000.0, e.correlation());
+            if (e.correlation() < 0.5) err.println("warning: weak correlation: the CPU may vary too little to align the clocks; check the offset");
+        } else {
+            try {
+                offset = Math.round(Double.parseDouble(clockOffset.trim()) * 1000);
+            } catch (NumberFormatException ex) {
+                throw new ParameterException(spec.commandLine(), "--clock-offset: expected seconds or 'auto', got '" + clockOffset + "'");
+            }
+        }
+        long hostInterval = host.medianIntervalMillis();
+        if (hostInterval > 0 && windowMillis < 3 * hostInterval) {
+            err.printf("warning: windows of %d s hold fewer than 3 host intervals of %d s%n", windowMillis / 1000, hostInterval / 1000);
+        }
+        CorrectionResult r = CpuCorrector.correct(vm, host, guest, n, offset, estimated, windowMillis);
+        r.warnings().forEach(w -> err.println("warning: " + w));
+        if (guest.processes().isEmpty()) err.println("warning: " + guestFile + " has no Process(*)\\% Processor Time columns: only the totals are corrected");
+
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        if (format.json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(CorrectionOutput.json(new ObjectMapper(), r)));
+            out.flush();
+        } else if (format.csv) {
+            CorrectionOutput.csv(r, out);
+        } else {
+            CorrectionOutput.table(r, out);
+        }
+        return r.windows().isEmpty() ? 1 : 0;
+    }
+
+    private SimVmCpu simVm(Path file) {
+        Map<String, SimVmCpu> vms = SimCpuCsvReader.read(file);
+        SimVmCpu v = vms.get(vm);
+        if (v == null) throw new IllegalArgumentException(file + ": no VM named '" + vm + "'; VMs in this file: " + String.join(", ", vms.keySet()));
+        return v;
     }
 }

@@ -1,12 +1,160 @@
 package dev.memvisor.cli.qemu;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memvisor.core.policy.MemoryPolicy;
+import dev.memvisor.core.policy.PolicyConfig;
+import dev.memvisor.core.policy.PolicyRegistry;
+import dev.memvisor.core.unit.Size;
+import dev.memvisor.qemu.collect.KsmStats;
+import dev.memvisor.qemu.image.GuestImage;
+import dev.memvisor.qemu.image.GuestImageBuilder;
+import dev.memvisor.qemu.launch.Guest;
+import dev.memvisor.qemu.launch.GuestLauncher;
+import dev.memvisor.qemu.launch.GuestSpec;
+import dev.memvisor.qemu.manager.ControlLoop;
+import dev.memvisor.qemu.manager.Decision;
+import dev.memvisor.qemu.manager.DecisionJson;
+import dev.memvisor.qemu.manager.HostConfig;
+import dev.memvisor.qemu.manager.HostPaths;
+import dev.memvisor.qemu.manager.VmConfig;
+import dev.memvisor.qemu.manager.VmSample;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** The real part of {@code memvisor demo} (issue 4; not built yet). */
+/**
+ * The real part of {@code memvisor demo}: four identical small QEMU guests (one busy, three idle,
+ * one of the idle ones with a reservation) under the esx policy. Phase 1 has room: KSM merges the
+ * idle guests' identical pages. Phase 2 lowers the budget below the guests' total: balloons take
+ * memory, from idle guests first, never below the reservation. Everything started is stopped.
+ */
 public final class RealDemo {
+    private static final long MIB = Size.MIB;
+    private static final long GUEST = 192 * MIB;
+    private static final long RESERVATION = 160 * MIB;
+    private static final Duration INTERVAL = Duration.ofSeconds(2);
+    private static final int PHASE1 = 12;
+    private static final int PHASE2 = 15;
+
     /** Runs the demo, writing to {@code out}; returns the exit status. */
     public int run(PrintWriter out, PrintWriter err) {
-        err.println("memvisor demo: the real demo is not built yet (issue 4)");
-        return 3;
+        if (!PolicyRegistry.names().contains("esx")) {
+            err.println("memvisor demo: the esx policy is not in this build (policies: " + PolicyRegistry.names() + ")");
+            return 1;
+        }
+        Path cache = Path.of(System.getenv().getOrDefault("MEMVISOR_IMAGE_DIR",
+                System.getProperty("java.io.tmpdir") + "/memvisor-guest-image"));
+        err.println("memvisor demo: guest image in " + cache + " (building it if needed)");
+        err.flush();
+        GuestImage image = GuestImageBuilder.defaults().buildIfNeeded(cache);
+        Path run;
+        try {
+            run = Files.createTempDirectory("memvisor-demo");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        GuestLauncher launcher = new GuestLauncher(image, run, l -> { err.println("memvisor demo: " + l); err.flush(); });
+        List<GuestSpec> specs = List.of(
+                GuestSpec.idle("busy", GUEST).withWorkload(64 * MIB, 4000, "unique"),
+                GuestSpec.idle("idle1", GUEST).withWorkload(24 * MIB, 0, "same"),
+                GuestSpec.idle("idle2", GUEST).withWorkload(24 * MIB, 0, "same"),
+                GuestSpec.idle("reserved", GUEST).withWorkload(24 * MIB, 0, "same"));
+        KsmStats savedKsm = KsmStats.available(KsmStats.SYSFS) ? KsmStats.read(KsmStats.SYSFS) : null;
+        List<Guest> guests = new ArrayList<>();
+        try {
+            err.println("memvisor demo: starting 4 guests of " + Size.format(GUEST) + " in " + run);
+            err.flush();
+            guests.addAll(launcher.startAll(specs, Duration.ofSeconds(180)));
+            List<VmConfig> vms = new ArrayList<>();
+            for (Guest g : guests) {
+                vms.add(new VmConfig(g.name(), g.qmpSocket(), GUEST, g.name().equals("reserved") ? RESERVATION : 0, -1, "normal", true));
+            }
+            long roomy = 4 * GUEST + 4 * 32 * MIB;
+            long tight = 500 * MIB;
+            HostConfig cfg = new HostConfig("esx", INTERVAL, roomy, 32 * MIB, 0, null, true, 20, false, 0, vms);
+            // a faster sharing scan than ESX's 200 pages/s, so sharing shows within the demo's minute
+            MemoryPolicy policy = PolicyRegistry.create("esx", PolicyConfig.builder().sharingScanPagesPerSecond(25_000).build());
+            ObjectMapper json = new ObjectMapper();
+            List<Decision> phase1 = new ArrayList<>(), phase2 = new ArrayList<>();
+            try (ControlLoop loop = new ControlLoop(cfg, policy, HostPaths.system(), d -> { },
+                    l -> { err.println("memvisor demo: " + l); err.flush(); })) {
+                out.println("== phase 1: budget " + Size.format(roomy) + " (room for all): the guests idle, KSM merges identical pages");
+                for (int i = 0; i < PHASE1; i++) phase1.add(showStep(loop, out, json, i == PHASE1 - 1));
+                loop.setBudget(tight);
+                out.println("== phase 2: budget " + Size.format(tight) + " (below the guests' " + Size.format(4 * GUEST)
+                        + "): balloons reclaim, idle guests first; 'reserved' keeps " + Size.format(RESERVATION));
+                for (int i = 0; i < PHASE2; i++) phase2.add(showStep(loop, out, json, i == PHASE2 - 1));
+            }
+            return summarize(out, phase1, phase2);
+        } finally {
+            guests.forEach(Guest::close);
+            if (savedKsm != null) restoreKsm(savedKsm);
+            out.println("stopped " + guests.size() + " guests" + (savedKsm != null ? "; KSM settings restored" : ""));
+            out.flush();
+        }
+    }
+
+    private Decision showStep(ControlLoop loop, PrintWriter out, ObjectMapper json, boolean table) {
+        long t0 = System.nanoTime();
+        Decision d = loop.step();
+        StringBuilder b = new StringBuilder(String.format("t=%3ds %-4s free %-6s ksm sharing %6d pages |",
+                d.view().timeMillis() / 1000, d.plan().state(), Size.format(d.view().freeBytes()), d.ksmPagesSharing()));
+        for (var e : d.samples().entrySet()) {
+            b.append(String.format(" %s %s (SHRD %s)", e.getKey(), Size.format(e.getValue().actualBytes()), Size.format(e.getValue().sharedBytes())));
+        }
+        out.println(b);
+        if (table) {
+            try {
+                out.print(TopTable.render(json.readTree(DecisionJson.line(d, "esx", Instant.now()))));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        out.flush();
+        long wait = INTERVAL.toMillis() - (System.nanoTime() - t0) / 1_000_000;
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return d;
+    }
+
+    private static int summarize(PrintWriter out, List<Decision> phase1, List<Decision> phase2) {
+        long sharingStart = phase1.get(0).ksmPagesSharing(), sharingEnd = phase1.get(phase1.size() - 1).ksmPagesSharing();
+        Map<String, VmSample> last = phase2.get(phase2.size() - 1).samples();
+        long busy = GUEST - last.get("busy").actualBytes();
+        long idle = Math.max(GUEST - last.get("idle1").actualBytes(), GUEST - last.get("idle2").actualBytes());
+        long minReserved = phase2.stream().mapToLong(d -> d.samples().get("reserved").actualBytes()).min().orElse(0);
+        out.println("== summary");
+        boolean ok = true;
+        ok &= check(out, sharingEnd > sharingStart, "KSM sharing rose while idle: " + sharingStart + " -> " + sharingEnd + " pages");
+        ok &= check(out, idle > busy, "idle guests ballooned more than the busy one: idle " + Size.format(idle) + ", busy " + Size.format(busy));
+        ok &= check(out, minReserved >= RESERVATION, "'reserved' never below its reservation " + Size.format(RESERVATION)
+                + ": lowest " + Size.format(minReserved));
+        return ok ? 0 : 1;
+    }
+
+    private static boolean check(PrintWriter out, boolean ok, String what) {
+        out.println((ok ? "  ok      " : "  NOT MET ") + what);
+        return ok;
+    }
+
+    private static void restoreKsm(KsmStats s) {
+        try {
+            Files.writeString(KsmStats.SYSFS.resolve("pages_to_scan"), Long.toString(s.pagesToScan()));
+            Files.writeString(KsmStats.SYSFS.resolve("sleep_millisecs"), Long.toString(s.sleepMillis()));
+            Files.writeString(KsmStats.SYSFS.resolve("run"), Integer.toString(s.run()));
+        } catch (IOException e) {
+            // not root: nothing was changed either
+        }
     }
 }

@@ -1,14 +1,99 @@
 package dev.memvisor.cli.qemu;
 
+import dev.memvisor.core.policy.MemoryPolicy;
+import dev.memvisor.core.policy.PolicyConfig;
+import dev.memvisor.core.policy.PolicyRegistry;
+import dev.memvisor.qemu.manager.ControlLoop;
+import dev.memvisor.qemu.manager.DecisionJson;
+import dev.memvisor.qemu.manager.HostConfig;
+import dev.memvisor.qemu.manager.HostPaths;
+import dev.memvisor.qemu.manager.ManagerMetrics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code memvisor run}: Run the memory manager on this host's QEMU guests (issue 4; not built yet). */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the memory manager on this host's QEMU guests (not built yet).")
+/** {@code memvisor run}: the real manager's control loop over this host's QEMU guests. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the memory manager on this host's QEMU guests: every interval collect, decide with a core"
+                + " policy and carry out the plan (balloons, KSM, memory cgroups). One JSON line per decision;"
+                + " SIGTERM stops it and leaves the guests running.")
 public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "The host.yaml (see README, section Real hosts).")
+    Path config;
+
+    @Option(names = "--log", description = "Write the decision log here instead of the config's log (or standard output).")
+    Path log;
+
+    @Option(names = "--policy", description = "Override the config's policy.")
+    String policy;
+
+    @Option(names = "--intervals", description = "Stop after this many intervals (default: run until SIGTERM).")
+    int intervals;
+
     @Override
     public Integer call() {
-        System.err.println("memvisor run: not built yet (issue 4)");
-        return 3;
+        HostConfig cfg = HostConfig.load(config);
+        if (log != null) cfg = cfg.withLog(log);
+        String name = policy != null ? policy : cfg.policy();
+        MemoryPolicy p = PolicyRegistry.create(name, PolicyConfig.defaults());
+        PrintStream out = openLog(cfg.log());
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            synchronized (stop) {
+                stop.set(true);
+                stop.notifyAll();
+            }
+            try {
+                main.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "memvisor-run-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int[] count = {0};
+        try (ManagerMetrics metrics = new ManagerMetrics(cfg.metricsPort());
+             ControlLoop loop = new ControlLoop(cfg, p, HostPaths.system(), d -> {
+                 out.println(DecisionJson.line(d, name, Instant.now()));
+                 out.flush();
+                 metrics.record(d);
+                 if (intervals > 0 && ++count[0] >= intervals) {
+                     synchronized (stop) {
+                         stop.set(true);
+                     }
+                 }
+             }, line -> System.err.println("memvisor run: " + line))) {
+            System.err.println("memvisor run: managing " + cfg.vms().size() + " VMs with policy " + name + " every "
+                    + cfg.interval().toMillis() + " ms" + (metrics.port() > 0 ? ", metrics on :" + metrics.port() + "/metrics" : ""));
+            loop.run(stop);
+        } finally {
+            if (out != System.out) out.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down (SIGTERM): the hook is running
+            }
+        }
+        System.err.println("memvisor run: stopped; guests left running");
+        return 0;
+    }
+
+    private static PrintStream openLog(Path p) {
+        if (p == null) return System.out;
+        try {
+            if (p.getParent() != null) Files.createDirectories(p.getParent());
+            return new PrintStream(Files.newOutputStream(p, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true,
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the decision log " + p + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -22,7 +22,8 @@ import java.util.Locale;
  * share is below their buffer grow, highest weight first; when the host is short, memory is taken
  * back by ballooning, lowest weight first: first what VMs hold above their need, then down to
  * their minimum. Mapping: minimum = reservation, maximum = min(limit, configured),
- * startup = configured, weight = shares. No page sharing and no hypervisor swapping.
+ * startup = configured, weight = shares; a VM without a balloon driver (integration services)
+ * keeps a static size. No page sharing and no hypervisor swapping.
  */
 @PolicyName("hyperv")
 public final class HyperVPolicy implements MemoryPolicy {
@@ -44,9 +45,10 @@ public final class HyperVPolicy implements MemoryPolicy {
             VmView vm = vms.get(i);
             min[i] = vm.settings().reservationBytes();
             max[i] = vm.settings().ceilingBytes();
+            target[i] = clamp(vm.visibleBytes(), min[i], max[i]);
+            if (!vm.settings().ballooning()) min[i] = max[i] = target[i]; // without the driver, memory is static
             committed[i] = GuestUsage.usedBytes(vm);
             need[i] = clamp((long) Math.ceil(committed[i] * (1 + config.hypervBufferPercent() / 100.0)), min[i], max[i]);
-            target[i] = clamp(vm.visibleBytes(), min[i], max[i]);
             sum += target[i];
             growth += Math.max(0, need[i] - target[i]);
             reason[i] = "at need " + Size.format(need[i]) + pressure(committed[i], target[i]);

@@ -49,7 +49,7 @@ public final class MomPolicy implements MemoryPolicy {
 
     private VmPlan shrink(VmView vm, double guestFree) {
         if (!vm.settings().ballooning()) return unchanged(vm, "no balloon driver: left alone");
-        long cur = vm.visibleBytes();
+        long cur = current(vm);
         long floor = Math.max(vm.settings().reservationBytes(),
                 (long) (GuestUsage.usedBytes(vm) + guestFree * cur));
         long size = Math.max((long) (cur * (1 - config.momStepFraction())), floor);
@@ -62,7 +62,7 @@ public final class MomPolicy implements MemoryPolicy {
 
     private VmPlan grow(VmView vm) {
         if (!vm.settings().ballooning()) return unchanged(vm, "no balloon driver: left alone");
-        long cur = vm.visibleBytes();
+        long cur = current(vm);
         long max = vm.settings().ceilingBytes();
         if (cur >= max) return unchanged(vm, "at maximum " + Size.format(max));
         long floor = (long) (GuestUsage.usedBytes(vm) + config.momMinGuestFreeFraction() * cur);
@@ -72,13 +72,19 @@ public final class MomPolicy implements MemoryPolicy {
         return unchanged(vm, "change under " + pct(config.momMinChangeFraction()) + ": skipped");
     }
 
+    /** balloon_cur: the visible size, capped by a limit below the configured size. */
+    private static long current(VmView vm) {
+        return Math.max(vm.settings().reservationBytes(), Math.min(vm.settings().ceilingBytes(), vm.visibleBytes()));
+    }
+
     private boolean bigEnough(long cur, long size) {
         return Math.abs(size - cur) > config.momMinChangeFraction() * cur;
     }
 
     private VmPlan unchanged(VmView vm, String reason) {
-        long cur = Math.max(vm.settings().reservationBytes(), Math.min(vm.visibleBytes(), vm.settings().ceilingBytes()));
-        return new VmPlan(vm.name(), cur, vm.balloonBytes(), 0, false, false, reason);
+        long cur = current(vm);
+        long balloon = vm.settings().ballooning() ? vm.settings().configuredBytes() - cur : vm.balloonBytes();
+        return new VmPlan(vm.name(), cur, balloon, 0, false, false, reason);
     }
 
     private static VmPlan plan(VmView vm, long target, String reason) {

@@ -41,9 +41,10 @@ public final class ProxmoxPolicy implements MemoryPolicy {
         List<Integer> all = new ArrayList<>(), pressured = new ArrayList<>(), roomy = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             VmView vm = vms.get(i);
-            current[i] = vm.visibleBytes();
             floor[i] = vm.settings().reservationBytes();
             ceiling[i] = vm.settings().ceilingBytes();
+            // A limit below the configured size already caps the VM (Proxmox has no limit: maxmem is the size).
+            current[i] = Math.max(floor[i], Math.min(ceiling[i], vm.visibleBytes()));
             shares[i] = vm.settings().shares();
             if (!vm.settings().ballooning()) continue;
             all.add(i);
@@ -70,8 +71,7 @@ public final class ProxmoxPolicy implements MemoryPolicy {
         List<VmPlan> plans = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             VmView vm = vms.get(i);
-            // A limit below the configured size bounds the VM even where Proxmox (which has no limit) would not.
-            long target = Math.max(floor[i], Math.min(ceiling[i], set[i] ? result[i] : current[i]));
+            long target = set[i] ? result[i] : current[i];
             String reason;
             if (!vm.settings().ballooning()) reason = "no balloon driver: left alone";
             else if (set[i] && target != current[i]) {

@@ -1,0 +1,80 @@
+package dev.memvisor.cli.migrate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memvisor.qemu.image.GuestImage;
+import dev.memvisor.qemu.image.GuestImageBuilder;
+import dev.memvisor.qemu.launch.Accelerator;
+import dev.memvisor.qemu.launch.Guest;
+import dev.memvisor.qemu.launch.GuestSpec;
+import dev.memvisor.qemu.migrate.MigrationPeerLauncher;
+import dev.memvisor.qemu.migrate.PeerOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code memvisor scan --vm} and {@code memvisor migrate} against real QEMU guests (TCG in CI). */
+class MigrateAndScanRealGuestsTest {
+    private static final Duration BOOT = Duration.ofSeconds(180);
+    @TempDir Path run;
+
+    private MigrationPeerLauncher peers() {
+        Path root = Path.of(System.getProperty("memvisor.root", "."));
+        GuestImage image = GuestImageBuilder.defaults().buildIfNeeded(root.resolve("qemu/target/guest-image"));
+        return new MigrationPeerLauncher(image, run, l -> System.err.println("[test] " + l));
+    }
+
+    @Test
+    void scansTwoGuestsThenMigratesOneAndFailsToMigrateToADeadDestination() throws Exception {
+        MigrationPeerLauncher peers = peers();
+        // both guests fill 24 MiB with the same contents: cross-guest duplicates
+        GuestSpec a = GuestSpec.idle("scan-a", 128L << 20).withWorkload(24L << 20, 0, "same");
+        GuestSpec b = GuestSpec.idle("scan-b", 128L << 20).withWorkload(24L << 20, 0, "same");
+        try (Guest ga = peers.startSource(a, PeerOptions.plain(), BOOT); Guest gb = peers.startSource(b, PeerOptions.plain(), BOOT)) {
+            MigrationPeerLauncher.awaitConsole(ga, "mvload: filled", BOOT);
+            MigrationPeerLauncher.awaitConsole(gb, "mvload: filled", BOOT);
+
+            CliRun scan = CliRun.of("scan", "--vm", "scan-a", "--vm", "scan-b", "--run-dir", run.toString(), "--json");
+            assertThat(scan.status()).as(scan.err()).isZero();
+            JsonNode s = new ObjectMapper().readTree(scan.out());
+            assertThat(s.path("sources")).hasSize(2);
+            assertThat(s.path("sources").get(0).path("bytes").asLong()).isEqualTo(128L << 20);
+            assertThat(s.path("zero_pages").asLong()).isPositive();
+            assertThat(s.path("cross_guest_pages").asLong()).isGreaterThanOrEqualTo((24L << 20) / 4096); // at least the workload's pages
+            assertThat(s.path("sharable_pages").asLong()).isGreaterThan(s.path("cross_guest_pages").asLong());
+
+            // migrate scan-a to a destination started here; the source stops, the destination runs
+            CliRun mig = CliRun.of("migrate", "--vm", "scan-a", "--to", "local", "--strategy", "plain", "--run-dir", run.toString(), "--json");
+            JsonNode m = mig.status() == 0 ? new ObjectMapper().readTree(mig.out()) : null;
+            long destPid = m == null ? -1 : m.path("destination_pid").asLong(-1);
+            try (Guest dest = new Guest("scan-a-dest", destPid, run.resolve("scan-a-dest/qmp.sock"), run.resolve("scan-a-dest"), Accelerator.TCG)) {
+                assertThat(mig.status()).as(mig.err()).isZero();
+                assertThat(m.path("status").asText()).isEqualTo("completed");
+                assertThat(m.path("transferred_bytes").asLong()).isPositive();
+                assertThat(m.path("zero_pages").asLong()).isPositive();
+                assertThat(m.path("iterations").asLong()).isPositive();
+                assertThat(dest.alive()).isTrue();
+                ProcessHandle.of(ga.pid()).ifPresent(h -> h.onExit().orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).join());
+                assertThat(ga.alive()).isFalse();
+            }
+
+            // a dead destination: a clear error, and scan-b keeps running
+            int port;
+            try (ServerSocket ss = new ServerSocket(0)) {
+                port = ss.getLocalPort();
+            }
+            CliRun dead = CliRun.of("migrate", "--vm", "scan-b", "--to", "tcp:127.0.0.1:" + port, "--run-dir", run.toString());
+            assertThat(dead.status()).isEqualTo(1);
+            assertThat(dead.err()).contains("scan-b").contains("127.0.0.1:" + port).contains("refused").contains("keeps running");
+            assertThat(gb.alive()).isTrue();
+            try (var q = gb.qmp()) {
+                assertThat(q.queryStatus()).isEqualTo("running");
+            }
+        }
+    }
+}

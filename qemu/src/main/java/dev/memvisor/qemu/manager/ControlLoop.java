@@ -1,0 +1,266 @@
+package dev.memvisor.qemu.manager;
+
+import dev.memvisor.core.model.HostView;
+import dev.memvisor.core.model.Plan;
+import dev.memvisor.core.model.VmPlan;
+import dev.memvisor.core.model.VmSettings;
+import dev.memvisor.core.model.VmView;
+import dev.memvisor.core.policy.MemoryPolicy;
+import dev.memvisor.core.unit.Size;
+import dev.memvisor.qemu.act.KsmControl;
+import dev.memvisor.qemu.act.MemoryCgroup;
+import dev.memvisor.qemu.collect.KsmStats;
+import dev.memvisor.qemu.collect.MemInfo;
+import dev.memvisor.qemu.collect.MemoryPressure;
+import dev.memvisor.qemu.collect.QemuProcessStats;
+import dev.memvisor.qemu.collect.ReferencedBitSampler;
+import dev.memvisor.qemu.launch.QemuProcessFinder;
+import dev.memvisor.qemu.qmp.GuestStats;
+import dev.memvisor.qemu.qmp.QmpClient;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The real manager: every interval collects the host and each VM, builds a {@link HostView}, asks
+ * the core policy for a {@link Plan} and carries it out (balloon targets, KSM knobs, memory cgroup
+ * limits). A VM that cannot be reached is logged and left out; the others stay managed, and the
+ * VM is retried every interval. Closing the loop disconnects and leaves the guests running.
+ */
+public final class ControlLoop implements AutoCloseable {
+    private static final long PAGE = 4096;
+    private static final long MIN_BALLOON_STEP = Size.MIB;
+
+    private final HostConfig config;
+    private final MemoryPolicy policy;
+    private final HostPaths paths;
+    private final Consumer<Decision> decisions;
+    private final Consumer<String> events;
+    private final List<ManagedVm> vms = new ArrayList<>();
+    private final ReferencedBitSampler referenced;
+    private final KsmControl ksm;
+    private final long startNanos = System.nanoTime();
+    private MemoryCgroup.Hierarchy cgroupHierarchy;
+    private long lastCpuNanos = processCpuNanos();
+    private volatile long budgetBytes;
+
+    /**
+     * A loop over the configured VMs.
+     *
+     * @param decisions receives every interval's {@link Decision} (the log, metrics, tests)
+     * @param events    receives one line per notable event: a VM connected, lost or failing, and why
+     */
+    public ControlLoop(HostConfig config, MemoryPolicy policy, HostPaths paths, Consumer<Decision> decisions, Consumer<String> events) {
+        this.config = config;
+        this.policy = policy;
+        this.paths = paths;
+        this.decisions = decisions;
+        this.events = events;
+        this.referenced = new ReferencedBitSampler(paths.procRoot());
+        this.ksm = new KsmControl(paths.ksmDir());
+        for (VmConfig v : config.vms()) vms.add(new ManagedVm(v));
+        this.budgetBytes = config.budgetBytes();
+    }
+
+    /** Changes the guests' memory budget from the next interval on (0 = the host's MemTotal). */
+    public void setBudget(long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("budget must be >= 0, got " + bytes);
+        budgetBytes = bytes;
+    }
+
+    /** Runs intervals until {@code stop} is set; the wait between intervals ends early when it is. */
+    public void run(AtomicBoolean stop) {
+        long next = System.nanoTime();
+        while (!stop.get()) {
+            step();
+            next += config.interval().toNanos();
+            synchronized (stop) {
+                long waitMs;
+                while (!stop.get() && (waitMs = (next - System.nanoTime()) / 1_000_000) > 0) {
+                    try {
+                        stop.wait(waitMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** One interval: collect, decide, act. */
+    public Decision step() {
+        long t0 = System.nanoTime();
+        MemInfo mem = MemInfo.read(paths.procRoot());
+        MemoryPressure psi = MemoryPressure.read(paths.procRoot());
+        KsmStats ksmStats = KsmStats.available(paths.ksmDir()) ? KsmStats.read(paths.ksmDir()) : null;
+        Map<String, VmSample> samples = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (ManagedVm vm : vms) {
+            try {
+                connect(vm);
+                samples.put(vm.name(), sample(vm));
+                if (vm.lastError != null) events.accept("vm " + vm.name() + ": managed again");
+                vm.lastError = null;
+            } catch (RuntimeException e) {
+                fail(vm, errors, e);
+            }
+        }
+        List<VmView> views = samples.values().stream().map(VmSample::view).toList();
+        long budget = budgetBytes;
+        long machine = budget > 0 ? budget : mem.totalBytes();
+        long free;
+        if (budget > 0) {
+            long used = views.stream().mapToLong(VmView::consumedBytes).sum();
+            free = Math.max(0, budget - used);
+        } else {
+            free = Math.max(0, mem.availableBytes());
+        }
+        HostView view = new HostView((t0 - startNanos) / 1_000_000, machine, free, config.overheadPerVmBytes(), views);
+        Plan plan = policy.decide(view);
+        List<String> actions = new ArrayList<>();
+        long balloonSent = act(plan, errors, actions, t0);
+        long cpu = processCpuNanos();
+        Decision d = new Decision(view, plan, samples, errors, actions, mem.availableBytes(),
+                ksmStats == null ? 0 : ksmStats.pagesSharing(), psi.someAvg10(), cpu - lastCpuNanos,
+                System.nanoTime() - t0, balloonSent);
+        lastCpuNanos = cpu;
+        decisions.accept(d);
+        return d;
+    }
+
+    private void connect(ManagedVm vm) {
+        if (vm.connected()) return;
+        vm.disconnect();
+        QmpClient c = QmpClient.connect(vm.config.qmpSocket(), Duration.ofSeconds(5));
+        try {
+            String balloon = c.findBalloonPath();
+            c.setGuestStatsPollingInterval(balloon, (int) Math.max(1, config.interval().toSeconds()));
+            long configured = vm.config.memoryBytes() > 0 ? vm.config.memoryBytes()
+                    : c.execute("query-memory-size-summary", null).path("base-memory").asLong();
+            VmSettings s = vm.config.settings(configured);
+            vm.pid = QemuProcessFinder.pidForSocket(paths.procRoot(), vm.config.qmpSocket()).orElse(-1);
+            if (config.cgroups()) {
+                if (vm.pid < 0) throw new IllegalStateException("no QEMU process found for socket " + vm.config.qmpSocket() + ", so no cgroup");
+                if (cgroupHierarchy == null) cgroupHierarchy = MemoryCgroup.detect(paths.cgroupRoot());
+                vm.cgroup = cgroupHierarchy.create(vm.name());
+                vm.cgroup.add(vm.pid);
+            }
+            vm.settings = s;
+            vm.balloonPath = balloon;
+            vm.client = c;
+            events.accept("vm " + vm.name() + ": connected to " + vm.config.qmpSocket() + " (QEMU " + c.qemuVersion()
+                    + ", pid " + vm.pid + ", " + Size.format(configured) + ", reservation " + Size.format(s.reservationBytes()) + ")");
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private VmSample sample(ManagedVm vm) {
+        VmSettings s = vm.settings;
+        long configured = s.configuredBytes();
+        long actual = vm.client.queryBalloon().actualBytes();
+        GuestStats g = vm.client.guestStats(vm.balloonPath);
+        long rss = -1, swap = 0, shared = 0, profit = 0, vcpu = 0, active = -1;
+        if (vm.pid > 0) {
+            QemuProcessStats p = QemuProcessStats.read(paths.procRoot(), vm.pid);
+            rss = p.rssBytes();
+            swap = p.swapBytes();
+            shared = p.ksmMergingPages() * PAGE;
+            profit = Math.max(0, p.ksmProfitBytes());
+            vcpu = p.vcpuTicks();
+            active = referenced.sampleAndClear(vm.pid);
+        }
+        long balloon = Math.max(0, configured - actual);
+        long granted = rss >= 0 ? Math.min(rss, actual) : actual;
+        // QEMU's own memory is the policy's per-VM overhead, so a VM consumes at most what its guest may use
+        long consumed = rss >= 0 ? Math.min(actual, Math.max(0, rss - profit)) : actual;
+        long act = active >= 0 ? Math.min(active, granted) : granted;
+        long guestFree = g.reported() && g.freeBytes() >= 0 ? g.freeBytes() : VmView.UNKNOWN;
+        long guestUsed = g.reported() && g.totalBytes() >= 0 && g.availableBytes() >= 0
+                ? Math.max(0, g.totalBytes() - g.availableBytes()) : VmView.UNKNOWN;
+        VmView v = new VmView(s, granted, consumed, balloon, swap, 0, act, guestFree, guestUsed);
+        return new VmSample(v, actual, shared, vcpu, g.reported() ? g.totalBytes() : -1);
+    }
+
+    private long act(Plan plan, Map<String, String> errors, List<String> actions, long t0) {
+        long balloonSent = -1;
+        for (VmPlan p : plan.vms()) {
+            ManagedVm vm = find(p.name());
+            if (vm == null || !vm.connected()) continue;
+            try {
+                VmSettings s = vm.settings;
+                long want = s.configuredBytes() - p.balloonTargetBytes();
+                if (!s.ballooning()) want = s.configuredBytes();
+                long bounded = Math.max(s.reservationBytes(), Math.min(s.ceilingBytes(), want));
+                if (bounded != want) {
+                    events.accept("vm " + vm.name() + ": plan asked for " + Size.format(want) + ", kept within reservation "
+                            + Size.format(s.reservationBytes()) + " and limit " + Size.format(s.ceilingBytes()));
+                }
+                bounded = bounded / Size.MIB * Size.MIB;
+                if (Math.abs(bounded - vm.lastBalloonSent) >= MIN_BALLOON_STEP) {
+                    vm.client.balloon(bounded);
+                    balloonSent = System.nanoTime() - t0;
+                    actions.add("balloon " + vm.name() + " " + Size.format(bounded));
+                    vm.lastBalloonSent = bounded;
+                }
+                if (vm.cgroup != null) {
+                    long limit = Math.min(Long.MAX_VALUE - config.cgroupHeadroomBytes(), p.targetBytes()) + config.cgroupHeadroomBytes();
+                    if (limit != vm.lastCgroupLimit) {
+                        vm.cgroup.setLimit(limit);
+                        vm.lastCgroupLimit = limit;
+                        actions.add("cgroup " + vm.name() + " limit " + Size.format(limit));
+                    }
+                }
+            } catch (RuntimeException e) {
+                fail(vm, errors, e);
+            }
+        }
+        if (config.manageKsm() && KsmStats.available(paths.ksmDir())) {
+            try {
+                KsmStats before = KsmStats.read(paths.ksmDir());
+                ksm.apply(plan.sharingScanPagesPerSecond(), config.ksmSleepMillis());
+                KsmStats after = KsmStats.read(paths.ksmDir());
+                if (before.run() != after.run() || before.pagesToScan() != after.pagesToScan()) {
+                    actions.add("ksm run=" + after.run() + " pages_to_scan=" + after.pagesToScan() + " sleep_millisecs=" + after.sleepMillis());
+                }
+            } catch (RuntimeException e) {
+                errors.put("(ksm)", e.getMessage());
+                events.accept("ksm: " + e.getMessage());
+            }
+        }
+        return balloonSent;
+    }
+
+    private void fail(ManagedVm vm, Map<String, String> errors, RuntimeException e) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        errors.put(vm.name(), msg);
+        if (!msg.equals(vm.lastError)) events.accept("vm " + vm.name() + ": not managed this interval: " + msg);
+        vm.lastError = msg;
+        vm.disconnect();
+    }
+
+    private ManagedVm find(String name) {
+        for (ManagedVm vm : vms) if (vm.name().equals(name)) return vm;
+        return null;
+    }
+
+    private static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getProcessCpuTime();
+        return 0;
+    }
+
+    /** Disconnects from every VM; the guests keep running with their current balloons. */
+    @Override
+    public void close() {
+        vms.forEach(ManagedVm::disconnect);
+    }
+}

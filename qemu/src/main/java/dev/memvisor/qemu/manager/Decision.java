@@ -1,0 +1,26 @@
+package dev.memvisor.qemu.manager;
+
+import dev.memvisor.core.model.HostView;
+import dev.memvisor.core.model.Plan;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One control interval: what was seen, what the policy decided and what was done.
+ *
+ * @param view        the host view given to the policy (VMs that could not be observed are left out)
+ * @param plan        the policy's plan
+ * @param samples     per managed VM, what was observed
+ * @param errors      per VM that could not be managed this interval, why
+ * @param actions     the commands carried out (balloon targets, cgroup limits, KSM)
+ * @param memAvailableBytes the host's MemAvailable
+ * @param ksmPagesSharing host-wide KSM pages_sharing
+ * @param psiSomeAvg10 host memory PSI some avg10
+ * @param managerCpuNanos the manager process's CPU time spent since the previous interval
+ * @param stepNanos   wall time of this interval's collect-decide-act
+ * @param balloonSentNanos nanoseconds from the start of collection to the last balloon command sent, or -1
+ */
+public record Decision(HostView view, Plan plan, Map<String, VmSample> samples, Map<String, String> errors,
+                       List<String> actions, long memAvailableBytes, long ksmPagesSharing, double psiSomeAvg10,
+                       long managerCpuNanos, long stepNanos, long balloonSentNanos) {}

@@ -1,0 +1,17 @@
+package dev.memvisor.qemu.manager;
+
+import java.nio.file.Path;
+
+/**
+ * Where the manager reads and writes the host's state (tests may point elsewhere).
+ *
+ * @param procRoot   /proc
+ * @param ksmDir     /sys/kernel/mm/ksm
+ * @param cgroupRoot /sys/fs/cgroup
+ */
+public record HostPaths(Path procRoot, Path ksmDir, Path cgroupRoot) {
+    /** This host's real paths. */
+    public static HostPaths system() {
+        return new HostPaths(Path.of("/proc"), Path.of("/sys/kernel/mm/ksm"), Path.of("/sys/fs/cgroup"));
+    }
+}

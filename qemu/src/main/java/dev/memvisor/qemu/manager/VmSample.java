@@ -1,0 +1,14 @@
+package dev.memvisor.qemu.manager;
+
+import dev.memvisor.core.model.VmView;
+
+/**
+ * What the manager observed of one VM in one interval, beyond the policy's {@link VmView}.
+ *
+ * @param view           the VM as the policy sees it
+ * @param actualBytes    the guest's memory according to query-balloon
+ * @param sharedBytes    its memory merged by KSM (esxtop SHRD)
+ * @param vcpuTicks      its vCPU threads' CPU time in clock ticks
+ * @param guestTotalBytes the guest's own MemTotal from the balloon statistics, or -1
+ */
+public record VmSample(VmView view, long actualBytes, long sharedBytes, long vcpuTicks, long guestTotalBytes) {}

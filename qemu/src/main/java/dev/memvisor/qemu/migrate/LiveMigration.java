@@ -1,0 +1,312 @@
+package dev.memvisor.qemu.migrate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.memvisor.qemu.qmp.GuestStats;
+import dev.memvisor.qemu.qmp.QmpClient;
+import dev.memvisor.qemu.qmp.QmpErrorReply;
+import dev.memvisor.qemu.qmp.QmpException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs one pre-copy live migration (Clark et al., NSDI 2005) through QMP and collects its figures:
+ * optionally starts the destination listening ({@code migrate-incoming}), shrinks the guest with
+ * its balloon first when asked, issues {@code migrate}, polls {@code query-migrate} until it ends,
+ * waits for the destination to run and gives ballooned memory back. On failure the source keeps
+ * running (resumed with {@code cont} if QEMU left it paused) and gets its memory back.
+ */
+public final class LiveMigration {
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final long MIB = 1L << 20;
+    /** How long the destination must keep running after the migration to count as a success. */
+    static final Duration SETTLE = Duration.ofSeconds(5);
+
+    private final Consumer<String> log;
+    private Duration timeout = Duration.ofMinutes(10);
+    private long maxBandwidth = 0;
+
+    /** A migration runner that reports progress lines to {@code log}. */
+    public LiveMigration(Consumer<String> log) {
+        this.log = log;
+    }
+
+    /** Gives up (migrate_cancel) after this long; default 10 minutes. */
+    public LiveMigration timeout(Duration d) {
+        this.timeout = d;
+        return this;
+    }
+
+    /** Caps the migration's bandwidth in bytes per second (QEMU max-bandwidth); 0 keeps QEMU's setting. */
+    public LiveMigration maxBandwidth(long bytesPerSecond) {
+        this.maxBandwidth = bytesPerSecond;
+        return this;
+    }
+
+    /**
+     * Resolves {@code auto}: free-page-hint when the balloon has it on and the guest runs on KVM,
+     * else balloon-first with a balloon, else plain. Under TCG (QEMU 7.2, guest Linux 6.1) every
+     * free-page-hint migration we ran crashed the guest on the destination (BENCHMARKS.md,
+     * migration), so auto does not choose it there.
+     */
+    public static MigrationStrategy resolve(QmpClient src, MigrationStrategy requested) {
+        if (requested != MigrationStrategy.AUTO) return requested;
+        Optional<String> balloon = balloonPath(src);
+        if (balloon.isEmpty()) return MigrationStrategy.PLAIN;
+        return freePageHint(src, balloon.get()) && onKvm(src) ? MigrationStrategy.FREE_PAGE_HINT : MigrationStrategy.BALLOON_FIRST;
+    }
+
+    /** Whether the guest runs on KVM ({@code query-kvm}). */
+    static boolean onKvm(QmpClient q) {
+        return q.execute("query-kvm", null).path("enabled").asBoolean(false);
+    }
+
+    /**
+     * Migrates the guest behind {@code src} to {@code uri}.
+     *
+     * @param vm   the guest's name, for messages
+     * @param dest the destination's QMP when this side controls it (it is then told to listen on
+     *             {@code uri}, waited for and given ballooned memory back); empty for a destination
+     *             already started with {@code -incoming uri}
+     * @throws MigrationException naming the guest, the URI and QEMU's reason; the source is running again
+     */
+    public MigrationResult migrate(String vm, QmpClient src, Optional<QmpClient> dest, String uri, MigrationStrategy requested) {
+        List<String> notes = new ArrayList<>();
+        MigrationStrategy strategy = resolve(src, requested);
+        Optional<String> balloon = balloonPath(src);
+        if (strategy == MigrationStrategy.FREE_PAGE_HINT && (balloon.isEmpty() || !freePageHint(src, balloon.get()))) {
+            throw new MigrationException("guest " + vm + ": strategy free-page-hint needs a balloon with free-page-hint on; start QEMU with"
+                    + " -object iothread,id=io0 -device virtio-balloon-pci,free-page-hint=on,iothread=io0, or use --strategy balloon-first");
+        }
+        if (strategy == MigrationStrategy.BALLOON_FIRST && balloon.isEmpty()) {
+            throw new MigrationException("guest " + vm + ": strategy balloon-first needs a virtio-balloon device; use --strategy plain");
+        }
+        if (requested == MigrationStrategy.AUTO && strategy != MigrationStrategy.FREE_PAGE_HINT && balloon.isPresent() && freePageHint(src, balloon.get())) {
+            notes.add("auto did not use free-page-hint: the guest runs on TCG, where free-page-hint migrations crashed the guest in our runs");
+        }
+        if (strategy == MigrationStrategy.PLAIN && balloon.isPresent() && freePageHint(src, balloon.get())) {
+            notes.add("the balloon has free-page-hint on, and QEMU uses it in every pre-copy migration");
+        }
+        String status = src.queryStatus();
+        if (!status.equals("running")) throw new MigrationException("guest " + vm + " is " + status + ", not running; nothing migrated");
+
+        long guestFree = balloon.map(b -> freshStats(src, b).freeBytes()).orElse(-1L);
+        long before = src.queryBalloon().actualBytes();
+        long ballooned = 0;
+        if (strategy == MigrationStrategy.BALLOON_FIRST) ballooned = shrink(vm, src, balloon.get(), before);
+
+        try {
+            if (dest.isPresent()) {
+                dest.get().execute("migrate-incoming", Map.of("uri", uri));
+                log.accept("destination listening on " + uri);
+            }
+            if (maxBandwidth > 0) src.execute("migrate-set-parameters", Map.of("max-bandwidth", maxBandwidth));
+            JsonNode last = run(vm, src, uri);
+            MigrationResult r = result(vm, uri, requested, strategy, last, ballooned, guestFree, notes, 0);
+            if (dest.isPresent()) {
+                awaitRunning(vm, dest.get());
+                settle(vm, dest.get());
+                if (ballooned > 0) {
+                    long back = setBalloon(dest.get(), before);
+                    log.accept("gave memory back to " + vm + " on the destination: now " + back / MIB + " MiB");
+                }
+            } else if (ballooned > 0) {
+                notes.add("the destination's balloon still holds " + ballooned / MIB + " MiB: set its balloon to " + before / MIB + " MiB (QMP balloon value=" + before + ")");
+            }
+            return withDirtyRate(r, maxDirtyRate);
+        } catch (RuntimeException e) {
+            String state = recoverSource(src, before, ballooned);
+            if (e instanceof MigrationException m) throw new MigrationException(m.getMessage() + "; the source guest " + state, m);
+            throw new MigrationException("migration of " + vm + " to " + uri + " failed: " + e.getMessage() + "; the source guest " + state, e);
+        }
+    }
+
+    private long maxDirtyRate;
+
+    /** Issues migrate and polls query-migrate until it ends; returns the last answer of a completed migration. */
+    private JsonNode run(String vm, QmpClient src, String uri) {
+        maxDirtyRate = 0;
+        try {
+            src.execute("migrate", Map.of("uri", uri));
+        } catch (QmpErrorReply e) {
+            throw new MigrationException("migration of " + vm + " to " + uri + " could not start: " + e.desc());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long nextLog = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (true) {
+            JsonNode r = src.execute("query-migrate", null);
+            String status = r.path("status").asText("none");
+            JsonNode ram = r.path("ram");
+            maxDirtyRate = Math.max(maxDirtyRate, ram.path("dirty-pages-rate").asLong(0));
+            switch (status) {
+                case "completed" -> {
+                    log.accept("migration of " + vm + " completed: " + ram.path("transferred").asLong() / MIB + " MiB in "
+                            + r.path("total-time").asLong() + " ms, downtime " + r.path("downtime").asLong() + " ms");
+                    return r;
+                }
+                case "failed", "cancelled" -> throw new MigrationException("migration of " + vm + " to " + uri + " " + status + ": "
+                        + r.path("error-desc").asText("QEMU gave no reason"));
+                default -> { }
+            }
+            if (System.nanoTime() > nextLog) {
+                log.accept("migrating " + vm + ": " + status + ", " + ram.path("transferred").asLong() / MIB + " MiB sent, "
+                        + ram.path("remaining").asLong() / MIB + " MiB left, round " + ram.path("dirty-sync-count").asLong());
+                nextLog += Duration.ofSeconds(2).toNanos();
+            }
+            if (System.nanoTime() > deadline) {
+                try {
+                    src.execute("migrate_cancel", null);
+                } catch (QmpException ignored) {
+                    // reported below
+                }
+                throw new MigrationException("migration of " + vm + " to " + uri + " did not finish within " + timeout.toSeconds() + " s; cancelled");
+            }
+            sleep(POLL);
+        }
+    }
+
+    private static MigrationResult result(String vm, String uri, MigrationStrategy requested, MigrationStrategy used, JsonNode r,
+                                          long ballooned, long guestFree, List<String> notes, long dirtyRate) {
+        JsonNode ram = r.path("ram");
+        return new MigrationResult(vm, uri, requested, used, r.path("status").asText(), ram.path("transferred").asLong(0),
+                ram.path("total").asLong(0), r.path("total-time").asLong(-1), r.path("downtime").asLong(-1),
+                r.path("setup-time").asLong(-1), ram.path("dirty-sync-count").asLong(0), dirtyRate,
+                ram.path("duplicate").asLong(0), ram.path("normal").asLong(0), ballooned, guestFree, List.copyOf(notes));
+    }
+
+    private static MigrationResult withDirtyRate(MigrationResult r, long rate) {
+        return new MigrationResult(r.vm(), r.uri(), r.requested(), r.strategy(), r.status(), r.transferredBytes(), r.ramBytes(),
+                r.totalTimeMillis(), r.downtimeMillis(), r.setupTimeMillis(), r.iterations(), rate, r.zeroPages(), r.normalPages(),
+                r.balloonedBytes(), r.guestFreeBytes(), r.notes());
+    }
+
+    /**
+     * Inflates the balloon toward the guest's working set: the guest keeps what it uses
+     * (RAM less MemAvailable) plus a headroom of 1/16 of RAM, at least 32 MiB.
+     * Returns the bytes the balloon took.
+     */
+    private long shrink(String vm, QmpClient src, String balloon, long before) {
+        GuestStats s = freshStats(src, balloon);
+        if (s.availableBytes() < 0) throw new MigrationException("guest " + vm + ": its balloon reports no available memory; cannot size balloon-first");
+        long headroom = Math.max(32 * MIB, before / 16);
+        long target = Math.max(64 * MIB, before - s.availableBytes() + headroom);
+        target = Math.min(before, target & ~(MIB - 1));
+        if (target >= before - 16 * MIB) {
+            log.accept("balloon-first: " + vm + " uses most of its memory; not shrinking");
+            return 0;
+        }
+        log.accept("balloon-first: shrinking " + vm + " from " + before / MIB + " to " + target / MIB + " MiB");
+        long actual = setBalloon(src, target);
+        log.accept("balloon-first: " + vm + " at " + actual / MIB + " MiB");
+        return before - actual;
+    }
+
+    /**
+     * Sets the balloon target and waits until the guest's memory is within 4 MiB of it or has not
+     * moved for 5 s (the guest may refuse part of it), at most 120 s; returns where it ended.
+     */
+    static long setBalloon(QmpClient q, long target) {
+        q.balloon(target);
+        long actual = q.queryBalloon().actualBytes(), lastChange = System.nanoTime(), deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (Math.abs(actual - target) > 4 * MIB && System.nanoTime() - lastChange < Duration.ofSeconds(5).toNanos() && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(250));
+            long now = q.queryBalloon().actualBytes();
+            if (now != actual) lastChange = System.nanoTime();
+            actual = now;
+        }
+        return actual;
+    }
+
+    /** Waits up to 60 s for the destination guest to run. */
+    private void awaitRunning(String vm, QmpClient dest) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String s;
+        while (!(s = dest.queryStatus()).equals("running")) {
+            if (System.nanoTime() > deadline) throw new MigrationException("migration of " + vm + " completed but the destination is " + s + ", not running");
+            sleep(POLL);
+        }
+    }
+
+    /**
+     * Watches the destination for a few seconds after it started running: a guest whose memory
+     * arrived damaged panics at once, and with -no-reboot its QEMU exits.
+     */
+    private void settle(String vm, QmpClient dest) {
+        long end = System.nanoTime() + SETTLE.toNanos();
+        while (System.nanoTime() < end) {
+            String s;
+            try {
+                s = dest.queryStatus();
+            } catch (QmpException e) {
+                throw new MigrationException("migration of " + vm + " completed but the destination QEMU exited within "
+                        + SETTLE.toSeconds() + " s (the guest crashed on arrival?)");
+            }
+            if (!s.equals("running")) throw new MigrationException("migration of " + vm + " completed but the destination guest is " + s);
+            sleep(Duration.ofMillis(250));
+        }
+    }
+
+    /** Makes sure the source runs and has its memory back; returns a description of its state. */
+    private String recoverSource(QmpClient src, long before, long ballooned) {
+        try {
+            String s = src.queryStatus();
+            boolean resumed = false;
+            if (!s.equals("running")) {
+                src.execute("cont", null);
+                s = src.queryStatus();
+                resumed = true;
+            }
+            if (ballooned > 0) src.balloon(before);
+            if (!s.equals("running")) return "is " + s;
+            return resumed ? "was resumed and keeps running" : "keeps running";
+        } catch (QmpException e) {
+            return "cannot be reached (" + e.getMessage() + ")";
+        }
+    }
+
+    /** The balloon's QOM path, if the guest has one. */
+    static Optional<String> balloonPath(QmpClient q) {
+        try {
+            return Optional.of(q.findBalloonPath());
+        } catch (QmpException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the balloon device has free-page-hint on (qom-get of its property). */
+    static boolean freePageHint(QmpClient q, String balloon) {
+        try {
+            return q.qomGet(balloon, "free-page-hint").asBoolean(false);
+        } catch (QmpErrorReply e) {
+            return false;
+        }
+    }
+
+    /** Guest statistics newer than now: polls every second for up to 10 s (turning polling on if it was off). */
+    static GuestStats freshStats(QmpClient q, String balloon) {
+        int interval = q.qomGet(balloon, "guest-stats-polling-interval").asInt(0);
+        if (interval == 0) q.setGuestStatsPollingInterval(balloon, 1);
+        long start = System.currentTimeMillis() / 1000;
+        long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(10, 3L * interval)).toNanos();
+        GuestStats s = q.guestStats(balloon);
+        while (s.lastUpdateEpochSeconds() < start && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(250));
+            s = q.guestStats(balloon);
+        }
+        if (interval == 0) q.setGuestStatsPollingInterval(balloon, 0);
+        return s;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("interrupted");
+        }
+    }
+}

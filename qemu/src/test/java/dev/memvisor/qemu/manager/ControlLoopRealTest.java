@@ -1,0 +1,117 @@
+package dev.memvisor.qemu.manager;
+
+import dev.memvisor.core.policy.MemoryPolicy;
+import dev.memvisor.core.policy.PolicyConfig;
+import dev.memvisor.core.policy.PolicyRegistry;
+import dev.memvisor.qemu.launch.Guest;
+import dev.memvisor.qemu.launch.GuestLauncher;
+import dev.memvisor.qemu.launch.GuestSpec;
+import dev.memvisor.qemu.launch.TestGuests;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The manager on three real guests whose memory exceeds the budget: it brings them under the
+ * budget without taking the reserved guest below its reservation; then one guest is killed and
+ * the loop logs it and goes on managing the other two.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControlLoopRealTest {
+    private static final long MIB = 1L << 20;
+    private static final long BUDGET = 360 * MIB;
+    private static final long RESERVATION = 176 * MIB;
+    private static Path dir;
+    private static List<Guest> guests = List.of();
+    private static ControlLoop loop;
+    private static final List<String> events = new CopyOnWriteArrayList<>();
+    private static final List<Decision> decisions = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startGuests() throws Exception {
+        dir = Files.createTempDirectory("memvisor-loop");
+        GuestLauncher launcher = TestGuests.launcher(dir);
+        guests = launcher.startAll(List.of(
+                GuestSpec.idle("a", 192 * MIB).withWorkload(16 * MIB, 0, "unique"),
+                GuestSpec.idle("b", 192 * MIB).withWorkload(16 * MIB, 0, "unique"),
+                GuestSpec.idle("c", 192 * MIB).withWorkload(16 * MIB, 0, "unique")), TestGuests.BOOT);
+        List<VmConfig> vms = new ArrayList<>();
+        for (Guest g : guests) {
+            vms.add(new VmConfig(g.name(), g.qmpSocket(), -1, g.name().equals("c") ? RESERVATION : 0, -1, "normal", true));
+        }
+        HostConfig cfg = new HostConfig("esx", Duration.ofSeconds(1), BUDGET, 32 * MIB, 0, null, false, 20, false, 0, vms);
+        MemoryPolicy policy = PolicyRegistry.names().contains("esx")
+                ? PolicyRegistry.create("esx", PolicyConfig.defaults()) : new ProportionalTestPolicy();
+        System.err.println("[test] manager policy: " + policy.name());
+        loop = new ControlLoop(cfg, policy, HostPaths.system(), decisions::add, events::add);
+    }
+
+    @AfterAll
+    static void stopGuests() {
+        if (loop != null) loop.close();
+        guests.forEach(Guest::close);
+        for (Guest g : guests) assertThat(g.alive()).as(g.name() + " stopped").isFalse();
+    }
+
+    @Test
+    @Order(1)
+    void bringsTheGuestsUnderTheBudgetKeepingTheReservation() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long sum = Long.MAX_VALUE;
+        Decision d = null;
+        while (System.nanoTime() < deadline) {
+            d = loop.step();
+            assertThat(d.errors()).isEmpty();
+            assertThat(d.samples().get("c").actualBytes()).as("reserved guest c").isGreaterThanOrEqualTo(RESERVATION);
+            sum = d.samples().values().stream().mapToLong(VmSample::actualBytes).sum();
+            if (sum <= BUDGET) break;
+            Thread.sleep(1000);
+        }
+        assertThat(sum).as("guest memory after ballooning, last decision " + d).isLessThanOrEqualTo(BUDGET);
+        assertThat(d.samples().get("a").actualBytes()).isLessThan(192 * MIB);
+        assertThat(d.samples().get("b").actualBytes()).isLessThan(192 * MIB);
+        assertThat(d.samples().get("c").view().settings().reservationBytes()).isEqualTo(RESERVATION);
+        for (Decision each : decisions) {
+            for (String action : each.actions()) {
+                if (action.startsWith("balloon c ")) {
+                    long sent = dev.memvisor.core.unit.Size.parse(action.substring("balloon c ".length()));
+                    assertThat(sent).as(action).isGreaterThanOrEqualTo(RESERVATION);
+                }
+            }
+        }
+        assertThat(events).anyMatch(e -> e.startsWith("vm c: connected"));
+        String json = DecisionJson.line(d, "test", java.time.Instant.EPOCH);
+        assertThat(json).contains("\"name\":\"c\"").contains("\"RESV\":" + RESERVATION).doesNotContain("\n");
+    }
+
+    @Test
+    @Order(2)
+    void aGuestKilledMidLoopIsLoggedAndTheOthersStayManaged() {
+        Guest a = guests.get(0);
+        a.kill();
+        assertThat(a.alive()).isFalse();
+        Decision d1 = loop.step();
+        assertThat(d1.errors()).containsKey("a");
+        assertThat(d1.samples()).containsOnlyKeys("b", "c");
+        assertThat(events).anyMatch(e -> e.startsWith("vm a: not managed this interval"));
+        int eventsBefore = events.size();
+        Decision d2 = loop.step();
+        assertThat(d2.samples()).containsOnlyKeys("b", "c");
+        assertThat(d2.errors()).containsKey("a");
+        assertThat(events.size()).as("the same failure is logged once, not every interval").isEqualTo(eventsBefore);
+        assertThat(d2.view().vms()).extracting(v -> v.name()).containsExactly("b", "c");
+        assertThat(DecisionJson.line(d2, "test", java.time.Instant.EPOCH)).contains("\"name\":\"a\",\"up\":false");
+    }
+}

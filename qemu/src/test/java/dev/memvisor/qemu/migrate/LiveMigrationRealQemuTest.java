@@ -1,0 +1,102 @@
+package dev.memvisor.qemu.migrate;
+
+import dev.memvisor.qemu.launch.Guest;
+import dev.memvisor.qemu.launch.GuestSpec;
+import dev.memvisor.qemu.launch.TestGuests;
+import dev.memvisor.qemu.qmp.QmpClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Live migration between two real QEMU processes over loopback (TCG in CI). */
+class LiveMigrationRealQemuTest {
+    private static final Pattern TOUCHED = Pattern.compile("mvload: t=\\d+ touched=(\\d+)");
+    @TempDir Path dir;
+
+    private MigrationPeerLauncher peers() {
+        return new MigrationPeerLauncher(TestGuests.image(), dir, l -> System.err.println("[test] " + l));
+    }
+
+    @Test
+    void aBalloonFirstMigratedGuestKeepsRunningItsWorkloadOnTheDestination() throws Exception {
+        MigrationPeerLauncher peers = peers();
+        GuestSpec spec = GuestSpec.idle("mig-src", 192L << 20).withWorkload(24L << 20, 2000, "unique");
+        try (Guest src = peers.startSource(spec, PeerOptions.plain(), TestGuests.BOOT)) {
+            awaitProgress(src, 1, Duration.ofSeconds(60));
+            try (Guest dst = peers.startDestination(Path.of("/proc"), src.pid(), "mig-dst", Duration.ofSeconds(30));
+                 QmpClient sq = src.qmp(); QmpClient dq = dst.qmp()) {
+                MigrationResult r = new LiveMigration(l -> System.err.println("[test] " + l))
+                        .migrate("mig-src", sq, Optional.of(dq), "tcp:127.0.0.1:" + freePort(), MigrationStrategy.AUTO);
+                assertThat(r.strategy()).isEqualTo(MigrationStrategy.BALLOON_FIRST);
+                assertThat(r.balloonedBytes()).isGreaterThan(64L << 20);
+                assertThat(r.status()).isEqualTo("completed");
+                assertThat(r.ramBytes()).isGreaterThanOrEqualTo(192L << 20);
+                assertThat(r.transferredBytes()).isPositive();
+                assertThat(r.iterations()).isGreaterThanOrEqualTo(1);
+                assertThat(r.downtimeMillis()).isGreaterThanOrEqualTo(0);
+                assertThat(sq.queryStatus()).isEqualTo("postmigrate");
+                assertThat(dq.queryStatus()).isEqualTo("running");
+                assertThat(dq.queryBalloon().actualBytes()).isEqualTo(192L << 20); // memory given back on arrival
+                // the workload's progress counter keeps rising in the destination's console
+                List<Long> onDest = awaitProgress(dst, 2, Duration.ofSeconds(60));
+                assertThat(onDest.get(onDest.size() - 1)).isGreaterThan(onDest.get(0));
+            }
+        }
+    }
+
+    @Test
+    void aDeadDestinationFailsClearlyAndTheSourceKeepsRunning() throws Exception {
+        MigrationPeerLauncher peers = peers();
+        GuestSpec spec = GuestSpec.idle("dead-src", 128L << 20).withWorkload(16L << 20, 2000, "unique");
+        try (Guest src = peers.startSource(spec, PeerOptions.plain(), TestGuests.BOOT); QmpClient sq = src.qmp()) {
+            String uri = "tcp:127.0.0.1:" + freePort();
+            assertThatThrownBy(() -> new LiveMigration(l -> { }).migrate("dead-src", sq, Optional.empty(), uri, MigrationStrategy.PLAIN))
+                    .isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("dead-src").hasMessageContaining(uri)
+                    .hasMessageContaining("refused").hasMessageContaining("keeps running");
+            assertThat(src.alive()).isTrue();
+            assertThat(sq.queryStatus()).isEqualTo("running");
+            int seen = progress(src).size();
+            List<Long> after = awaitProgress(src, seen + 2, Duration.ofSeconds(60));
+            assertThat(after.get(after.size() - 1)).isGreaterThan(after.get(seen));
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static List<Long> progress(Guest g) {
+        List<Long> out = new ArrayList<>();
+        for (String l : g.consoleLines()) {
+            Matcher m = TOUCHED.matcher(l);
+            if (m.find()) out.add(Long.parseLong(m.group(1)));
+        }
+        return out;
+    }
+
+    /** Polls the console until it holds {@code n} progress lines (the workload prints one every 5 s). */
+    static List<Long> awaitProgress(Guest g, int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Long> p;
+        while ((p = progress(g)).size() < n) {
+            if (System.nanoTime() > deadline) throw new AssertionError(g.name() + ": " + p.size() + " progress lines, wanted " + n + g.tails());
+            Thread.sleep(250);
+        }
+        return p;
+    }
+}
