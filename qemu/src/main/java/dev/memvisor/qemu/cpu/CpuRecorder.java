@@ -44,9 +44,10 @@ public final class CpuRecorder {
     }
 
     /**
-     * Records for {@code durationMillis}.
+     * Records until the guest's reports span {@code durationMillis} plus one reporter interval (so that both
+     * series overlap for the whole duration, whatever the delay of the first report).
      *
-     * @param reportDeadlineMillis how long to wait for the first report before giving up
+     * @param reportDeadlineMillis how long to wait for the first report, and for each next one, before giving up
      * @param progress             receives a line now and then
      * @throws CpuReporterMissingException when no report arrives within the deadline
      * @throws QemuGoneException           when QEMU exits meanwhile ({@link #recording()} keeps what was read)
@@ -54,15 +55,18 @@ public final class CpuRecorder {
      */
     public CpuRecording record(long durationMillis, long reportDeadlineMillis, Consumer<String> progress) throws InterruptedException {
         long start = epochMillis.getAsLong();
-        long nextProgress = start + Math.max(10_000, Math.min(60_000, durationMillis / 10));
+        long lastReportAt = start;
+        long progressEvery = Math.max(10_000, Math.min(60_000, durationMillis / 10));
+        long nextProgress = start + progressEvery;
         while (true) {
             boolean alive = sampler.alive();
             for (String l : tail.poll()) {
                 rawLines.accept(l);
                 var block = parser.accept(l);
                 if (block.isPresent()) {
+                    lastReportAt = epochMillis.getAsLong();
                     if (alive) {
-                        HostCpuSample s = sampler.sample(epochMillis.getAsLong(), block.get().bootMillis());
+                        HostCpuSample s = sampler.sample(lastReportAt, block.get().bootMillis());
                         samples.add(s);
                         hostSamples.accept(s);
                     }
@@ -71,15 +75,21 @@ public final class CpuRecorder {
             }
             if (!alive) throw new QemuGoneException(sampler.pid());
             long now = epochMillis.getAsLong();
-            if (reports.isEmpty() && now - start >= reportDeadlineMillis) {
-                throw new CpuReporterMissingException("guest " + vm + ": no CPU report (MVCPU line) in " + tail.file() + " within "
-                        + reportDeadlineMillis / 1000 + " s: start the guest with the kernel parameter memvisor.cpu=SECONDS"
-                        + " (GuestSpec.withCpuReport) so its reporter writes to the second serial port");
+            if (now - lastReportAt >= reportDeadlineMillis) {
+                throw new CpuReporterMissingException(reports.isEmpty()
+                        ? "guest " + vm + ": no CPU report (MVCPU line) in " + tail.file() + " within " + reportDeadlineMillis / 1000
+                                + " s: start the guest with the kernel parameter memvisor.cpu=SECONDS (GuestSpec.withCpuReport)"
+                                + " so its reporter writes to the second serial port"
+                        : "guest " + vm + ": CPU reports stopped after " + reports.size() + " (none for " + reportDeadlineMillis / 1000
+                                + " s in " + tail.file() + "): the guest hangs or its reporter died");
             }
-            if (now - start >= durationMillis) break;
+            if (reports.size() >= 2) {
+                long first = reports.get(0).bootMillis(), interval = reports.get(1).bootMillis() - first;
+                if (reports.get(reports.size() - 1).bootMillis() - first >= durationMillis + interval) break;
+            }
             if (now >= nextProgress) {
-                progress.accept(String.format(java.util.Locale.ROOT, "%s: %d s of %d s, %d guest reports", vm, (now - start) / 1000, durationMillis / 1000, reports.size()));
-                nextProgress += Math.max(10_000, Math.min(60_000, durationMillis / 10));
+                progress.accept(String.format(java.util.Locale.ROOT, "%s: %d s, %d guest reports", vm, (now - start) / 1000, reports.size()));
+                nextProgress += progressEvery;
             }
             Thread.sleep(POLL_MILLIS);
         }
