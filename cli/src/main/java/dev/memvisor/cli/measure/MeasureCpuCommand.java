@@ -112,6 +112,10 @@ public final class MeasureCpuCommand implements Callable<Integer> {
             }
             rec = record(err);
         }
+        if (rec.host().size() >= 2 && rec.vcpuThreads() == 0) {
+            throw new IllegalStateException("guest " + vm + ": no vCPU threads found in the QEMU process (neither from QMP query-cpus-fast"
+                    + " nor by the names 'CPU n/KVM|TCG', which need -name NAME,debug-threads=on): the host side is unknown");
+        }
         if (rec.guest().size() < 2 || rec.host().size() < 2) {
             throw new IllegalStateException("guest " + vm + ": too little data to correct (" + rec.guest().size() + " guest reports, "
                     + rec.host().size() + " host samples; at least 2 of each)");
@@ -144,6 +148,9 @@ public final class MeasureCpuCommand implements Callable<Integer> {
         MeasureCpuTarget t = MeasureCpuTarget.find(vm, runDir, procRoot);
         err.printf("measuring guest %s (QEMU pid %d) for %d s, windows of %d s; reports from %s%n",
                 t.name(), t.pid(), durationMillis / 1000, windowMillis / 1000, t.cpuLog());
+        long[] tids = VcpuSampler.vcpuThreadIds(t.socket(), java.time.Duration.ofSeconds(3));
+        if (tids.length == 0) err.println("warning: QMP query-cpus-fast gave no vCPU thread ids (is another client on " + t.socket()
+                + "?): finding vCPU threads by name, which needs -name NAME,debug-threads=on");
         BufferedWriter guestOut = null, hostOut = null;
         if (recordDir != null) {
             Files.createDirectories(recordDir);
@@ -152,7 +159,7 @@ public final class MeasureCpuCommand implements Callable<Integer> {
             hostOut.write(HostCpuLog.HEADER + "\n");
         }
         BufferedWriter g = guestOut, h = hostOut;
-        CpuRecorder recorder = new CpuRecorder(t.name(), FileTail.fromEnd(t.cpuLog()), new VcpuSampler(procRoot, t.pid()), System::currentTimeMillis,
+        CpuRecorder recorder = new CpuRecorder(t.name(), FileTail.fromEnd(t.cpuLog()), new VcpuSampler(procRoot, t.pid(), tids), System::currentTimeMillis,
                 line -> write(g, line + "\n"), s -> write(h, HostCpuLog.row(s) + "\n"));
         try {
             return recorder.record(durationMillis, reportTimeoutMillis, err::println);

@@ -61,8 +61,9 @@ public final class CpuRecorder {
         while (true) {
             boolean alive = sampler.alive();
             for (String l : tail.poll()) {
-                rawLines.accept(l);
                 var block = parser.accept(l);
+                // Record from the first whole block on, so the recording parses as a file of its own.
+                if (parser.synced()) rawLines.accept(l);
                 if (block.isPresent()) {
                     lastReportAt = epochMillis.getAsLong();
                     if (alive) {

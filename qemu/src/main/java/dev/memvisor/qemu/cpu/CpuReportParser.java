@@ -47,6 +47,9 @@ public final class CpuReportParser {
     /** The number of the last line accepted. */
     public long line() { return line; }
 
+    /** Whether the parser has found its first block (always, unless it was made to resync and no MVCPU came yet). */
+    public boolean synced() { return !resync; }
+
     /** Whether a block is open (its MVCPU line read, its MVEND not yet). */
     public boolean inBlock() { return cpu != null; }
 
