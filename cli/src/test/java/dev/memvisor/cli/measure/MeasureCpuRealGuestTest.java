@@ -38,7 +38,7 @@ class MeasureCpuRealGuestTest {
         dir = Files.createTempDirectory("memvisor-measure-cpu");
         Path root = Path.of(System.getProperty("memvisor.root", ".."));
         var image = GuestImageBuilder.defaults().buildIfNeeded(root.resolve("qemu/target/guest-image"));
-        GuestSpec spec = GuestSpec.idle("burn", 128L << 20).withWorkload(32L << 20, 8000, "unique").withCpuReport(1);
+        GuestSpec spec = GuestSpec.idle("burn", 128L << 20).withWorkload(32L << 20, 40000, "unique").withCpuReport(1);
         guest = new GuestLauncher(image, dir.resolve("run"), l -> System.err.println("[test] " + l)).start(spec, Duration.ofSeconds(180));
     }
 
@@ -57,6 +57,7 @@ class MeasureCpuRealGuestTest {
                 "--record", rec.toString(), "--json");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.err()).contains("measuring guest burn (QEMU pid " + guest.pid() + ")").contains("under 5 minutes");
+        System.err.println("[test] measure cpu:\n" + r.err() + r.out());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.path("vm").asText()).isEqualTo("burn");
         assertThat(j.path("vcpus").asInt()).isEqualTo(1);
