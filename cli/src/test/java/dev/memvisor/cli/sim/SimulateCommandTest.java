@@ -74,10 +74,20 @@ class SimulateCommandTest {
     }
 
     @Test
-    void aMissingOutIsAUsageError() {
+    void aMissingOutOrAMalformedSetIsAUsageError(@TempDir Path tmp) {
         Result r = run("simulate", example("cpu-contention.yaml").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("--out");
+        Result bad = run("simulate", example("cpu-contention.yaml").toString(), "--set", "duration", "--out", tmp.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("--set duration: expected PATH=VALUE");
+    }
+
+    @Test
+    void aNegativeOverrideFailsNamingTheSet(@TempDir Path tmp) {
+        Result r = run("simulate", example("cpu-contention.yaml").toString(), "--set", "host.memory=-4G", "--out", tmp.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("(--set host.memory=-4G)").contains("host.memory");
     }
 
     @Test

@@ -290,7 +290,8 @@ public final class Simulation {
             VmMemory m = v.mem;
             if (m.balloonTop < m.balloonTargetPages) m.inflate(b);
             else if (m.balloonTop > m.balloonTargetPages) m.deflate(b);
-            if (m.swapped + m.compressed < m.swapTargetPages && m.grantedPages() > m.reservationPages) {
+            // the hypervisor swaps and compresses only in a state that allows it, never below the reservation
+            if (state.allowsSwapping() && m.swapped + m.compressed < m.swapTargetPages && m.grantedPages() > m.reservationPages) {
                 m.swapTowardTarget(Math.min(s, m.grantedPages() - m.reservationPages));
             }
         }
