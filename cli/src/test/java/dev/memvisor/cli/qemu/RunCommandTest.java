@@ -40,6 +40,7 @@ class RunCommandTest {
     @AfterAll
     static void stopGuest() {
         if (guest != null) guest.close();
+        dev.memvisor.qemu.launch.RunDirectory.delete(dir);
     }
 
     private static Path config(String extra) throws Exception {
@@ -74,6 +75,29 @@ class RunCommandTest {
         assertThat(top.status()).isZero();
         assertThat(top.out()).contains("NAME").contains("MCTLSZ").containsPattern("g1 +128M +64M")
                 .containsPattern("ghost +DOWN: .*does not exist");
+    }
+
+    @Test
+    void givesEachVmAMemoryCgroupCarryingItsLimit() throws Exception {
+        Path log = dir.resolve("cgroup.jsonl");
+        Files.deleteIfExists(log);
+        CliRun.Result r = CliRun.run("run", "--config", config("cgroups: true\ncgroupHeadroom: 128M\n").toString(),
+                "--intervals", "1", "--log", log.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        var cg = dev.memvisor.qemu.act.MemoryCgroup.detect(Path.of("/sys/fs/cgroup")).create("g1");
+        try {
+            assertThat(cg.contains(guest.pid())).isTrue();
+            JsonNode d = new ObjectMapper().readTree(Files.readAllLines(log).get(0));
+            long target = d.path("vms").get(0).path("TARGET").asLong();
+            assertThat(target).isBetween(64L << 20, 128L << 20);
+            assertThat(cg.limit()).isEqualTo(target + (128L << 20));
+            assertThat(d.path("actions").toString()).contains("cgroup g1 limit");
+        } finally {
+            // give the guest back to the root cgroup so the test leaves no limit behind
+            cg.setLimit(Long.MAX_VALUE);
+            Files.writeString(cg.dir().getParent().getParent().resolve("cgroup.procs"), Long.toString(guest.pid()));
+            assertThat(cg.remove()).isTrue();
+        }
     }
 
     @Test

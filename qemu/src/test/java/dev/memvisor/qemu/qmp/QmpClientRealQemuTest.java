@@ -70,7 +70,8 @@ class QmpClientRealQemuTest {
         }
         assertThat(lines).filteredOn(l -> l.startsWith("MVEND ")).hasSizeGreaterThanOrEqualTo(2);
         String cpu = lines.stream().filter(l -> l.startsWith("MVCPU ")).findFirst().orElseThrow();
-        String[] f = cpu.trim().split("\\s+");
+        assertThat(cpu).doesNotContain("  ").doesNotEndWith(" ");
+        String[] f = cpu.split(" ");
         assertThat(f[2]).isEqualTo("cpu");
         assertThat(f.length).isGreaterThanOrEqualTo(10);
         for (int i = 3; i < f.length; i++) assertThat(Long.parseLong(f[i])).isNotNegative();
