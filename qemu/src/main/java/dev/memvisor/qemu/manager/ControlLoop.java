@@ -158,12 +158,7 @@ public final class ControlLoop implements AutoCloseable {
                     : c.execute("query-memory-size-summary", null).path("base-memory").asLong();
             VmSettings s = vm.config.settings(configured);
             vm.pid = QemuProcessFinder.pidForSocket(paths.procRoot(), vm.config.qmpSocket()).orElse(-1);
-            if (config.cgroups()) {
-                if (vm.pid < 0) throw new IllegalStateException("no QEMU process found for socket " + vm.config.qmpSocket() + ", so no cgroup");
-                if (cgroupHierarchy == null) cgroupHierarchy = MemoryCgroup.detect(paths.cgroupRoot());
-                vm.cgroup = cgroupHierarchy.create(vm.name());
-                vm.cgroup.add(vm.pid);
-            }
+            if (config.cgroups()) attachCgroup(vm);
             vm.settings = s;
             vm.balloonPath = balloon;
             vm.client = c;
@@ -172,6 +167,20 @@ public final class ControlLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /** Puts the VM's QEMU in its memory cgroup; without one the VM is still ballooned, and the log says why. */
+    private void attachCgroup(ManagedVm vm) {
+        vm.cgroup = null;
+        try {
+            if (vm.pid < 0) throw new IllegalStateException("no QEMU process found for socket " + vm.config.qmpSocket());
+            if (cgroupHierarchy == null) cgroupHierarchy = MemoryCgroup.detect(paths.cgroupRoot());
+            MemoryCgroup cg = cgroupHierarchy.create(vm.name());
+            cg.add(vm.pid);
+            vm.cgroup = cg;
+        } catch (RuntimeException e) {
+            events.accept("vm " + vm.name() + ": managed without a memory cgroup (no limit, no host swap): " + e.getMessage());
         }
     }
 
