@@ -221,27 +221,32 @@ public final class ControlLoop implements AutoCloseable {
                 long want = s.configuredBytes() - p.balloonTargetBytes();
                 if (!s.ballooning()) want = s.configuredBytes();
                 long bounded = Math.max(s.reservationBytes(), Math.min(s.ceilingBytes(), want));
-                if (bounded != want) {
-                    events.accept("vm " + vm.name() + ": plan asked for " + Size.format(want) + ", kept within reservation "
-                            + Size.format(s.reservationBytes()) + " and limit " + Size.format(s.ceilingBytes()));
-                }
-                bounded = bounded / Size.MIB * Size.MIB;
+                String note = bounded == want ? null : "vm " + vm.name() + ": plan asked for " + Size.format(want)
+                        + ", kept within reservation " + Size.format(s.reservationBytes()) + " and limit " + Size.format(s.ceilingBytes());
+                if (note != null && !note.equals(vm.lastClampNote)) events.accept(note);
+                vm.lastClampNote = note;
+                bounded = Math.max(s.reservationBytes(), bounded / Size.MIB * Size.MIB);
                 if (Math.abs(bounded - vm.lastBalloonSent) >= MIN_BALLOON_STEP) {
                     vm.client.balloon(bounded);
                     balloonSent = System.nanoTime() - t0;
                     actions.add("balloon " + vm.name() + " " + Size.format(bounded));
                     vm.lastBalloonSent = bounded;
                 }
-                if (vm.cgroup != null) {
-                    long limit = Math.min(Long.MAX_VALUE - config.cgroupHeadroomBytes(), p.targetBytes()) + config.cgroupHeadroomBytes();
-                    if (limit != vm.lastCgroupLimit) {
-                        vm.cgroup.setLimit(limit);
-                        vm.lastCgroupLimit = limit;
-                        actions.add("cgroup " + vm.name() + " limit " + Size.format(limit));
-                    }
-                }
             } catch (RuntimeException e) {
                 fail(vm, errors, e);
+                continue;
+            }
+            if (vm.cgroup != null) {
+                long limit = Math.min(Long.MAX_VALUE - config.cgroupHeadroomBytes(), p.targetBytes()) + config.cgroupHeadroomBytes();
+                if (limit == vm.lastCgroupLimit) continue;
+                try {
+                    vm.cgroup.setLimit(limit);
+                    vm.lastCgroupLimit = limit;
+                    actions.add("cgroup " + vm.name() + " limit " + Size.format(limit));
+                } catch (RuntimeException e) {
+                    // v1 refuses (EBUSY) a limit below usage it cannot reclaim, e.g. with no host swap; retried next interval
+                    events.accept("vm " + vm.name() + ": cgroup limit " + Size.format(limit) + " not applied: " + e.getMessage());
+                }
             }
         }
         if (config.manageKsm() && KsmStats.available(paths.ksmDir())) {
