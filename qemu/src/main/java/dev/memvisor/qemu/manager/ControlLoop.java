@@ -7,6 +7,7 @@ import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.unit.Size;
+import dev.memvisor.qemu.act.BalloonTarget;
 import dev.memvisor.qemu.act.KsmControl;
 import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.collect.KsmStats;
@@ -218,14 +219,12 @@ public final class ControlLoop implements AutoCloseable {
             if (vm == null || !vm.connected()) continue;
             try {
                 VmSettings s = vm.settings;
-                long want = s.configuredBytes() - p.balloonTargetBytes();
-                if (!s.ballooning()) want = s.configuredBytes();
-                long bounded = Math.max(s.reservationBytes(), Math.min(s.ceilingBytes(), want));
-                String note = bounded == want ? null : "vm " + vm.name() + ": plan asked for " + Size.format(want)
-                        + ", kept within reservation " + Size.format(s.reservationBytes()) + " and limit " + Size.format(s.ceilingBytes());
+                long bounded = BalloonTarget.guestBytes(s, p);
+                String note = !BalloonTarget.clamped(s, p) ? null : "vm " + vm.name() + ": plan asked for "
+                        + Size.format(s.configuredBytes() - p.balloonTargetBytes()) + ", kept within reservation "
+                        + Size.format(s.reservationBytes()) + " and limit " + Size.format(s.ceilingBytes());
                 if (note != null && !note.equals(vm.lastClampNote)) events.accept(note);
                 vm.lastClampNote = note;
-                bounded = Math.max(s.reservationBytes(), bounded / Size.MIB * Size.MIB);
                 if (Math.abs(bounded - vm.lastBalloonSent) >= MIN_BALLOON_STEP) {
                     vm.client.balloon(bounded);
                     balloonSent = System.nanoTime() - t0;
