@@ -50,6 +50,25 @@ class CpuGroundTruthTest {
             """;
 
     @Test
+    void correctionCutsProcessErrorFivefoldInTheCpuContentionExample() {
+        // The packaged example (the simulator's): four 4-vCPU VMs with busy processes on a 4-core host.
+        assertFivefold(Path.of("../examples/cpu-contention.yaml"));
+    }
+
+    @Test
+    void withoutContentionWIsOneWithinSamplingNoise() {
+        // The same example on a host with enough cores: nothing waits, so the guest's ticks are all on time.
+        Path out = tmp.resolve("uncontended");
+        assertThat(Main.run("simulate", "../examples/cpu-contention.yaml", "--set", "host.cores=64", "--out", out.toString())).isZero();
+        for (SimVmCpu vm : SimCpuCsvReader.read(out.resolve("cpu.csv")).values()) {
+            CorrectionResult r = CpuCorrector.correct(vm.vm(), SimCpuAdapter.host(vm), SimCpuAdapter.guest(vm), vm.vcpus(), 0, false,
+                    CpuCorrector.RECOMMENDED_WINDOW_MILLIS);
+            assertThat(r.windows()).isNotEmpty();
+            r.windows().forEach(w -> assertThat(w.w()).as(vm.vm()).isBetween(0.98, 1.02));
+        }
+    }
+
+    @Test
     void correctionCutsProcessErrorFivefoldInAContendedSimulation() throws Exception {
         Path scenario = tmp.resolve("contended.yaml");
         Files.writeString(scenario, CONTENDED);
