@@ -108,7 +108,9 @@ public final class LiveMigration {
         long guestFree = balloon.map(b -> freshStats(src, b).freeBytes()).orElse(-1L);
         long before = src.queryBalloon().actualBytes();
         long ballooned = 0;
+        long t0 = System.nanoTime();
         if (strategy == MigrationStrategy.BALLOON_FIRST) ballooned = shrink(vm, src, balloon.get(), before);
+        long balloonMillis = (System.nanoTime() - t0) / 1_000_000;
 
         MigrationResult r = null;
         try {
@@ -118,7 +120,7 @@ public final class LiveMigration {
             }
             if (maxBandwidth > 0) src.execute("migrate-set-parameters", Map.of("max-bandwidth", maxBandwidth));
             JsonNode last = run(vm, src, uri);
-            r = withDirtyRate(result(vm, uri, requested, strategy, last, ballooned, guestFree, notes, 0), maxDirtyRate);
+            r = withDirtyRate(result(vm, uri, requested, strategy, last, ballooned, balloonMillis, guestFree, notes, 0), maxDirtyRate);
             if (dest.isPresent()) {
                 awaitRunning(vm, dest.get());
                 if (verify) settle(vm, dest.get());
@@ -186,18 +188,18 @@ public final class LiveMigration {
     }
 
     private static MigrationResult result(String vm, String uri, MigrationStrategy requested, MigrationStrategy used, JsonNode r,
-                                          long ballooned, long guestFree, List<String> notes, long dirtyRate) {
+                                          long ballooned, long balloonMillis, long guestFree, List<String> notes, long dirtyRate) {
         JsonNode ram = r.path("ram");
         return new MigrationResult(vm, uri, requested, used, r.path("status").asText(), ram.path("transferred").asLong(0),
                 ram.path("total").asLong(0), r.path("total-time").asLong(-1), r.path("downtime").asLong(-1),
                 r.path("setup-time").asLong(-1), ram.path("dirty-sync-count").asLong(0), dirtyRate,
-                ram.path("duplicate").asLong(0), ram.path("normal").asLong(0), ballooned, guestFree, List.copyOf(notes));
+                ram.path("duplicate").asLong(0), ram.path("normal").asLong(0), ballooned, balloonMillis, guestFree, List.copyOf(notes));
     }
 
     private static MigrationResult withDirtyRate(MigrationResult r, long rate) {
         return new MigrationResult(r.vm(), r.uri(), r.requested(), r.strategy(), r.status(), r.transferredBytes(), r.ramBytes(),
                 r.totalTimeMillis(), r.downtimeMillis(), r.setupTimeMillis(), r.iterations(), rate, r.zeroPages(), r.normalPages(),
-                r.balloonedBytes(), r.guestFreeBytes(), r.notes());
+                r.balloonedBytes(), r.balloonMillis(), r.guestFreeBytes(), r.notes());
     }
 
     /**

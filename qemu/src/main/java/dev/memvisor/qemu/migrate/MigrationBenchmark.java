@@ -34,7 +34,7 @@ public final class MigrationBenchmark {
     private MigrationBenchmark() {}
 
     /** One migration's figures, or why it failed. */
-    private record Run(long bytes, long totalMs, long downtimeMs, long iterations, long zeroPages, String failure) {}
+    private record Run(long bytes, long totalMs, long downtimeMs, long iterations, long zeroPages, long balloonMs, String failure) {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -51,8 +51,8 @@ public final class MigrationBenchmark {
         md.append(String.format(Locale.ROOT, "Guests of %d MiB, 1 vCPU, %s, loopback TCP, QEMU's default bandwidth cap; median of %d runs"
                 + " (failed runs listed separately). free-page-reporting off in every guest, so freed pages stay non-zero.%n%n", mem / MIB,
                 peers.accelerator(), runs));
-        md.append("| scenario | strategy | transferred | vs plain | total time | downtime | iterations | zero pages | failures |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+        md.append("| scenario | strategy | transferred | vs plain | total time | balloon before | downtime | iterations | zero pages | failures |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         long freeBytes = mem * 3 / 4;
         long ws = mem / 4;
         for (String scenario : List.of("a: wrote then freed " + freeBytes / MIB + " MiB", "b: busy " + ws / MIB + " MiB working set, 5000 pages/s")) {
@@ -71,14 +71,14 @@ public final class MigrationBenchmark {
                     else failures.add(r.failure());
                 }
                 if (ok.isEmpty()) {
-                    md.append(String.format(Locale.ROOT, "| %s | %s | - | - | - | - | - | - | %d/%d: %s |%n", scenario, st.cliName(), failures.size(), runs, String.join("; ", failures)));
+                    md.append(String.format(Locale.ROOT, "| %s | %s | - | - | - | - | - | - | - | %d/%d: %s |%n", scenario, st.cliName(), failures.size(), runs, String.join("; ", failures)));
                     continue;
                 }
                 long bytes = median(ok.stream().mapToLong(Run::bytes).toArray());
                 if (st == MigrationStrategy.PLAIN) plainBytes = bytes;
-                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f MiB | %s | %d ms | %d ms | %d | %d | %s |%n", scenario, st.cliName(),
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.1f MiB | %s | %d ms | %d ms | %d ms | %d | %d | %s |%n", scenario, st.cliName(),
                         bytes / (double) MIB, plainBytes > 0 ? String.format(Locale.ROOT, "%.2fx", bytes / plainBytes) : "-",
-                        median(ok.stream().mapToLong(Run::totalMs).toArray()), median(ok.stream().mapToLong(Run::downtimeMs).toArray()),
+                        median(ok.stream().mapToLong(Run::totalMs).toArray()), median(ok.stream().mapToLong(Run::balloonMs).toArray()), median(ok.stream().mapToLong(Run::downtimeMs).toArray()),
                         median(ok.stream().mapToLong(Run::iterations).toArray()), median(ok.stream().mapToLong(Run::zeroPages).toArray()),
                         failures.isEmpty() ? "0/" + runs : failures.size() + "/" + runs + ": " + String.join("; ", failures)));
             }
@@ -100,21 +100,21 @@ public final class MigrationBenchmark {
                 } catch (MigrationException e) {
                     if (e.completed().isPresent()) {
                         MigrationResult c = e.completed().get();
-                        return new Run(c.transferredBytes(), c.totalTimeMillis(), c.downtimeMillis(), c.iterations(), c.zeroPages(),
+                        return new Run(c.transferredBytes(), c.totalTimeMillis(), c.downtimeMillis(), c.iterations(), c.zeroPages(), c.balloonMillis(),
                                 "completed (" + c.transferredBytes() / MIB + " MiB, downtime " + c.downtimeMillis() + " ms) but the guest crashed on the destination");
                     }
-                    return new Run(0, 0, 0, 0, 0, e.getMessage());
+                    return new Run(0, 0, 0, 0, 0, 0, e.getMessage());
                 }
                 for (int i = 0; i < 20; i++) {
                     Thread.sleep(250);
                     if (!dst.alive()) {
-                        return new Run(r.transferredBytes(), r.totalTimeMillis(), r.downtimeMillis(), r.iterations(), r.zeroPages(),
+                        return new Run(r.transferredBytes(), r.totalTimeMillis(), r.downtimeMillis(), r.iterations(), r.zeroPages(), r.balloonMillis(),
                                 "completed (" + r.transferredBytes() / MIB + " MiB) but the guest crashed on the destination");
                     }
                 }
                 System.err.printf(Locale.ROOT, "  -> %d MiB, %d ms, downtime %d ms, %d rounds%n", r.transferredBytes() / MIB,
                         r.totalTimeMillis(), r.downtimeMillis(), r.iterations());
-                return new Run(r.transferredBytes(), r.totalTimeMillis(), r.downtimeMillis(), r.iterations(), r.zeroPages(), null);
+                return new Run(r.transferredBytes(), r.totalTimeMillis(), r.downtimeMillis(), r.iterations(), r.zeroPages(), r.balloonMillis(), null);
             }
         }
     }
