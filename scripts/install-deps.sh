@@ -32,8 +32,11 @@ for pkg in "${!NEED[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "install-deps: installing ${missing[*]}" >&2
-    $SUDO apt-get -q -o DPkg::Lock::Timeout=600 update >/dev/null
-    $SUDO apt-get "${APT_OPTS[@]}" install "${missing[@]}" >/dev/null
+    log="$(mktemp)"
+    if ! { $SUDO apt-get -q -o DPkg::Lock::Timeout=600 update && $SUDO apt-get "${APT_OPTS[@]}" install "${missing[@]}"; } >"$log" 2>&1; then
+        echo "install-deps: apt-get failed:" >&2; tail -20 "$log" >&2; rm -f "$log"; exit 1
+    fi
+    rm -f "$log"
 fi
 
 # The Debian cloud kernel (virtio drivers as modules), unpacked, not installed.
@@ -41,7 +44,7 @@ CACHE="${MEMVISOR_KERNEL_CACHE:-/var/cache/memvisor/kernel}"
 if [ ! -e "$CACHE/current/boot" ]; then
     pkg="$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}')"
     if [ -z "$pkg" ]; then
-        $SUDO apt-get -q -o DPkg::Lock::Timeout=600 update >/dev/null
+        $SUDO apt-get -q -o DPkg::Lock::Timeout=600 update >/dev/null 2>&1 || true
         pkg="$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')"
     fi
     [ -n "$pkg" ] || { echo "install-deps: no linux-image-cloud-amd64 package in the apt sources" >&2; exit 1; }

@@ -29,7 +29,14 @@ public final class AnalyzeEsxtopCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) throw new NoSuchFileException(file + " (esxtop export): no such file");
         long start = System.nanoTime();
-        EsxtopAnalysis a = EsxtopAnalyzer.analyze(file);
+        long[] lastReport = {start};
+        EsxtopAnalysis a = EsxtopAnalyzer.analyze(file, fraction -> {
+            long now = System.nanoTime();
+            if (now - lastReport[0] > 2_000_000_000L) { // progress only on long files, every 2 s
+                lastReport[0] = now;
+                System.err.printf("analyzing %s: %.0f %%%n", file, fraction * 100);
+            }
+        });
         Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         json.writeValue(out.resolve("summary.json").toFile(), EsxtopSummaryJson.build(json, a));

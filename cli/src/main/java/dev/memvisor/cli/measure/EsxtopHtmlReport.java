@@ -76,7 +76,7 @@ final class EsxtopHtmlReport {
             for (EsxtopMetric m : VM_TABLE) h.append("<th title=\"").append(Html.escape(m.description())).append("\">").append(m.key()).append("</th>");
             h.append("</tr>");
             for (EntityReport vm : a.vms()) {
-                h.append("<tr><td>").append(Html.escape(vm.name())).append("</td><td>").append(vm.vcpus()).append("</td>");
+                h.append("<tr><td>").append(Html.escape(vm.name())).append("</td><td>").append(vm.vcpus() > 0 ? String.valueOf(vm.vcpus()) : "?").append("</td>");
                 for (EsxtopMetric m : VM_TABLE) h.append("<td>").append(SvgChart.fmt(which.equals("last") ? vm.last(m) : vm.mean(m))).append("</td>");
                 h.append("</tr>");
             }

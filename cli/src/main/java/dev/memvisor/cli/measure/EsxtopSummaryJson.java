@@ -34,7 +34,8 @@ final class EsxtopSummaryJson {
         o.put("name", e.name());
         if (e.groupId() != null) {
             o.put("groupId", e.groupId());
-            o.put("vcpus", e.vcpus());
+            if (e.vcpus() > 0) o.put("vcpus", e.vcpus());
+            else o.putNull("vcpus");
         }
         ObjectNode last = o.putObject("last"), mean = o.putObject("mean"), max = o.putObject("max");
         for (EsxtopMetric m : e.series().keySet()) {

@@ -95,6 +95,7 @@ public final class RealDemo {
         } finally {
             guests.forEach(Guest::close);
             if (savedKsm != null) restoreKsm(savedKsm);
+            if (System.getenv("MEMVISOR_DEBUG") == null) dev.memvisor.qemu.launch.RunDirectory.delete(run);
             out.println("stopped " + guests.size() + " guests" + (savedKsm != null ? "; KSM settings restored" : ""));
             out.flush();
         }

@@ -4,7 +4,10 @@ import dev.memvisor.sim.engine.Simulation;
 
 import java.io.PrintWriter;
 
-/** A one-line progress bar on stderr, shown only once a run has taken more than two seconds. */
+/**
+ * Progress on stderr, shown only once a run has taken more than two seconds: a one-line bar
+ * redrawn in place on a terminal, a line every 10 % otherwise (logs, CI).
+ */
 final class ProgressBar implements Simulation.Progress {
     private static final long SHOW_AFTER_NANOS = 2_000_000_000L;
     private final PrintWriter err;
@@ -12,6 +15,7 @@ final class ProgressBar implements Simulation.Progress {
     private final long start = System.nanoTime();
     private boolean shown;
     private int lastPct = -1;
+    private final boolean terminal = System.console() != null;
 
     ProgressBar(PrintWriter err, String label) {
         this.err = err;
@@ -23,18 +27,18 @@ final class ProgressBar implements Simulation.Progress {
         long elapsed = System.nanoTime() - start;
         if (elapsed < SHOW_AFTER_NANOS) return;
         int pct = (int) (100 * doneMicros / Math.max(1, totalMicros));
-        if (pct == lastPct) return;
+        if (pct == lastPct || (!terminal && pct / 10 == lastPct / 10 && lastPct >= 0)) return;
         lastPct = pct;
         shown = true;
         int filled = pct / 4;
-        err.print("\r" + label + " [" + "#".repeat(filled) + " ".repeat(25 - filled) + "] " + pct + "% "
-                + doneMicros / 1_000_000 + "/" + totalMicros / 1_000_000 + " s simulated, " + elapsed / 1_000_000_000 + " s");
+        err.print((terminal ? "\r" : "") + label + " [" + "#".repeat(filled) + " ".repeat(25 - filled) + "] " + pct + "% "
+                + doneMicros / 1_000_000 + "/" + totalMicros / 1_000_000 + " s simulated, " + elapsed / 1_000_000_000 + " s" + (terminal ? "" : "\n"));
         err.flush();
     }
 
     /** Ends the bar's line if it was shown. */
     void finish() {
-        if (shown) {
+        if (shown && terminal) {
             err.println();
             err.flush();
         }

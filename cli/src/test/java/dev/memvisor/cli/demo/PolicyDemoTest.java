@@ -52,6 +52,11 @@ class PolicyDemoTest {
         List<String> batch = row(out, "Policy esx", "batch");
         assertThat(batch.get(6)).isEqualTo("rho");
         assertThat(batch.get(2)).isNotEqualTo("0");
+        // Pinned by hand: db and web keep their ceilings (rho 6.67 and 5.71 there), leaving 6016M for batch
+        // and dev at equal rho: 512 + 4 (Pb - 512) = 2 (128 + 4 (Pd - 128)) and Pb + Pd = 6016M give
+        // Pd = 1941.3M (1.9G) and Pb = 4074.7M (3.98G), rho = 40960 / (128 + 4 * 1813.3) = 5.55.
+        assertThat(batch).containsSequence("batch", "3.98G", "4.02G");
+        assertThat(row(out, "Policy esx", "dev")).containsSequence("dev", "1.9G", "2.1G", "0", "no", "no", "rho", "5.55");
         // proxmox moves at most 100M a step from a VM within its limit.
         assertThat(row(out, "Policy proxmox", "web")).containsSequence("web", "3.9G", "100M");
         // static reclaims nothing.

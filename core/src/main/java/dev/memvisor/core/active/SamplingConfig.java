@@ -14,8 +14,8 @@ import dev.memvisor.core.InvalidSettingException;
  */
 public record SamplingConfig(int samplePages, long periodMillis, long fastHalfLifeMillis, long slowHalfLifeMillis) {
 
-    /** 100 pages every 30 s; fast average half-life 30 s, slow 5 min. */
-    public static final SamplingConfig DEFAULT = new SamplingConfig(100, 30_000, 30_000, 300_000);
+    /** 100 pages every 30 s; fast average half-life 30 s (one period), slow 2 min (four periods). */
+    public static final SamplingConfig DEFAULT = new SamplingConfig(100, 30_000, 30_000, 120_000);
 
     /** Validates every field. */
     public SamplingConfig {

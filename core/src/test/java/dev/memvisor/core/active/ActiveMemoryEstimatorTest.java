@@ -19,9 +19,9 @@ class ActiveMemoryEstimatorTest {
     void theEstimateRisesAtOnceAndFallsSlowly() {
         var e = new ActiveMemoryEstimator(SamplingConfig.DEFAULT);
         assertThat(e.observe(30_000, 100, 80)).isEqualTo(0.8);
-        // Fast half-life = one period: fast = 0.4 after one period; slow = 0.8 * (1 - 2^-0.1).
+        // Fast half-life = one period: fast = 0.4 after one period; slow = 0.8 * (1 - 2^-0.25).
         assertThat(e.fast()).isCloseTo(0.4, offset(1e-12));
-        assertThat(e.slow()).isCloseTo(0.8 * (1 - Math.pow(0.5, 0.1)), offset(1e-12));
+        assertThat(e.slow()).isCloseTo(0.8 * (1 - Math.pow(0.5, 0.25)), offset(1e-12));
         double afterIdle = e.observe(60_000, 100, 0);
         assertThat(e.current()).isZero();
         assertThat(afterIdle).isCloseTo(0.2, offset(1e-12)); // fast: 0.4 halves to 0.2, above the slow average

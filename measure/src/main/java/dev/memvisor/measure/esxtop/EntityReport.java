@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param name    the VM's display name, or the host's machine name
  * @param groupId the esxtop group id of the VM, null for the host
- * @param vcpus   the VM's vCPU count (vmx-vcpu worlds), 0 for the host
+ * @param vcpus   the VM's vCPU count (vmx-vcpu worlds), 0 for the host or when the export does not tell
  * @param series  one value per sample for each metric found in the file
  * @param flags   the conditions raised
  */

@@ -17,7 +17,9 @@ import java.util.Map;
  * the columns of {@link EsxtopMetric}.
  *
  * <p>A VM is a group that owns {@code vmx-vcpu-N} worlds in the {@code Vcpu} object; its display name is
- * the part of the group instance after the group id ({@code 1303673:portunus}). Counter meanings follow
+ * the part of the group instance after the group id ({@code 1303673:portunus}). In an export without the
+ * {@code Vcpu} object every {@code Group Memory} instance is taken for a VM, with its vCPU count unknown (0)
+ * and ready and co-stop left as esxtop sums them. Counter meanings follow
  * VMware's "Interpreting esxtop Statistics" (memory screen, CPU screen).
  */
 public final class EsxtopAnalyzer {
@@ -25,12 +27,23 @@ public final class EsxtopAnalyzer {
 
     /** Analyses {@code file}. */
     public static EsxtopAnalysis analyze(Path file) {
+        return analyze(file, fraction -> { });
+    }
+
+    /** Analyses {@code file}, telling {@code progress} the fraction read (roughly, by characters) every 256 rows. */
+    public static EsxtopAnalysis analyze(Path file, java.util.function.DoubleConsumer progress) {
         try (PdhCsvFile f = PdhCsvFile.open(file)) {
             List<CounterPath> cols = f.columns();
             Map<String, Integer> vcpus = new LinkedHashMap<>();
             Map<String, String> names = new LinkedHashMap<>();
+            boolean hasVcpuObject = cols.stream().anyMatch(p -> p != null && p.object().equalsIgnoreCase("Vcpu"));
             for (CounterPath p : cols) {
-                if (p == null || p.instance() == null || !p.object().equalsIgnoreCase("Vcpu")) continue;
+                if (p == null || p.instance() == null) continue;
+                if (!hasVcpuObject && p.object().equals("Group Memory") && p.instance().indexOf(':') > 0) {
+                    // Exports without the Vcpu object (memvisor's simulator writes none): every memory group is a VM, vCPUs unknown.
+                    vcpus.putIfAbsent(p.instance().substring(0, p.instance().indexOf(':')), 0);
+                }
+                if (!p.object().equalsIgnoreCase("Vcpu")) continue;
                 String[] parts = p.instance().split(":");
                 if (parts.length >= 4 && parts[3].startsWith("vmx-vcpu-") && p.counter().equals("% Used")) {
                     vcpus.merge(parts[0], 1, Integer::sum);
@@ -77,6 +90,7 @@ public final class EsxtopAnalyzer {
             Growable[] data = new Growable[sel.length];
             for (int k = 0; k < data.length; k++) data[k] = new Growable();
             f.stream(order, (t, values, line) -> {
+                if ((times.n & 255) == 255) progress.accept(Math.min(1.0, (double) f.charsRead() / Math.max(1, f.sizeBytes())));
                 times.add(t);
                 for (int k = 0; k < sel.length; k++) data[k].add(values[posOf[k]]);
             });
@@ -91,7 +105,7 @@ public final class EsxtopAnalyzer {
                 EnumMap<EsxtopMetric, double[]> s = new EnumMap<>(EsxtopMetric.class);
                 for (EsxtopMetric m : e.getValue().keySet()) {
                     double[] v = data[k++].toDoubles();
-                    if (m.perVcpu()) for (int i = 0; i < v.length; i++) v[i] /= n;
+                    if (m.perVcpu() && n > 0) for (int i = 0; i < v.length; i++) v[i] /= n;
                     s.put(m, v);
                 }
                 vms.add(new EntityReport(names.get(e.getKey()), e.getKey(), n, s, vmFlags(s)));

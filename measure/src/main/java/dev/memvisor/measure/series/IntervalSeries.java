@@ -4,12 +4,14 @@ import java.util.Arrays;
 
 /**
  * A counter sampled at the end of consecutive intervals, as esxtop, perfmon and typeperf write them:
- * value {@code i} is the average rate over {@code (end[i-1], end[i]]}; the first sample only opens the
- * first interval (its value is ignored). Times are epoch milliseconds; NaN marks a missing value.
+ * value {@code i} is the average rate over {@code (end[i-1], end[i]]}. The first value covers one median
+ * interval before the first time (esxtop and the simulator write a full first interval; perfmon writes
+ * a blank there, which is NaN and so covers nothing). Times are epoch milliseconds; NaN marks a missing value.
  */
 public final class IntervalSeries {
     private final long[] ends;
     private final double[] values;
+    private final long firstStart;
 
     /** Wraps sample end times (strictly increasing) and values of the same length. */
     public IntervalSeries(long[] ends, double[] values) {
@@ -19,6 +21,7 @@ public final class IntervalSeries {
         }
         this.ends = ends.clone();
         this.values = values.clone();
+        this.firstStart = ends.length == 0 ? 0 : ends[0] - medianIntervalMillis();
     }
 
     /** Number of samples. */
@@ -30,8 +33,11 @@ public final class IntervalSeries {
     /** Sample values (a copy). */
     public double[] values() { return values.clone(); }
 
-    /** Start of the first interval, or 0 when empty. */
-    public long start() { return ends.length == 0 ? 0 : ends[0]; }
+    /** Start of the first interval with a value (one median interval before the first time, unless that value is missing), or 0 when empty. */
+    public long start() {
+        if (ends.length == 0) return 0;
+        return Double.isNaN(values[0]) ? ends[0] : firstStart;
+    }
 
     /** End of the last interval, or 0 when empty. */
     public long end() { return ends.length == 0 ? 0 : ends[ends.length - 1]; }
@@ -69,8 +75,8 @@ public final class IntervalSeries {
         // First interval whose end is after 'from'.
         int i = Arrays.binarySearch(ends, from);
         i = i >= 0 ? i + 1 : -i - 1;
-        for (i = Math.max(i, 1); i < ends.length && ends[i - 1] < to; i++) {
-            long a = Math.max(from, ends[i - 1]), b = Math.min(to, ends[i]);
+        for (; i < ends.length && (i == 0 ? firstStart : ends[i - 1]) < to; i++) {
+            long a = Math.max(from, i == 0 ? firstStart : ends[i - 1]), b = Math.min(to, ends[i]);
             if (b <= a || Double.isNaN(values[i])) continue;
             sum += values[i] * (b - a);
             covered += b - a;

@@ -48,6 +48,17 @@ class CpuCorrectorTest {
     }
 
     @Test
+    void aFirstValueCoversOneIntervalBeforeItsTime() {
+        IntervalSeries esxtop = new IntervalSeries(new long[] {10, 20, 30}, new double[] {4, 6, 8});
+        double[] cov = new double[1];
+        assertThat(esxtop.start()).isEqualTo(0);
+        assertThat(esxtop.average(0, 30, cov)).isEqualTo(6.0);
+        assertThat(cov[0]).isEqualTo(1.0);
+        IntervalSeries perfmon = new IntervalSeries(new long[] {10, 20, 30}, new double[] {Double.NaN, 6, 8});
+        assertThat(perfmon.start()).isEqualTo(10);
+    }
+
+    @Test
     void halvedGuestAccountingIsDoubledBackProcessByProcess() {
         // 20 minutes; the VM really uses 120 % of one processor on 2 vCPUs: 80 % by "sql", 40 % by "web".
         double[] sql = new double[1200], web = new double[1200], host = new double[1200], guestAvg = new double[1200];

@@ -69,6 +69,18 @@ class EsxtopAnalyzerTest {
     }
 
     @Test
+    void withoutTheVcpuObjectEveryMemoryGroupIsAVm() throws IOException {
+        // The shape memvisor's simulator writes: Group Memory and Group Cpu, no Vcpu worlds.
+        Path p = tmp.resolve("sim.csv");
+        Files.writeString(p, "\"(PDH-CSV 4.0) (UTC)(0)\",\"\\\\sim\\Memory\\Free MBytes\",\"\\\\sim\\Group Memory(1000:web-1)\\Memctl MBytes\","
+                + "\"\\\\sim\\Group Cpu(1000:web-1)\\% Ready\"\n\"01/01/2024 00:00:05\",\"10\",\"20\",\"30\"\n");
+        EsxtopAnalysis a = EsxtopAnalyzer.analyze(p);
+        assertThat(a.vms()).extracting(EntityReport::name).containsExactly("web-1");
+        assertThat(a.vms().get(0).vcpus()).isZero();
+        assertThat(a.vms().get(0).last(EsxtopMetric.READY)).isEqualTo(30); // not divided: the vCPU count is unknown
+    }
+
+    @Test
     void aPerfmonFileIsNotAnEsxtopExport() {
         assertThatThrownBy(() -> EsxtopAnalyzer.analyze(Path.of("../../shared/data/perfmon/perfmon.csv")))
                 .isInstanceOf(FileFormatException.class).hasMessageContaining("an esxtop batch export");

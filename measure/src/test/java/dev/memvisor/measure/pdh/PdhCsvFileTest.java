@@ -152,6 +152,24 @@ class PdhCsvFileTest {
         }
     }
 
+    @Test
+    void bytesInvalidInTheDetectedEncodingPastTheSniffWindowAreAnErrorNotGarbage() throws IOException {
+        StringBuilder sb = new StringBuilder("\"(PDH-CSV 4.0) (UTC)(0)\",\"\\\\h\\A\\x\"\n");
+        for (int i = 0; i < 4000; i++) sb.append(String.format("\"01/01/2024 %02d:%02d:%02d\",\"1\"%n", i / 3600, i / 60 % 60, i % 60));
+        byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bad = "\"01/01/2024 02:00:00\",\"#\"\n".getBytes(StandardCharsets.US_ASCII);
+        bad[bad.length - 3] = (byte) 0xFF; // never valid in UTF-8
+        Path p = tmp.resolve("mixed.csv");
+        byte[] all = java.util.Arrays.copyOf(head, head.length + bad.length);
+        System.arraycopy(bad, 0, all, head.length, bad.length);
+        Files.write(p, all);
+        try (PdhCsvFile f = PdhCsvFile.open(p)) {
+            assertThat(f.charset()).isEqualTo(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> readAll(f, new int[] {0})).isInstanceOf(FileFormatException.class)
+                    .hasMessageContaining("mixed.csv:").hasMessageContaining("not valid in the detected one");
+        }
+    }
+
     private Path write(String name, String text, Charset cs) throws IOException {
         Path p = tmp.resolve(name);
         Files.write(p, text.getBytes(cs));

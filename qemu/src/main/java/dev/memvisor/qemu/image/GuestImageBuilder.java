@@ -56,7 +56,8 @@ public final class GuestImageBuilder {
         GuestImage existing = new GuestImage(out, version);
         try {
             if (existing.complete() && Files.isRegularFile(manifest)
-                    && JSON.readTree(manifest.toFile()).path("kernel").asText().equals(version)) {
+                    && JSON.readTree(manifest.toFile()).path("kernel").asText().equals(version)
+                    && JSON.readTree(manifest.toFile()).path("sources").asText().equals(sourcesDigest())) {
                 return existing;
             }
         } catch (IOException e) {
@@ -118,6 +119,7 @@ public final class GuestImageBuilder {
             manifest.putPOJO("modules", load.stream().map(p -> p.getFileName().toString()).toList());
             manifest.putPOJO("builtin", skipped);
             manifest.put("busybox", busybox.toString());
+            manifest.put("sources", sourcesDigest());
             JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("image.json").toFile(), manifest);
             return new GuestImage(out, version);
         } catch (IOException e) {
@@ -138,6 +140,24 @@ public final class GuestImageBuilder {
                     .orElseThrow(() -> new IllegalStateException("no vmlinuz-* in " + boot));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SHA-256 of the guest's init and workload sources, so an image is rebuilt when they change. */
+    static String sourcesDigest() {
+        try {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            for (String r : List.of("init.sh", "mvload.c")) {
+                try (InputStream in = GuestImageBuilder.class.getResourceAsStream(r)) {
+                    if (in == null) throw new IllegalStateException("resource " + r + " missing from the memvisor jar");
+                    md.update(in.readAllBytes());
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.memvisor.qemu.collect.MemInfo;
 import dev.memvisor.qemu.collect.MemoryPressure;
 import dev.memvisor.qemu.collect.QemuProcessStats;
 import dev.memvisor.qemu.collect.ReferencedBitSampler;
+import dev.memvisor.qemu.collect.VmStat;
 import dev.memvisor.qemu.launch.QemuProcessFinder;
 import dev.memvisor.qemu.qmp.GuestStats;
 import dev.memvisor.qemu.qmp.QmpClient;
@@ -66,12 +67,21 @@ public final class ControlLoop implements AutoCloseable {
         this.ksm = new KsmControl(paths.ksmDir());
         for (VmConfig v : config.vms()) vms.add(new ManagedVm(v));
         this.budgetBytes = config.budgetBytes();
+        announceActiveMemorySource();
     }
 
     /** Changes the guests' memory budget from the next interval on (0 = the host's MemTotal). */
     public void setBudget(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("budget must be >= 0, got " + bytes);
         budgetBytes = bytes;
+    }
+
+    /** Says how active memory is estimated on this host (logged once when the loop starts). */
+    private void announceActiveMemorySource() {
+        String why = dev.memvisor.qemu.collect.DamonAvailability.whyNot(java.nio.file.Path.of("/sys/kernel/mm/damon/admin"));
+        // A DAMON monitor per QEMU is not implemented yet; the referenced-bit sampler serves on every host.
+        events.accept("active memory: referenced-bit sampler (/proc/PID/clear_refs)"
+                + (why.isEmpty() ? "; DAMON is free on this host but not used yet" : "; DAMON not used: " + why));
     }
 
     /** Runs intervals until {@code stop} is set; the wait between intervals ends early when it is. */
@@ -99,6 +109,7 @@ public final class ControlLoop implements AutoCloseable {
         long t0 = System.nanoTime();
         MemInfo mem = MemInfo.read(paths.procRoot());
         MemoryPressure psi = MemoryPressure.read(paths.procRoot());
+        VmStat vmstat = VmStat.read(paths.procRoot());
         KsmStats ksmStats = KsmStats.available(paths.ksmDir()) ? KsmStats.read(paths.ksmDir()) : null;
         Map<String, VmSample> samples = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
@@ -128,7 +139,8 @@ public final class ControlLoop implements AutoCloseable {
         long balloonSent = act(plan, errors, actions, t0);
         long cpu = processCpuNanos();
         Decision d = new Decision(view, plan, samples, errors, actions, mem.availableBytes(),
-                ksmStats == null ? 0 : ksmStats.pagesSharing(), psi.someAvg10(), cpu - lastCpuNanos,
+                ksmStats == null ? 0 : ksmStats.pagesSharing(), psi.someAvg10(),
+                vmstat.get("pswpin"), vmstat.get("pswpout"), cpu - lastCpuNanos,
                 System.nanoTime() - t0, balloonSent);
         lastCpuNanos = cpu;
         decisions.accept(d);
@@ -180,7 +192,8 @@ public final class ControlLoop implements AutoCloseable {
         }
         long balloon = Math.max(0, configured - actual);
         long granted = rss >= 0 ? Math.min(rss, actual) : actual;
-        long consumed = rss >= 0 ? Math.min(configured, Math.max(0, rss - profit)) : actual;
+        // QEMU's own memory is the policy's per-VM overhead, so a VM consumes at most what its guest may use
+        long consumed = rss >= 0 ? Math.min(actual, Math.max(0, rss - profit)) : actual;
         long act = active >= 0 ? Math.min(active, granted) : granted;
         long guestFree = g.reported() && g.freeBytes() >= 0 ? g.freeBytes() : VmView.UNKNOWN;
         long guestUsed = g.reported() && g.totalBytes() >= 0 && g.availableBytes() >= 0

@@ -17,10 +17,13 @@ import java.util.Map;
  * @param memAvailableBytes the host's MemAvailable
  * @param ksmPagesSharing host-wide KSM pages_sharing
  * @param psiSomeAvg10 host memory PSI some avg10
+ * @param hostSwapInPages host pages swapped in since boot (vmstat pswpin)
+ * @param hostSwapOutPages host pages swapped out since boot (vmstat pswpout)
  * @param managerCpuNanos the manager process's CPU time spent since the previous interval
  * @param stepNanos   wall time of this interval's collect-decide-act
  * @param balloonSentNanos nanoseconds from the start of collection to the last balloon command sent, or -1
  */
 public record Decision(HostView view, Plan plan, Map<String, VmSample> samples, Map<String, String> errors,
                        List<String> actions, long memAvailableBytes, long ksmPagesSharing, double psiSomeAvg10,
+                       long hostSwapInPages, long hostSwapOutPages,
                        long managerCpuNanos, long stepNanos, long balloonSentNanos) {}

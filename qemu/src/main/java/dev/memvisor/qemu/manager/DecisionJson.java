@@ -28,6 +28,8 @@ public final class DecisionJson {
         h.put("ksmPagesSharing", d.ksmPagesSharing());
         h.put("ksmScanPagesPerSecond", d.plan().sharingScanPagesPerSecond());
         h.put("psiSomeAvg10", d.psiSomeAvg10());
+        h.put("pswpin", d.hostSwapInPages());
+        h.put("pswpout", d.hostSwapOutPages());
         ArrayNode vms = o.putArray("vms");
         var plans = d.plan().byName();
         for (var e : d.samples().entrySet()) {

@@ -12,6 +12,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,13 +66,7 @@ public final class QmpClient implements AutoCloseable {
      */
     public static QmpClient connect(Path socket, Duration timeout) {
         if (!Files.exists(socket)) throw new QmpClosedException("QMP socket " + socket + " does not exist");
-        SocketChannel ch;
-        try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            throw new QmpClosedException("QMP socket " + socket + ": cannot connect (" + e.getMessage() + ")", e);
-        }
+        SocketChannel ch = connectWithin(socket, timeout);
         QmpClient c = new QmpClient(socket, ch);
         try {
             c.awaitGreeting(timeout);
@@ -80,6 +76,59 @@ public final class QmpClient implements AutoCloseable {
             throw e;
         }
         return c;
+    }
+
+    /**
+     * Connects without blocking past the deadline: QEMU's monitor serves one client at a time with a
+     * backlog of one, so a connect to a busy monitor would otherwise wait forever.
+     */
+    private static SocketChannel connectWithin(Path socket, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                ch.configureBlocking(false);
+                boolean done = ch.connect(UnixDomainSocketAddress.of(socket));
+                if (!done) {
+                    try (Selector sel = Selector.open()) {
+                        ch.register(sel, SelectionKey.OP_CONNECT);
+                        long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                        if (sel.select(ms) == 0) throw new QmpTimeoutException(busy(socket, timeout));
+                        ch.finishConnect();
+                    }
+                }
+                ch.configureBlocking(true);
+                return ch;
+            } catch (IOException e) {
+                close(ch);
+                boolean again = String.valueOf(e.getMessage()).contains("temporarily unavailable");
+                if (!again) throw new QmpClosedException("QMP socket " + socket + ": cannot connect (" + e.getMessage() + ")", e);
+                if (System.nanoTime() > deadline) throw new QmpTimeoutException(busy(socket, timeout));
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new QmpException("QMP " + socket + ": interrupted while connecting");
+                }
+            } catch (RuntimeException e) {
+                close(ch);
+                throw e;
+            }
+        }
+    }
+
+    private static String busy(Path socket, Duration timeout) {
+        return "QMP socket " + socket + ": not accepted within " + timeout.toMillis() + " ms (another client holds the monitor?)";
+    }
+
+    private static void close(SocketChannel ch) {
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
     }
 
     /** The socket path this client talks to. */

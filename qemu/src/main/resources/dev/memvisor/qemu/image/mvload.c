@@ -74,7 +74,12 @@ static void cpu_report(FILE *out) {
     long long ms = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
     char line[512];
     FILE *st = fopen("/proc/stat", "r");
-    if (st && fgets(line, sizeof line, st) && strncmp(line, "cpu ", 4) == 0) fprintf(out, "MVCPU %lld %s", ms, line);
+    if (st && fgets(line, sizeof line, st) && strncmp(line, "cpu ", 4) == 0) {
+        /* the kernel pads "cpu" with two spaces; print single-space separated fields */
+        fprintf(out, "MVCPU %lld", ms);
+        for (char *tok = strtok(line, " \n"); tok; tok = strtok(NULL, " \n")) fprintf(out, " %s", tok);
+        fputc('\n', out);
+    }
     if (st) fclose(st);
     DIR *d = opendir("/proc");
     struct dirent *e;

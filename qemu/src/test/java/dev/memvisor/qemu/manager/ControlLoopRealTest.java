@@ -63,6 +63,7 @@ class ControlLoopRealTest {
         if (loop != null) loop.close();
         guests.forEach(Guest::close);
         for (Guest g : guests) assertThat(g.alive()).as(g.name() + " stopped").isFalse();
+        dev.memvisor.qemu.launch.RunDirectory.delete(dir);
     }
 
     @Test

@@ -155,4 +155,35 @@ class QmpClientFakeServerTest {
         assertThatThrownBy(() -> QmpClient.connect(p, SHORT)).isInstanceOf(QmpClosedException.class)
                 .hasMessageContaining("cannot connect");
     }
+
+    @Test
+    void aMonitorThatNeverAcceptsTimesOutInsteadOfHanging() throws Exception {
+        // a bound socket with a backlog that nobody accepts from, like a QEMU monitor busy with another client
+        Path p = dir.resolve("busy.qmp");
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(p), 1);
+            java.util.List<QmpClient> held = new java.util.ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 4; i++) {
+                try {
+                    held.add(QmpClient.connect(p, Duration.ofMillis(500)));
+                } catch (QmpTimeoutException e) {
+                    assertThat(e).hasMessageContaining(p.toString());
+                }
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+            assertThat(held).isEmpty();
+        }
+    }
+
+    @Test
+    void aGuestWithoutBalloonDeviceIsNamed() throws Exception {
+        try (var s = new FakeQmpServer(dir, GREETING, answering((req, c) ->
+                c.send("{\"return\": [{\"name\": \"type\", \"type\": \"string\"}, {\"name\": \"net0\", \"type\": \"child<virtio-net-pci>\"}], \"id\": "
+                        + req.get("id") + "}")));
+             var qmp = QmpClient.connect(s.path(), SHORT)) {
+            assertThatThrownBy(qmp::findBalloonPath).isInstanceOf(QmpException.class)
+                    .hasMessageContaining("no virtio-balloon device").hasMessageContaining(s.path().toString());
+        }
+    }
 }

@@ -19,7 +19,7 @@ class QmpClientRealQemuTest {
 
     @Test
     void talksToARealQemuFromGreetingToQuit() throws Exception {
-        try (Guest g = TestGuests.launcher(dir).start(GuestSpec.idle("qmp-real", 128L << 20), TestGuests.BOOT);
+        try (Guest g = TestGuests.launcher(dir).start(GuestSpec.idle("qmp-real", 128L << 20).withCpuReport(1), TestGuests.BOOT);
              QmpClient qmp = g.qmp()) {
             assertThat(qmp.qemuVersion()).matches("\\d+\\.\\d+\\.\\d+");
             assertThat(qmp.queryStatus()).isEqualTo("running");
@@ -38,6 +38,8 @@ class QmpClientRealQemuTest {
             assertThatThrownBy(() -> qmp.execute("no-such-command", null))
                     .isInstanceOfSatisfying(QmpErrorReply.class, e -> assertThat(e.errorClass()).isEqualTo("CommandNotFound"));
 
+            assertCpuReports(g);
+
             var shutdown = qmp.nextEvent(e -> e.name().equals("SHUTDOWN"));
             qmp.quit();
             assertThat(shutdown.get(30, TimeUnit.SECONDS).data().path("guest").asBoolean(true)).isFalse();
@@ -55,5 +57,26 @@ class QmpClientRealQemuTest {
             Thread.sleep(250);
         }
         throw new AssertionError("the guest reported no balloon statistics within 60 s");
+    }
+
+    /** The guest's CPU reporter writes MVCPU, MVPROC and MVEND lines to the second serial port (format in README). */
+    static void assertCpuReports(Guest g) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        java.util.List<String> lines = java.util.List.of();
+        while (System.nanoTime() < deadline) {
+            lines = java.nio.file.Files.readAllLines(g.cpuLog(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (lines.stream().filter(l -> l.startsWith("MVEND ")).count() >= 2) break;
+            Thread.sleep(250);
+        }
+        assertThat(lines).filteredOn(l -> l.startsWith("MVEND ")).hasSizeGreaterThanOrEqualTo(2);
+        String cpu = lines.stream().filter(l -> l.startsWith("MVCPU ")).findFirst().orElseThrow();
+        assertThat(cpu).doesNotContain("  ").doesNotEndWith(" ");
+        String[] f = cpu.split(" ");
+        assertThat(f[2]).isEqualTo("cpu");
+        assertThat(f.length).isGreaterThanOrEqualTo(10);
+        for (int i = 3; i < f.length; i++) assertThat(Long.parseLong(f[i])).isNotNegative();
+        assertThat(lines).anyMatch(l -> l.matches("MVPROC \\d+ 1 init \\d+ \\d+"));
+        assertThat(lines).anyMatch(l -> l.matches("MVPROC \\d+ \\d+ mvload \\d+ \\d+"));
+        assertThat(lines.stream().filter(l -> l.startsWith("MVEND ")).findFirst().orElseThrow()).matches("MVEND \\d+ 100");
     }
 }

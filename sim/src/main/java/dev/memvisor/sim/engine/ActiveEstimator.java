@@ -1,21 +1,26 @@
 package dev.memvisor.sim.engine;
 
+import dev.memvisor.core.active.ActiveMemoryEstimator;
+import dev.memvisor.core.active.SamplingConfig;
+
 /**
  * ESX's active-memory estimate by statistical sampling (Waldspurger, OSDI 2002, section 5.3): each
  * period, n random pages have their touched bit cleared; at the end, the fraction touched again is
- * the period's estimate, smoothed by a fast and a slow moving average; the largest of the three is
- * used, so the estimate rises quickly and falls slowly.
+ * the period's estimate, fed to core's {@link ActiveMemoryEstimator} (fast and slow averages, the
+ * largest of the three used, so the estimate rises quickly and falls slowly).
  */
 public final class ActiveEstimator {
-    private static final double FAST_GAIN = 0.5;
-    private static final double SLOW_GAIN = 0.1;
     private final int[] sample;
+    private final ActiveMemoryEstimator averages;
     private boolean measured;
-    private double fast, slow, last;
 
-    /** An estimator sampling {@code n} pages a period. */
-    public ActiveEstimator(int n) {
+    /** An estimator sampling {@code n} pages every {@code periodMillis}. */
+    public ActiveEstimator(int n, long periodMillis) {
         this.sample = new int[n];
+        SamplingConfig d = SamplingConfig.DEFAULT;
+        this.averages = new ActiveMemoryEstimator(new SamplingConfig(n, periodMillis,
+                Math.max(1, d.fastHalfLifeMillis() * periodMillis / d.periodMillis()),
+                Math.max(1, d.slowHalfLifeMillis() * periodMillis / d.periodMillis())));
     }
 
     /** Starts a period: picks the pages and clears their touched bits. */
@@ -28,21 +33,15 @@ public final class ActiveEstimator {
     }
 
     /** Ends a period: counts the sampled pages touched since the start and updates the averages. */
-    public void end(VmMemory vm) {
+    public void end(VmMemory vm, long nowMillis) {
         int touched = 0;
         for (int g : sample) if (vm.touched(g)) touched++;
-        last = (double) touched / sample.length;
-        if (!measured) {
-            fast = slow = last;
-            measured = true;
-        } else {
-            fast += FAST_GAIN * (last - fast);
-            slow += SLOW_GAIN * (last - slow);
-        }
+        averages.observe(nowMillis, sample.length, touched);
+        measured = true;
     }
 
     /** The active fraction of the VM's memory; 1 until the first period ends (assume active until seen idle). */
     public double fraction() {
-        return measured ? Math.max(last, Math.max(fast, slow)) : 1.0;
+        return measured ? averages.estimate() : 1.0;
     }
 }

@@ -55,19 +55,20 @@ public final class HostMemory {
 
     /**
      * Frees one machine page for {@code requester}: swaps out a random page of the VM furthest above
-     * its target (the requester when none is), as ESX's hard and low states do.
+     * its target (the requester when none is), as ESX's hard and low states do. Returns false
+     * when no VM has a private page left to give.
      */
-    void reclaimOne(VmMemory requester) {
+    boolean reclaimOne(VmMemory requester) {
         VmMemory victim = null;
         long worst = 0;
         for (VmMemory v : vms) {
             long over = v.grantedPages() - v.targetPages;
             if (v.mapped > 0 && over > worst) { worst = over; victim = v; }
         }
-        if (victim == null || !victim.swapOutOne(victim.compressionAllowed)) {
-            if (requester.mapped > 0 && requester.swapOutOne(requester.compressionAllowed)) return;
-            for (VmMemory v : vms) if (v.mapped > 0 && v.swapOutOne(v.compressionAllowed)) return;
-        }
+        if (victim != null && victim.swapOutOne(victim.compressionAllowed)) return true;
+        if (requester.mapped > 0 && requester.swapOutOne(requester.compressionAllowed)) return true;
+        for (VmMemory v : vms) if (v.mapped > 0 && v.swapOutOne(v.compressionAllowed)) return true;
+        return false;
     }
 
     /** Scans {@code pages} guest pages round-robin over the VMs for identical content. */
@@ -78,7 +79,7 @@ public final class HostMemory {
             VmMemory vm = vms[(int) (i % n)];
             int g = vm.scanCursor;
             vm.scanCursor = g + 1 == vm.pages ? 0 : g + 1;
-            if (vm.hs[g] != MAPPED) continue;
+            if (vm.st[g << 1] != MAPPED) continue;
             int c = vm.content[g];
             if (c == UNIQUE) continue;
             vm.scannedPages++;
@@ -91,7 +92,7 @@ public final class HostMemory {
                 VmMemory other = vms[hv];
                 int hg = hintGpp[c];
                 // full comparison on a hash match: the hint must still be private with the same content
-                if (other.hs[hg] == MAPPED && other.content[hg] == c && !(other == vm && hg == g)) {
+                if (other.st[hg << 1] == MAPPED && other.content[hg] == c && !(other == vm && hg == g)) {
                     sharedFrames++;
                     usedFrames++;
                     other.shareInto(hg, c);

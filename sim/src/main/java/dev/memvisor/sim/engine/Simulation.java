@@ -34,6 +34,7 @@ import java.util.Map;
  */
 public final class Simulation {
     private static final long PAGE = 4096;
+    private static final boolean DEBUG = System.getenv("MEMVISOR_SIM_DEBUG") != null;
     private static final double MB = 1024.0 * 1024.0;
 
     /** Receives progress: simulated time done and the total. */
@@ -97,7 +98,7 @@ public final class Simulation {
                     v.zeroOnBoot(), appBase, costs, v.settings().ceilingBytes() / PAGE, v.settings().reservationBytes() / PAGE);
             mems[i] = m;
             GuestTimer timer = new GuestTimer(v.vcpus(), v.tickHz(), v.catchUpTicks(), 1 + v.processes().size());
-            vms.add(new SimVm(v, m, apps.get(i), new ActiveEstimator(h.activeSamplePages()), timer, rngs.get(i)));
+            vms.add(new SimVm(v, m, apps.get(i), new ActiveEstimator(h.activeSamplePages(), h.activePeriodMicros() / 1000), timer, rngs.get(i)));
         }
         host.vms = mems;
         this.scanRate = h.policyConfig().sharingScanPagesPerSecond();
@@ -162,7 +163,7 @@ public final class Simulation {
             now += step;
             if (now % sc.host().activePeriodMicros() == 0) {
                 for (SimVm v : vms) {
-                    v.active.end(v.mem);
+                    v.active.end(v.mem, now / 1000);
                     v.active.start(v.mem, v.rng);
                 }
             }
@@ -192,7 +193,12 @@ public final class Simulation {
 
     /** Builds the view, asks the policy and carries out its plan. */
     private void decide() {
-        Plan plan = policy.decide(view());
+        HostView hv = view();
+        Plan plan = policy.decide(hv);
+        if (DEBUG) {
+            System.err.println("t=" + now / 1e6 + " free=" + hv.freeBytes() / 1048576 + "M state=" + plan.state());
+            for (int i = 0; i < hv.vms().size(); i++) System.err.println("  " + hv.vms().get(i) + " -> " + plan.vms().get(i));
+        }
         state = plan.state();
         scanRate = plan.sharingScanPagesPerSecond();
         Map<String, VmPlan> byName = plan.byName();

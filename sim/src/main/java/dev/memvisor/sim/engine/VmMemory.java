@@ -19,8 +19,8 @@ public final class VmMemory implements VirtualMemory {
 
     // per guest-physical page
     final int[] content;
-    final byte[] hs;
-    final byte[] gs;
+    /** Per page two bytes side by side (one cache line for both): host state at 2g, guest state at 2g+1. */
+    final byte[] st;
     final int[] rmap;
     // per application virtual page
     final int[] vmap;
@@ -78,8 +78,7 @@ public final class VmMemory implements VirtualMemory {
         this.host = host;
         this.rng = rng;
         this.content = new int[pages];
-        this.hs = new byte[pages];
-        this.gs = new byte[pages];
+        this.st = new byte[2 * pages];
         this.rmap = new int[pages];
         this.vmap = new int[vpnSpace];
         java.util.Arrays.fill(rmap, -1);
@@ -104,9 +103,10 @@ public final class VmMemory implements VirtualMemory {
     private void boot(int osPages, boolean zeroOnBoot) {
         for (int g = pages - 1; g >= 0; g--) freeStack[freeTop++] = g;
         if (zeroOnBoot) {
-            int backed = (int) Math.min(pages, limitPages);
+            // a guest cannot be backed beyond its limit or the machine's free memory (the rest reads as zero, unbacked)
+            int backed = (int) Math.min(Math.min(pages, limitPages), Math.max(0, host.freeFrames()));
             for (int g = 0; g < backed; g++) {
-                hs[g] = MAPPED;
+                st[g << 1] = MAPPED;
                 content[g] = ZERO;
             }
             mapped = backed;
@@ -114,13 +114,13 @@ public final class VmMemory implements VirtualMemory {
         }
         for (int i = 0; i < osPages; i++) {
             int g = freeStack[--freeTop];
-            if (hs[g] == UNBACKED && grantedPages() < limitPages) {
-                hs[g] = MAPPED;
+            if (st[g << 1] == UNBACKED && grantedPages() < limitPages && host.freeFrames() > 0) {
+                st[g << 1] = MAPPED;
                 mapped++;
                 host.usedFrames++;
             }
             content[g] = imageBase > 0 ? imageBase + i : UNIQUE;
-            gs[g] = CACHE;
+            st[g << 1 | 1] = CACHE;
             cachePages++;
         }
     }
@@ -139,8 +139,7 @@ public final class VmMemory implements VirtualMemory {
     public long run(Workload w, double budgetNs, double stretch) {
         final int[] vmap = this.vmap;
         final int[] content = this.content;
-        final byte[] hs = this.hs;
-        final byte[] gs = this.gs;
+        final byte[] st = this.st;
         final int[] buf = this.buf;
         double avail = budgetNs + carryNs;
         double actual = 0, ideal = 0, cpu = 0;
@@ -149,7 +148,6 @@ public final class VmMemory implements VirtualMemory {
         double perRef = wallPerRef * stretch;
         while (avail > 0) {
             if (pos == len) {
-                ideal += 0; // batch boundary
                 len = w.fill(buf, buf.length);
                 pos = 0;
                 if (len == 0) { avail = 0; break; }
@@ -163,12 +161,13 @@ public final class VmMemory implements VirtualMemory {
             boolean write = (r & 1) != 0;
             int g = vmap[vpn];
             double c = perRef;
-            if (g < 0 || hs[g] != MAPPED || (write && content[g] != UNIQUE)) {
+            // fast path: a read of a private or shared page, or a write to a private page already unique
+            if (g < 0 || (write ? st[g << 1] != MAPPED || content[g] != UNIQUE : (st[g << 1] - MAPPED) >>> 1 != 0)) {
                 stallNs = 0;
                 g = slowRef(vpn, g, write);
                 c += stallNs;
             }
-            gs[g] |= REF | ACT;
+            st[g << 1 | 1] |= REF | ACT;
             avail -= c;
             actual += c;
             ideal += idealPerRef;
@@ -204,11 +203,11 @@ public final class VmMemory implements VirtualMemory {
             mapAnon(vpn, g);
             makePrivate(g);
             content[g] = UNIQUE;
-        } else if (hs[g] != MAPPED) {
+        } else if (st[g << 1] != MAPPED) {
             backPage(g);
         }
         if (write) {
-            if (hs[g] == SHARED) makePrivate(g);
+            if (st[g << 1] == SHARED) makePrivate(g);
             content[g] = UNIQUE;
         }
         return g;
@@ -217,17 +216,17 @@ public final class VmMemory implements VirtualMemory {
     private void mapAnon(int vpn, int g) {
         vmap[vpn] = g;
         rmap[g] = vpn;
-        gs[g] = (byte) ANON;
+        st[g << 1 | 1] = (byte) ANON;
         anonPages++;
     }
 
     /** Gives page {@code g} a private machine page (a write is coming), paying what it costs. */
     private void makePrivate(int g) {
-        if (hs[g] == MAPPED) return;
-        if (hs[g] == SHARED) {
+        if (st[g << 1] == MAPPED) return;
+        if (st[g << 1] == SHARED) {
             allocFrame();
             unshare(g);
-            hs[g] = MAPPED;
+            st[g << 1] = MAPPED;
             cowBreaks++;
             stallNs += faultNs;
             hvCpuNs += faultNs;
@@ -238,7 +237,7 @@ public final class VmMemory implements VirtualMemory {
 
     /** Backs an unbacked, swapped or compressed page with a machine page. */
     private void backPage(int g) {
-        byte h = hs[g];
+        byte h = st[g << 1];
         if (h == SHARED || h == MAPPED) return;
         allocFrame();
         if (h == SWAPPED) {
@@ -253,7 +252,7 @@ public final class VmMemory implements VirtualMemory {
         } else {
             content[g] = ZERO;
         }
-        hs[g] = MAPPED;
+        st[g << 1] = MAPPED;
         hostFaults++;
         stallNs += faultNs;
         hvCpuNs += faultNs;
@@ -265,7 +264,8 @@ public final class VmMemory implements VirtualMemory {
         if (granted >= limitPages || (blockAllocations && granted >= targetPages)) {
             swapOutOne(compressionAllowed);
         }
-        if (host.freeFrames() <= 0) host.reclaimOne(this);
+        // compressing a page may free no whole frame, so reclaim until one is free
+        while (host.freeFrames() <= 0 && host.reclaimOne(this)) { }
         mapped++;
         host.usedFrames++;
     }
@@ -278,7 +278,7 @@ public final class VmMemory implements VirtualMemory {
 
     /** Maps page {@code g} (private, content {@code c}) onto the shared frame of {@code c}. */
     void shareInto(int g, int c) {
-        hs[g] = SHARED;
+        st[g << 1] = SHARED;
         mapped--;
         host.usedFrames--;
         shared++;
@@ -301,14 +301,14 @@ public final class VmMemory implements VirtualMemory {
 
     /** Gives up whatever backs page {@code g} (the balloon took it); it reads as zeros when backed again. */
     private void release(int g) {
-        switch (hs[g]) {
+        switch (st[g << 1]) {
             case MAPPED -> { mapped--; host.usedFrames--; }
             case SHARED -> unshare(g);
             case SWAPPED -> { swapped--; host.swapUsedPages--; }
             case COMPRESSED -> uncompressOne();
             default -> { }
         }
-        hs[g] = UNBACKED;
+        st[g << 1] = UNBACKED;
         content[g] = ZERO;
     }
 
@@ -328,9 +328,9 @@ public final class VmMemory implements VirtualMemory {
             for (int i = 0; i < pages; i++) {
                 int g = cacheHand;
                 cacheHand = g + 1 == pages ? 0 : g + 1;
-                if ((gs[g] & KIND) == CACHE) {
+                if ((st[g << 1 | 1] & KIND) == CACHE) {
                     cachePages--;
-                    gs[g] = FREE;
+                    st[g << 1 | 1] = FREE;
                     return g;
                 }
             }
@@ -339,17 +339,17 @@ public final class VmMemory implements VirtualMemory {
         for (long i = 0, n = 3L * pages; i < n; i++) {
             int g = clockHand;
             clockHand = g + 1 == pages ? 0 : g + 1;
-            int s = gs[g];
+            int s = st[g << 1 | 1];
             int kind = s & KIND;
             if (kind != CACHE && kind != ANON) continue;
             if ((s & REF) != 0) {
-                gs[g] = (byte) (s & ~REF);
+                st[g << 1 | 1] = (byte) (s & ~REF);
                 continue;
             }
             if (kind == CACHE) {
                 cachePages--;
             } else {
-                if (hs[g] == SWAPPED || hs[g] == COMPRESSED) {
+                if (st[g << 1] == SWAPPED || st[g << 1] == COMPRESSED) {
                     // double paging: the guest must read the page the host swapped, to write it to its own swap
                     doublePaged++;
                     backPage(g);
@@ -361,7 +361,7 @@ public final class VmMemory implements VirtualMemory {
                 guestSwapUsed++;
                 guestSwapOuts++;
             }
-            gs[g] = FREE;
+            st[g << 1 | 1] = FREE;
             return g;
         }
         throw new IllegalStateException("guest out of memory: no page to evict in VM " + index);
@@ -374,7 +374,7 @@ public final class VmMemory implements VirtualMemory {
             if (freeTop > 0) g = freeStack[--freeTop];
             else if (cachePages > 0) g = clockEvict(true);
             else g = clockEvict(false);
-            gs[g] = BALLOON;
+            st[g << 1 | 1] = BALLOON;
             balloonStack[balloonTop++] = g;
             release(g);
         }
@@ -384,7 +384,7 @@ public final class VmMemory implements VirtualMemory {
     public void deflate(long n) {
         for (long i = 0; i < n && balloonTop > balloonTargetPages; i++) {
             int g = balloonStack[--balloonTop];
-            gs[g] = FREE;
+            st[g << 1 | 1] = FREE;
             freeStack[freeTop++] = g;
         }
     }
@@ -398,13 +398,13 @@ public final class VmMemory implements VirtualMemory {
         int g = -1;
         for (int t = 0; t < 64; t++) {
             int c = rng.nextInt(pages);
-            if (hs[c] == MAPPED) { g = c; break; }
+            if (st[c << 1] == MAPPED) { g = c; break; }
         }
         if (g < 0) {
             int start = rng.nextInt(pages);
             for (int i = 0; i < pages; i++) {
                 int c = start + i < pages ? start + i : start + i - pages;
-                if (hs[c] == MAPPED) { g = c; break; }
+                if (st[c << 1] == MAPPED) { g = c; break; }
             }
             if (g < 0) return false;
         }
@@ -414,10 +414,10 @@ public final class VmMemory implements VirtualMemory {
             long before = compressedFrames(compressed);
             compressed++;
             host.usedFrames += compressedFrames(compressed) - before;
-            hs[g] = COMPRESSED;
+            st[g << 1] = COMPRESSED;
             compressions++;
         } else {
-            hs[g] = SWAPPED;
+            st[g << 1] = SWAPPED;
             swapped++;
             host.swapUsedPages++;
             swapOuts++;
@@ -437,7 +437,7 @@ public final class VmMemory implements VirtualMemory {
         for (int v = Math.max(0, fromVpn); v < Math.min(toVpn, vmap.length); v++) {
             int g = vmap[v];
             if (g >= 0) {
-                gs[g] = FREE;
+                st[g << 1 | 1] = FREE;
                 rmap[g] = -1;
                 anonPages--;
                 freeStack[freeTop++] = g;
@@ -461,10 +461,10 @@ public final class VmMemory implements VirtualMemory {
     public int anonPages() { return anonPages; }
 
     /** Clears the sampler's touched bit of page {@code g}. */
-    void clearTouched(int g) { gs[g] = (byte) (gs[g] & ~ACT); }
+    void clearTouched(int g) { st[g << 1 | 1] = (byte) (st[g << 1 | 1] & ~ACT); }
 
     /** Whether page {@code g} was touched since its bit was cleared. */
-    boolean touched(int g) { return (gs[g] & ACT) != 0; }
+    boolean touched(int g) { return (st[g << 1 | 1] & ACT) != 0; }
 
     /** Checks that every guest page is in exactly one place and every counter matches the arrays. */
     public void checkInvariants() {
@@ -472,23 +472,23 @@ public final class VmMemory implements VirtualMemory {
         int[] hostStates = new int[5];
         int zeroShared = 0;
         for (int g = 0; g < pages; g++) {
-            int k = gs[g] & KIND;
+            int k = st[g << 1 | 1] & KIND;
             kinds[k]++;
-            hostStates[hs[g]]++;
-            if (hs[g] == SHARED && content[g] == ZERO) zeroShared++;
-            if (k == BALLOON && hs[g] != UNBACKED) throw new IllegalStateException("VM " + index + " page " + g + ": ballooned but backed");
+            hostStates[st[g << 1]]++;
+            if (st[g << 1] == SHARED && content[g] == ZERO) zeroShared++;
+            if (k == BALLOON && st[g << 1] != UNBACKED) throw new IllegalStateException("VM " + index + " page " + g + ": ballooned but backed");
             if (k == ANON && (rmap[g] < 0 || vmap[rmap[g]] != g)) throw new IllegalStateException("VM " + index + " page " + g + ": anonymous page not mapped both ways");
             if (k != ANON && rmap[g] != -1) throw new IllegalStateException("VM " + index + " page " + g + ": stale reverse map");
         }
         boolean[] onList = new boolean[pages];
         for (int i = 0; i < freeTop; i++) {
             int g = freeStack[i];
-            if ((gs[g] & KIND) != FREE || onList[g]) throw new IllegalStateException("VM " + index + " free list holds page " + g + " twice or in use");
+            if ((st[g << 1 | 1] & KIND) != FREE || onList[g]) throw new IllegalStateException("VM " + index + " free list holds page " + g + " twice or in use");
             onList[g] = true;
         }
         for (int i = 0; i < balloonTop; i++) {
             int g = balloonStack[i];
-            if ((gs[g] & KIND) != BALLOON || onList[g]) throw new IllegalStateException("VM " + index + " balloon holds page " + g + " wrongly");
+            if ((st[g << 1 | 1] & KIND) != BALLOON || onList[g]) throw new IllegalStateException("VM " + index + " balloon holds page " + g + " wrongly");
             onList[g] = true;
         }
         if (kinds[FREE] != freeTop) throw new IllegalStateException("VM " + index + ": " + kinds[FREE] + " free pages, free list " + freeTop);

@@ -6,8 +6,6 @@ public final class GuestSpec {
     public String osMemory = "256M";
     /** Whether the guest zeroes all its memory at boot (Windows does), so every page is backed and a zero page. */
     public boolean zeroOnBoot = false;
-    /** Size of the guest's own swap device. */
-    public String swap = "8G";
     /** Latency of one page read from the guest's swap device. */
     public String swapLatency = "5ms";
     /** Free fraction of the guest's memory under which it signals low memory to applications that listen. */

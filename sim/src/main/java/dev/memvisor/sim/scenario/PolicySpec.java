@@ -28,4 +28,6 @@ public final class PolicySpec {
     public double momMinGuestFreeFraction = 0.20;
     /** oVirt MOM smallest change worth making. */
     public double momMinChangeFraction = 0.0025;
+    /** oVirt MOM host free fraction at or under which guests are squeezed below their free reserve. */
+    public double momPressureCritical = 0.05;
 }

@@ -24,7 +24,7 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
 
     /** One VM's resolved settings. */
     public record Vm(VmSettings settings, int vcpus, String image, long osBytes, boolean zeroOnBoot,
-                     long guestSwapBytes, long guestSwapLatencyNs, double lowMemoryFraction, int tickHz,
+                     long guestSwapLatencyNs, double lowMemoryFraction, int tickHz,
                      int catchUpTicks, Workload workload, List<Process> processes) {
         /** The VM's name. */
         public String name() { return settings.name(); }

@@ -94,6 +94,7 @@ public final class ScenarioValidator {
                     .proxmoxDeadbandBytes(size("host.policy.proxmoxDeadband", ps.proxmoxDeadband, 0))
                     .momPressureThreshold(ps.momPressureThreshold).momStepFraction(ps.momStepFraction)
                     .momMinGuestFreeFraction(ps.momMinGuestFreeFraction).momMinChangeFraction(ps.momMinChangeFraction)
+                    .momPressureCritical(ps.momPressureCritical)
                     .build();
         } catch (InvalidSettingException e) {
             throw new ScenarioException("host.policy." + e.field(), "got " + e.value() + ", expected " + e.allowed());
@@ -101,7 +102,7 @@ public final class ScenarioValidator {
     }
 
     private static Scenario.Vm vm(VmSpec v, String name, String p, long step, Path baseDir) {
-        long mem = size(p + ".memory", v.memory, 16 * Size.MIB);
+        long mem = size(p + ".memory", v.memory, Size.MIB);
         if (mem > MAX_VM_BYTES) throw new ScenarioException(p + ".memory", "got " + v.memory + ", expected at most 4T");
         long res = size(p + ".reservation", v.reservation, 0);
         long limit = v.limit == null || v.limit.isBlank() ? mem : size(p + ".limit", v.limit, 4096);
@@ -129,7 +130,7 @@ public final class ScenarioValidator {
         }
         Scenario.Workload w = workload(v.workload == null ? new WorkloadSpec() : v.workload, p + ".workload", v.vcpus, baseDir);
         return new Scenario.Vm(settings, v.vcpus, v.image == null || v.image.isBlank() ? null : v.image, os, g.zeroOnBoot,
-                size(p + ".guest.swap", g.swap, 0), duration(p + ".guest.swapLatency", g.swapLatency, 0) * 1000,
+                duration(p + ".guest.swapLatency", g.swapLatency, 0) * 1000,
                 g.lowMemoryFraction, g.tickHz, g.timerCatchUpTicks, w, List.copyOf(procs));
     }
 

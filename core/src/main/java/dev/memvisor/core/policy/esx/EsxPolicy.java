@@ -19,7 +19,8 @@ import java.util.List;
  * tax ({@link IdleMemoryTax}), then the host memory state (with hysteresis) decides how the gap
  * between what a VM holds and its target is closed: high = page sharing only (balloons may only
  * deflate); soft = ballooning; hard = also compression and hypervisor swapping of what the balloon
- * has not yet reclaimed; low = also block VMs above their target.
+ * has not yet reclaimed; low = also block VMs above their target. Keeps the host state between
+ * calls, so use one instance per host and call it from one thread.
  */
 @PolicyName("esx")
 public final class EsxPolicy implements MemoryPolicy {

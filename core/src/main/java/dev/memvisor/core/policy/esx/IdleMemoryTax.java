@@ -150,11 +150,20 @@ public final class IdleMemoryTax {
         for (int i = 0; i < n; i++) {
             rho[i] = sharesPerMib(shares[i], target[i], (long) act[i]);
             if (reason[i] == null) {
-                reason[i] = String.format(Locale.ROOT, "rho %.3g shares/MiB, active %d%%", rho[i],
-                        Math.round(100 * Math.min(1, act[i] / Math.max(1, target[i]))));
+                reason[i] = "rho " + threeDigits(rho[i]) + " shares/MiB, active "
+                        + Math.round(100 * Math.min(1, act[i] / Math.max(1, target[i]))) + "%";
             }
         }
         return new Allocation(target, rho, reason, Size.MIB / t, true);
+    }
+
+    /** About three significant digits, without String.format's cost on the simulator's hot path. */
+    static String threeDigits(double v) {
+        if (!Double.isFinite(v)) return String.valueOf(v);
+        if (v >= 100) return Long.toString(Math.round(v));
+        double scale = v >= 10 ? 10 : v >= 1 ? 100 : 1000;
+        if (v < 0.1) return String.format(Locale.ROOT, "%.3g", v);
+        return Double.toString(Math.round(v * scale) / scale);
     }
 
     /** Flooring loses under one byte per VM: hand those bytes back, largest fractional part first. */
@@ -185,17 +194,18 @@ public final class IdleMemoryTax {
             breaks[3 * i + 2] = cost(ceiling[i], act[i]) / shares[i];
         }
         Arrays.sort(breaks);
-        double lo = breaks[0], fLo = total(lo, shares, act, floor, ceiling);
-        for (double hi : breaks) {
-            double fHi = total(hi, shares, act, floor, ceiling);
-            if (fHi >= available) {
-                if (fHi == fLo) return hi;
-                return lo + (available - fLo) * (hi - lo) / (fHi - fLo);
-            }
-            lo = hi;
-            fLo = fHi;
+        // F is nondecreasing: binary-search the first breakpoint where it reaches the supply (O(n log n)).
+        int lo = 0, hi = breaks.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (total(breaks[mid], shares, act, floor, ceiling) >= available) hi = mid;
+            else lo = mid + 1;
         }
-        return breaks[breaks.length - 1];
+        double tHi = breaks[hi], fHi = total(tHi, shares, act, floor, ceiling);
+        if (hi == 0) return tHi;
+        double tLo = breaks[hi - 1], fLo = total(tLo, shares, act, floor, ceiling);
+        if (fHi == fLo) return tHi;
+        return tLo + (available - fLo) * (tHi - tLo) / (fHi - fLo);
     }
 
     private double total(double t, long[] shares, double[] act, long[] floor, long[] ceiling) {

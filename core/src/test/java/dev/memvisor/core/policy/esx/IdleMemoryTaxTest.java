@@ -88,4 +88,13 @@ class IdleMemoryTaxTest {
                 .hasMessage("idleTax: got 1.0, expected a number in [0, 1)");
         assertThatThrownBy(() -> new IdleMemoryTax(-0.1)).isInstanceOf(InvalidSettingException.class);
     }
+
+    @Test
+    void rhoIsPrintedWithAboutThreeDigits() {
+        assertThat(IdleMemoryTax.threeDigits(5.5512)).isEqualTo("5.55");
+        assertThat(IdleMemoryTax.threeDigits(25.55)).isEqualTo("25.6");
+        assertThat(IdleMemoryTax.threeDigits(1234.5)).isEqualTo("1235");
+        assertThat(IdleMemoryTax.threeDigits(0.5)).isEqualTo("0.5");
+        assertThat(IdleMemoryTax.threeDigits(0.01234)).isEqualTo("0.0123");
+    }
 }

@@ -1,0 +1,41 @@
+package dev.memvisor.cli.qemu;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code memvisor demo --real} end to end on real (TCG) guests: its three claims hold and it leaves no QEMU behind. */
+class RealDemoTest {
+    @Test
+    void showsSharingThenBallooningIdleGuestsFirstAndStopsItsGuests() throws Exception {
+        CliRun.Result r = CliRun.run("demo", "--real");
+        assertThat(r.status()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("== phase 1").contains("== phase 2").contains("NAME").contains("MCTLSZ")
+                .contains("ok      KSM sharing rose while idle")
+                .contains("ok      idle guests ballooned more than the busy one")
+                .contains("ok      'reserved' never below its reservation")
+                .doesNotContain("NOT MET")
+                .contains("stopped 4 guests");
+        assertThat(r.err()).containsPattern("guests ready on (KVM|TCG)");
+        assertThat(qemuProcessesOf("memvisor-demo")).as("QEMU processes left by the demo").isZero();
+    }
+
+    static long qemuProcessesOf(String marker) throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc"))) {
+            return s.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    return cmd.startsWith("qemu-system") && cmd.contains(marker);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+}

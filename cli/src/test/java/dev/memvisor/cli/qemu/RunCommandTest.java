@@ -1,0 +1,147 @@
+package dev.memvisor.cli.qemu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memvisor.qemu.image.GuestImageBuilder;
+import dev.memvisor.qemu.launch.Guest;
+import dev.memvisor.qemu.launch.GuestLauncher;
+import dev.memvisor.qemu.launch.GuestSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code memvisor run} and {@code memvisor top} end to end against one real guest plus a VM whose
+ * socket does not exist; SIGTERM on the real process stops the manager and leaves the guest running.
+ */
+class RunCommandTest {
+    private static Path dir;
+    private static Guest guest;
+
+    @BeforeAll
+    static void startGuest() throws Exception {
+        dir = Files.createTempDirectory("memvisor-run");
+        Path root = Path.of(System.getProperty("memvisor.root", ".."));
+        var image = GuestImageBuilder.defaults().buildIfNeeded(root.resolve("qemu/target/guest-image"));
+        guest = new GuestLauncher(image, dir, l -> System.err.println("[test] " + l))
+                .start(GuestSpec.idle("g1", 128L << 20), Duration.ofSeconds(180));
+    }
+
+    @AfterAll
+    static void stopGuest() {
+        if (guest != null) guest.close();
+        dev.memvisor.qemu.launch.RunDirectory.delete(dir);
+    }
+
+    private static Path config(String extra) throws Exception {
+        return Files.writeString(dir.resolve("host.yaml"), "policy: esx\ninterval: 1s\nbudget: 1G\nksm: {manage: false}\n" + extra
+                + "vms:\n  - {name: g1, qmp: " + guest.qmpSocket() + ", reservation: 64M}\n  - {name: ghost, qmp: " + dir.resolve("ghost.qmp") + "}\n");
+    }
+
+    @Test
+    void logsOneJsonLinePerDecisionAndNamesTheMissingVm() throws Exception {
+        Path log = dir.resolve("decisions.jsonl");
+        Files.deleteIfExists(log);
+        CliRun.Result r = CliRun.run("run", "--config", config("").toString(), "--intervals", "2", "--log", log.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).contains("vm ghost: not managed this interval").contains("ghost.qmp does not exist")
+                .contains("vm g1: connected").contains("stopped; guests left running");
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(2);
+        ObjectMapper json = new ObjectMapper();
+        for (String l : lines) {
+            JsonNode d = json.readTree(l);
+            assertThat(d.path("policy").asText()).isEqualTo("esx");
+            assertThat(d.path("host").path("machine").asLong()).isEqualTo(1L << 30);
+            assertThat(d.path("vms").get(0).path("name").asText()).isEqualTo("g1");
+            assertThat(d.path("vms").get(0).path("MEMSZ").asLong()).isEqualTo(128L << 20);
+            assertThat(d.path("vms").get(0).path("RESV").asLong()).isEqualTo(64L << 20);
+            assertThat(d.path("vms").get(1).path("up").asBoolean()).isFalse();
+            assertThat(d.path("vms").get(1).path("error").asText()).contains("does not exist");
+        }
+        assertThat(guest.alive()).isTrue();
+
+        CliRun.Result top = CliRun.run("top", "--once", "--log", log.toString());
+        assertThat(top.status()).isZero();
+        assertThat(top.out()).contains("NAME").contains("MCTLSZ").containsPattern("g1 +128M +64M")
+                .containsPattern("ghost +DOWN: .*does not exist");
+    }
+
+    @Test
+    void givesEachVmAMemoryCgroupCarryingItsLimit() throws Exception {
+        Path log = dir.resolve("cgroup.jsonl");
+        Files.deleteIfExists(log);
+        CliRun.Result r = CliRun.run("run", "--config", config("cgroups: true\ncgroupHeadroom: 128M\n").toString(),
+                "--intervals", "1", "--log", log.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        var cg = dev.memvisor.qemu.act.MemoryCgroup.detect(Path.of("/sys/fs/cgroup")).create("g1");
+        try {
+            assertThat(cg.contains(guest.pid())).isTrue();
+            JsonNode d = new ObjectMapper().readTree(Files.readAllLines(log).get(0));
+            long target = d.path("vms").get(0).path("TARGET").asLong();
+            assertThat(target).isBetween(64L << 20, 128L << 20);
+            assertThat(cg.limit()).isEqualTo(target + (128L << 20));
+            assertThat(d.path("actions").toString()).contains("cgroup g1 limit");
+        } finally {
+            // give the guest back to the root cgroup so the test leaves no limit behind
+            cg.setLimit(Long.MAX_VALUE);
+            Files.writeString(cg.dir().getParent().getParent().resolve("cgroup.procs"), Long.toString(guest.pid()));
+            assertThat(cg.remove()).isTrue();
+        }
+    }
+
+    @Test
+    void badConfigNamesTheVmAndExitsOne() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "vms:\n  - {name: web, qmp: x.qmp, shares: plenty}\n");
+        CliRun.Result r = CliRun.run("run", "--config", bad.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("(web)").contains("shares").contains("plenty");
+        CliRun.Result p = CliRun.run("run", "--config", config("").toString(), "--policy", "nope");
+        assertThat(p.status()).isEqualTo(1);
+        assertThat(p.err()).contains("nope").contains("esx");
+    }
+
+    @Test
+    void sigtermStopsTheManagerAndLeavesTheGuestRunning() throws Exception {
+        Path log = dir.resolve("sigterm.jsonl");
+        Files.deleteIfExists(log);
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path err = dir.resolve("sigterm.err");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
+                "dev.memvisor.cli.Main", "run", "--config", config("").toString(), "--log", log.toString())
+                .redirectErrorStream(true).redirectOutput(err.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(log) && Files.readAllLines(log).size() >= 2)) {
+                assertThat(p.isAlive()).as("manager still running: " + read(err)).isTrue();
+                assertThat(System.nanoTime()).as("two decisions within 60 s").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(read(err)).contains("stopped; guests left running");
+            assertThat(guest.alive()).isTrue();
+            try (var qmp = guest.qmp()) {
+                assertThat(qmp.queryStatus()).isEqualTo("running");
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static String read(Path p) throws Exception {
+        return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+    }
+
+    static String classpathSeparator() { return File.pathSeparator; }
+}
