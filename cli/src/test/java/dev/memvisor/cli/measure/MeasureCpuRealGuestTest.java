@@ -56,7 +56,7 @@ class MeasureCpuRealGuestTest {
         CliRun r = CliRun.of("measure", "cpu", "--vm", "burn", "--run-dir", dir.resolve("run").toString(), "--duration", "12s", "--window", "6s",
                 "--record", rec.toString(), "--json");
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.err()).contains("measuring guest burn (QEMU pid " + guest.pid() + ")").contains("under 5 minutes");
+        assertThat(r.err()).contains("measuring guest burn (QEMU pid " + guest.pid() + ", " + guest.accelerator() + ")").contains("under 5 minutes");
         System.err.println("[test] measure cpu:\n" + r.err() + r.out());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.path("vm").asText()).isEqualTo("burn");
