@@ -85,6 +85,18 @@ class MeasureCpuRealGuestTest {
 
     @Test
     @Order(2)
+    void findsTheGuestByItsSocketPathAndPrintsCsv() {
+        CliRun r = CliRun.of("measure", "cpu", "--vm", guest.qmpSocket().toString(), "--duration", "4s", "--window", "4s", "--csv");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out().lines().findFirst()).hasValue(CorrectionOutput.CSV_HEADER);
+        String total = r.out().lines().filter(l -> l.contains(",_Total,")).findFirst().orElseThrow();
+        String[] f = total.split(",");
+        assertThat(Double.parseDouble(f[2])).as("host CPU in " + total).isGreaterThan(0);
+        assertThat(Double.parseDouble(f[4])).as("w in " + total).isGreaterThan(0);
+    }
+
+    @Test
+    @Order(3)
     void qemuKilledMidMeasurementEndsItWithAMessage() throws Exception {
         Path rec = dir.resolve("rec-killed");
         CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of("measure", "cpu", "--vm", "burn",
