@@ -96,6 +96,7 @@ public final class MeasureCpuCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (windowMillis <= 0) throw new ParameterException(spec.commandLine(), "--window must be positive");
+        if (reportTimeoutMillis <= 0) throw new ParameterException(spec.commandLine(), "--report-timeout must be positive");
         if (vcpus != null && vcpus < 1) throw new ParameterException(spec.commandLine(), "--vcpus must be at least 1, got " + vcpus);
         if ((guestLog == null) != (hostLog == null)) throw new ParameterException(spec.commandLine(), "--guest-log and --host-log go together");
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
@@ -151,6 +152,11 @@ public final class MeasureCpuCommand implements Callable<Integer> {
         long[] tids = VcpuSampler.vcpuThreadIds(t.socket(), java.time.Duration.ofSeconds(3));
         if (tids.length == 0) err.println("warning: QMP query-cpus-fast gave no vCPU thread ids (is another client on " + t.socket()
                 + "?): finding vCPU threads by name, which needs -name NAME,debug-threads=on");
+        VcpuSampler sampler = new VcpuSampler(procRoot, t.pid(), tids);
+        if (tids.length == 0 && sampler.sample(System.currentTimeMillis(), 0).vcpuThreads() == 0) {
+            throw new IllegalStateException("guest " + t.name() + ": cannot find the vCPU threads of QEMU (pid " + t.pid() + "): QMP query-cpus-fast"
+                    + " did not answer on " + t.socket() + " and no thread is named 'CPU n/KVM|TCG' (that needs -name NAME,debug-threads=on)");
+        }
         BufferedWriter guestOut = null, hostOut = null;
         if (recordDir != null) {
             Files.createDirectories(recordDir);
@@ -159,7 +165,7 @@ public final class MeasureCpuCommand implements Callable<Integer> {
             hostOut.write(HostCpuLog.HEADER + "\n");
         }
         BufferedWriter g = guestOut, h = hostOut;
-        CpuRecorder recorder = new CpuRecorder(t.name(), FileTail.fromEnd(t.cpuLog()), new VcpuSampler(procRoot, t.pid(), tids), System::currentTimeMillis,
+        CpuRecorder recorder = new CpuRecorder(t.name(), FileTail.fromEnd(t.cpuLog()), sampler, System::currentTimeMillis,
                 line -> write(g, line + "\n"), s -> write(h, HostCpuLog.row(s) + "\n"));
         try {
             return recorder.record(durationMillis, reportTimeoutMillis, err::println);

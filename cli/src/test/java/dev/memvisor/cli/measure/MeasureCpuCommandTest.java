@@ -92,6 +92,11 @@ class MeasureCpuCommandTest {
 
     /** A run directory with guest {@code g} and a fake /proc whose QEMU (pid 4242) has this kernel command line. */
     private static Path[] fakeGuest(Path dir, String append) throws Exception {
+        return fakeGuest(dir, append, "CPU 0/TCG");
+    }
+
+    /** The same with one thread (tid 4243) named {@code threadName}. */
+    private static Path[] fakeGuest(Path dir, String append, String threadName) throws Exception {
         Path run = dir.resolve("run"), g = run.resolve("g"), proc = dir.resolve("proc"), pid = proc.resolve("4242");
         Files.createDirectories(g);
         Files.createDirectories(pid.resolve("task"));
@@ -102,6 +107,9 @@ class MeasureCpuCommandTest {
         Files.writeString(pid.resolve("cmdline"), cmd);
         Files.writeString(pid.resolve("status"), "Name:\tqemu\nVmRSS:\t1000 kB\n");
         Files.writeString(pid.resolve("stat"), "4242 (qemu-system-x86) S 1 1 1 0 -1 0 0 0 0 0 10 5 0 0 20 0 3 0 1 1 1\n");
+        Path thread = Files.createDirectories(pid.resolve("task/4243"));
+        Files.writeString(thread.resolve("comm"), threadName + "\n");
+        Files.writeString(thread.resolve("stat"), "4243 (" + threadName + ") S 1 1 1 0 -1 0 0 0 0 0 7 3 0 0 20 0 3 0 1 1 1\n");
         return new Path[] {run, proc};
     }
 
@@ -120,6 +128,14 @@ class MeasureCpuCommandTest {
                 "--duration", "5s", "--window", "5s", "--report-timeout", "1s");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("guest g: no CPU report (MVCPU line) in " + f[0].resolve("g/cpu.log") + " within 1 s");
+    }
+
+    @Test
+    void aQemuWhoseVcpuThreadsCannotBeFoundIsRefusedBeforeMeasuring(@TempDir Path dir) throws Exception {
+        Path[] f = fakeGuest(dir, "console=ttyS0 memvisor.cpu=1", "qemu-system-x86");
+        CliRun r = CliRun.of("measure", "cpu", "--vm", "g", "--run-dir", f[0].toString(), "--proc", f[1].toString(), "--duration", "5s", "--window", "5s");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("guest g: cannot find the vCPU threads of QEMU (pid 4242)").contains("debug-threads=on");
     }
 
     @Test
