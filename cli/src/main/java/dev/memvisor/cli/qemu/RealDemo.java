@@ -141,6 +141,14 @@ public final class RealDemo {
         ok &= check(out, idle > busy, "idle guests ballooned more than the busy one: idle " + Size.format(idle) + ", busy " + Size.format(busy));
         ok &= check(out, minReserved >= RESERVATION, "'reserved' never below its reservation " + Size.format(RESERVATION)
                 + ": lowest " + Size.format(minReserved));
+        List<Decision> all = new ArrayList<>(phase1);
+        all.addAll(phase2);
+        double cpuMs = all.stream().skip(2).mapToLong(Decision::managerCpuNanos).sorted()
+                .skip((all.size() - 2) / 2).findFirst().orElse(0) / 1e6;
+        String reaction = phase2.stream().filter(d -> d.plan().state() != dev.memvisor.core.model.HostMemoryState.HIGH
+                && d.balloonSentNanos() >= 0).findFirst().map(d -> String.format("%.1f ms", d.balloonSentNanos() / 1e6)).orElse("none sent");
+        out.println("  manager CPU per interval (median, 4 guests): " + String.format("%.0f ms", cpuMs)
+                + "; free below soft seen -> balloon targets sent: " + reaction);
         return ok ? 0 : 1;
     }
 

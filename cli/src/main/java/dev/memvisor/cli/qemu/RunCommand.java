@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,14 +48,15 @@ public final class RunCommand implements Callable<Integer> {
         MemoryPolicy p = PolicyRegistry.create(name, PolicyConfig.defaults());
         PrintStream out = openLog(cfg.log());
         AtomicBoolean stop = new AtomicBoolean();
-        Thread main = Thread.currentThread();
+        CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             synchronized (stop) {
                 stop.set(true);
                 stop.notifyAll();
             }
             try {
-                main.join(10_000);
+                // let the current interval finish and the log be closed, but never hold the JVM forever
+                stopped.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -74,15 +77,16 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("memvisor run: managing " + cfg.vms().size() + " VMs with policy " + name + " every "
                     + cfg.interval().toMillis() + " ms" + (metrics.port() > 0 ? ", metrics on :" + metrics.port() + "/metrics" : ""));
             loop.run(stop);
+            System.err.println("memvisor run: stopped; guests left running");
         } finally {
             if (out != System.out) out.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
-                // already shutting down (SIGTERM): the hook is running
+                // already shutting down (SIGTERM): the hook is running and waits for the latch
             }
+            stopped.countDown();
         }
-        System.err.println("memvisor run: stopped; guests left running");
         return 0;
     }
 

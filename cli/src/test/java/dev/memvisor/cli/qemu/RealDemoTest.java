@@ -21,7 +21,8 @@ class RealDemoTest {
                 .contains("ok      idle guests ballooned more than the busy one")
                 .contains("ok      'reserved' never below its reservation")
                 .doesNotContain("NOT MET")
-                .contains("stopped 4 guests");
+                .contains("stopped 4 guests")
+                .containsPattern("manager CPU per interval \\(median, 4 guests\\): \\d+ ms; free below soft seen -> balloon targets sent: [0-9.]+ ms");
         assertThat(r.err()).containsPattern("guests ready on (KVM|TCG)");
         assertThat(qemuProcessesOf("memvisor-demo")).as("QEMU processes left by the demo").isZero();
     }

@@ -24,6 +24,19 @@ public record Guest(String name, long pid, Path qmpSocket, Path dir, Accelerator
     /** The marker the guest's init prints on the console once its modules are loaded. */
     public static final String READY_MARKER = "memvisor-guest: ready";
 
+    /**
+     * A guest already running under another QEMU, found by its QMP socket path ({@code -qmp unix:PATH}).
+     * Its log paths point at the socket's directory and may not exist; the accelerator is read from its command line.
+     *
+     * @throws GuestStartException naming the socket when no qemu-system process serves it
+     */
+    public static Guest attach(String name, Path qmpSocket) {
+        long pid = QemuProcessFinder.pidForSocket(Path.of("/proc"), qmpSocket).orElseThrow(() ->
+                new GuestStartException("guest " + name + ": no qemu-system process has -qmp unix:" + qmpSocket));
+        Path dir = qmpSocket.toAbsolutePath().getParent();
+        return new Guest(name, pid, qmpSocket, dir, QemuProcessFinder.acceleratorOf(Path.of("/proc"), pid));
+    }
+
     /** The first serial port's log (init and workload output). */
     public Path consoleLog() { return dir.resolve("console.log"); }
 

@@ -38,4 +38,18 @@ public final class QemuProcessFinder {
         }
         return false;
     }
+
+    /** The accelerator a QEMU process was started with, from its command line (QEMU defaults to TCG). */
+    public static Accelerator acceleratorOf(Path procRoot, long pid) {
+        try {
+            String[] args = new String(Files.readAllBytes(procRoot.resolve(pid + "/cmdline")), StandardCharsets.UTF_8).split("\0");
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("-enable-kvm") || args[i].contains("accel=kvm")) return Accelerator.KVM;
+                if (args[i].equals("-accel") && i + 1 < args.length && args[i + 1].startsWith("kvm")) return Accelerator.KVM;
+            }
+        } catch (IOException e) {
+            // gone: report the default
+        }
+        return Accelerator.TCG;
+    }
 }

@@ -7,6 +7,7 @@ import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.unit.Size;
+import dev.memvisor.qemu.act.BalloonTarget;
 import dev.memvisor.qemu.act.KsmControl;
 import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.collect.KsmStats;
@@ -158,12 +159,7 @@ public final class ControlLoop implements AutoCloseable {
                     : c.execute("query-memory-size-summary", null).path("base-memory").asLong();
             VmSettings s = vm.config.settings(configured);
             vm.pid = QemuProcessFinder.pidForSocket(paths.procRoot(), vm.config.qmpSocket()).orElse(-1);
-            if (config.cgroups()) {
-                if (vm.pid < 0) throw new IllegalStateException("no QEMU process found for socket " + vm.config.qmpSocket() + ", so no cgroup");
-                if (cgroupHierarchy == null) cgroupHierarchy = MemoryCgroup.detect(paths.cgroupRoot());
-                vm.cgroup = cgroupHierarchy.create(vm.name());
-                vm.cgroup.add(vm.pid);
-            }
+            if (config.cgroups()) attachCgroup(vm);
             vm.settings = s;
             vm.balloonPath = balloon;
             vm.client = c;
@@ -172,6 +168,20 @@ public final class ControlLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /** Puts the VM's QEMU in its memory cgroup; without one the VM is still ballooned, and the log says why. */
+    private void attachCgroup(ManagedVm vm) {
+        vm.cgroup = null;
+        try {
+            if (vm.pid < 0) throw new IllegalStateException("no QEMU process found for socket " + vm.config.qmpSocket());
+            if (cgroupHierarchy == null) cgroupHierarchy = MemoryCgroup.detect(paths.cgroupRoot());
+            MemoryCgroup cg = cgroupHierarchy.create(vm.name());
+            cg.add(vm.pid);
+            vm.cgroup = cg;
+        } catch (RuntimeException e) {
+            events.accept("vm " + vm.name() + ": managed without a memory cgroup (no limit, no host swap): " + e.getMessage());
         }
     }
 
@@ -209,30 +219,33 @@ public final class ControlLoop implements AutoCloseable {
             if (vm == null || !vm.connected()) continue;
             try {
                 VmSettings s = vm.settings;
-                long want = s.configuredBytes() - p.balloonTargetBytes();
-                if (!s.ballooning()) want = s.configuredBytes();
-                long bounded = Math.max(s.reservationBytes(), Math.min(s.ceilingBytes(), want));
-                if (bounded != want) {
-                    events.accept("vm " + vm.name() + ": plan asked for " + Size.format(want) + ", kept within reservation "
-                            + Size.format(s.reservationBytes()) + " and limit " + Size.format(s.ceilingBytes()));
-                }
-                bounded = bounded / Size.MIB * Size.MIB;
+                long bounded = BalloonTarget.guestBytes(s, p);
+                String note = !BalloonTarget.clamped(s, p) ? null : "vm " + vm.name() + ": plan asked for "
+                        + Size.format(s.configuredBytes() - p.balloonTargetBytes()) + ", kept within reservation "
+                        + Size.format(s.reservationBytes()) + " and limit " + Size.format(s.ceilingBytes());
+                if (note != null && !note.equals(vm.lastClampNote)) events.accept(note);
+                vm.lastClampNote = note;
                 if (Math.abs(bounded - vm.lastBalloonSent) >= MIN_BALLOON_STEP) {
                     vm.client.balloon(bounded);
                     balloonSent = System.nanoTime() - t0;
                     actions.add("balloon " + vm.name() + " " + Size.format(bounded));
                     vm.lastBalloonSent = bounded;
                 }
-                if (vm.cgroup != null) {
-                    long limit = Math.min(Long.MAX_VALUE - config.cgroupHeadroomBytes(), p.targetBytes()) + config.cgroupHeadroomBytes();
-                    if (limit != vm.lastCgroupLimit) {
-                        vm.cgroup.setLimit(limit);
-                        vm.lastCgroupLimit = limit;
-                        actions.add("cgroup " + vm.name() + " limit " + Size.format(limit));
-                    }
-                }
             } catch (RuntimeException e) {
                 fail(vm, errors, e);
+                continue;
+            }
+            if (vm.cgroup != null) {
+                long limit = Math.min(Long.MAX_VALUE - config.cgroupHeadroomBytes(), p.targetBytes()) + config.cgroupHeadroomBytes();
+                if (limit == vm.lastCgroupLimit) continue;
+                try {
+                    vm.cgroup.setLimit(limit);
+                    vm.lastCgroupLimit = limit;
+                    actions.add("cgroup " + vm.name() + " limit " + Size.format(limit));
+                } catch (RuntimeException e) {
+                    // v1 refuses (EBUSY) a limit below usage it cannot reclaim, e.g. with no host swap; retried next interval
+                    events.accept("vm " + vm.name() + ": cgroup limit " + Size.format(limit) + " not applied: " + e.getMessage());
+                }
             }
         }
         if (config.manageKsm() && KsmStats.available(paths.ksmDir())) {

@@ -15,6 +15,7 @@ final class ManagedVm {
     long lastBalloonSent = -1;
     long lastCgroupLimit = -1;
     String lastError;
+    String lastClampNote;
 
     ManagedVm(VmConfig config) {
         this.config = config;

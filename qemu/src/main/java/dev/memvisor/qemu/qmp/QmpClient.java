@@ -46,6 +46,7 @@ public final class QmpClient implements AutoCloseable {
     private final SocketChannel channel;
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<Consumer<QmpEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<QmpEvent>> pendingEventWaiters = new CopyOnWriteArrayList<>();
     private final CompletableFuture<JsonNode> greeting = new CompletableFuture<>();
     private final AtomicLong nextId = new AtomicLong();
     private final Object writeLock = new Object();
@@ -168,8 +169,6 @@ public final class QmpClient implements AutoCloseable {
         f.whenComplete((v, t) -> { removeEventListener(l); pendingEventWaiters.remove(f); });
         return f;
     }
-
-    private final List<CompletableFuture<QmpEvent>> pendingEventWaiters = new CopyOnWriteArrayList<>();
 
     /** Runs a command with the default timeout and returns its {@code return} value. */
     public JsonNode execute(String command, Map<String, ?> arguments) {

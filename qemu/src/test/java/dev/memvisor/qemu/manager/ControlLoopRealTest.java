@@ -115,4 +115,22 @@ class ControlLoopRealTest {
         assertThat(d2.view().vms()).extracting(v -> v.name()).containsExactly("b", "c");
         assertThat(DecisionJson.line(d2, "test", java.time.Instant.EPOCH)).contains("\"name\":\"a\",\"up\":false");
     }
+
+    @Test
+    @Order(3)
+    void aCgroupThatCannotBeMadeIsLoggedAndTheVmStillBallooned() throws Exception {
+        Path noCgroups = Files.createDirectories(dir.resolve("no-cgroups"));
+        List<VmConfig> vms = List.of(new VmConfig("b", guests.get(1).qmpSocket(), -1, 0, -1, "normal", true));
+        HostConfig cfg = new HostConfig("static", Duration.ofSeconds(1), 0, 32 * MIB, 0, null, false, 20, true, 64 * MIB, vms);
+        List<String> ev = new CopyOnWriteArrayList<>();
+        loop.close(); // the monitor serves one client at a time
+        try (ControlLoop other = new ControlLoop(cfg, PolicyRegistry.create("static", PolicyConfig.defaults()),
+                new HostPaths(Path.of("/proc"), Path.of("/sys/kernel/mm/ksm"), noCgroups), d -> { }, ev::add)) {
+            Decision d = other.step();
+            assertThat(d.samples()).containsOnlyKeys("b");
+            assertThat(d.errors()).isEmpty();
+            assertThat(ev).anyMatch(e -> e.startsWith("vm b: managed without a memory cgroup") && e.contains(noCgroups.toString()));
+            assertThat(d.actions()).noneMatch(a -> a.startsWith("cgroup"));
+        }
+    }
 }

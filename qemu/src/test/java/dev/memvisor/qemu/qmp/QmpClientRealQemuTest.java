@@ -39,6 +39,11 @@ class QmpClientRealQemuTest {
                     .isInstanceOfSatisfying(QmpErrorReply.class, e -> assertThat(e.errorClass()).isEqualTo("CommandNotFound"));
 
             assertCpuReports(g);
+            Guest attached = Guest.attach("again", g.qmpSocket());
+            assertThat(attached.pid()).isEqualTo(g.pid());
+            assertThat(attached.accelerator()).isEqualTo(g.accelerator());
+            assertThatThrownBy(() -> Guest.attach("nobody", dir.resolve("none.qmp")))
+                    .hasMessageContaining("nobody").hasMessageContaining("none.qmp");
 
             var shutdown = qmp.nextEvent(e -> e.name().equals("SHUTDOWN"));
             qmp.quit();

@@ -156,6 +156,7 @@ public final class Simulation {
         long step = sc.stepMicros();
         long end = sc.durationMicros();
         long nextProgress = 0;
+        long[] microsInState = new long[HostMemoryState.values().length];
         for (SimVm v : vms) v.active.start(v.mem, v.rng);
         while (now < end) {
             if (now % sc.host().controlMicros() == 0) decide();
@@ -167,7 +168,7 @@ public final class Simulation {
                     v.active.start(v.mem, v.rng);
                 }
             }
-            result.secondsInState[state.ordinal()] += step / 1e6;
+            microsInState[state.ordinal()] += step;
             if (now % sc.sampleMicros() == 0) sample(result);
             if (progress != null && now >= nextProgress) {
                 progress.update(now, end);
@@ -187,6 +188,8 @@ public final class Simulation {
             r.hostSwapIns = v.mem.swapIns;
             result.totalRefs += v.mem.refs;
         }
+        // time is counted in integral microseconds, converted once (no drift from adding fractions)
+        for (int i = 0; i < microsInState.length; i++) result.secondsInState[i] = microsInState[i] / 1e6;
         result.wallMillis = (System.nanoTime() - started) / 1_000_000;
         return result;
     }
@@ -290,7 +293,8 @@ public final class Simulation {
             VmMemory m = v.mem;
             if (m.balloonTop < m.balloonTargetPages) m.inflate(b);
             else if (m.balloonTop > m.balloonTargetPages) m.deflate(b);
-            if (m.swapped + m.compressed < m.swapTargetPages && m.grantedPages() > m.reservationPages) {
+            // the hypervisor swaps and compresses only in a state that allows it, never below the reservation
+            if (state.allowsSwapping() && m.swapped + m.compressed < m.swapTargetPages && m.grantedPages() > m.reservationPages) {
                 m.swapTowardTarget(Math.min(s, m.grantedPages() - m.reservationPages));
             }
         }

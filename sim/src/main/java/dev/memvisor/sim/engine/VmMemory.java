@@ -322,6 +322,7 @@ public final class VmMemory implements VirtualMemory {
      * CLOCK (second chance) over guest pages: clears referenced bits until it finds an unreferenced
      * cache or anonymous page and frees it; anonymous pages go to the guest's swap. With
      * {@code cacheOnly} it takes any page-cache page (the balloon takes cache before anonymous pages).
+     * CLOCK: Corbató, "A paging experiment with the Multics system", 1968 (Linux's LRU approximation is of this kind).
      */
     private int clockEvict(boolean cacheOnly) {
         if (cacheOnly) {
@@ -367,7 +368,10 @@ public final class VmMemory implements VirtualMemory {
         throw new IllegalStateException("guest out of memory: no page to evict in VM " + index);
     }
 
-    /** Inflates the balloon by up to {@code n} pages toward its target: free pages first, then page cache, then anonymous pages. */
+    /**
+     * Inflates the balloon by up to {@code n} pages toward its target: free pages first, then page
+     * cache, then anonymous pages, so the guest's own policy chooses (Waldspurger, OSDI 2002, section 3).
+     */
     public void inflate(long n) {
         for (long i = 0; i < n && balloonTop < balloonTargetPages; i++) {
             int g;
