@@ -61,8 +61,8 @@ public final class LiveMigration {
     /**
      * Resolves {@code auto}: free-page-hint when the balloon has it on and the guest runs on KVM,
      * else balloon-first with a balloon, else plain. Under TCG (QEMU 7.2, guest Linux 6.1)
-     * free-page-hint migrations of busy guests crashed the guest on the destination (kernel oops
-     * right after resuming; BENCHMARKS.md, migration), so auto does not choose it there.
+     * 7 of 18 free-page-hint migrations crashed the guest on the destination (kernel oops right
+     * after resuming; BENCHMARKS.md, migration), so auto does not choose it there.
      */
     public static MigrationStrategy resolve(QmpClient src, MigrationStrategy requested) {
         if (requested != MigrationStrategy.AUTO) return requested;
@@ -97,7 +97,7 @@ public final class LiveMigration {
             throw new MigrationException("guest " + vm + ": strategy balloon-first needs a virtio-balloon device; use --strategy plain");
         }
         if (requested == MigrationStrategy.AUTO && strategy != MigrationStrategy.FREE_PAGE_HINT && balloon.isPresent() && freePageHint(src, balloon.get())) {
-            notes.add("auto did not use free-page-hint: the guest runs on TCG, where free-page-hint migrations of busy guests crashed the guest on arrival in our runs");
+            notes.add("auto did not use free-page-hint: the guest runs on TCG, where free-page-hint migrations sometimes crashed the guest on arrival in our runs");
         }
         if (strategy == MigrationStrategy.PLAIN && balloon.isPresent() && freePageHint(src, balloon.get())) {
             notes.add("the balloon has free-page-hint on, and QEMU uses it in every pre-copy migration");
