@@ -6,7 +6,7 @@ import picocli.CommandLine;
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
-        cl.getErr().println("memvisor " + cl.getCommandName() + ": " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+        cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
         if (System.getenv("MEMVISOR_DEBUG") != null) ex.printStackTrace(cl.getErr());
         return 1;
     }

@@ -57,4 +57,11 @@ class MainTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("no-such-command");
     }
+
+    @Test
+    void aFailingSubcommandIsNamedByItsFullPath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Result r = run("analyze", "esxtop", dir.resolve("missing.csv").toString(), "--out", dir.resolve("out").toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).startsWith("memvisor analyze esxtop: ").contains("missing.csv");
+    }
 }
