@@ -146,8 +146,8 @@ public final class MeasureCpuCommand implements Callable<Integer> {
 
     private CpuRecording record(PrintWriter err) throws Exception {
         MeasureCpuTarget t = MeasureCpuTarget.find(vm, runDir, procRoot);
-        err.printf("measuring guest %s (QEMU pid %d) for %d s, windows of %d s; reports from %s%n",
-                t.name(), t.pid(), durationMillis / 1000, windowMillis / 1000, t.cpuLog());
+        err.printf("measuring guest %s (QEMU pid %d, %s) for %d s, windows of %d s; reports from %s%n", t.name(), t.pid(),
+                dev.memvisor.qemu.launch.QemuProcessFinder.acceleratorOf(procRoot, t.pid()), durationMillis / 1000, windowMillis / 1000, t.cpuLog());
         long[] tids = VcpuSampler.vcpuThreadIds(t.socket(), java.time.Duration.ofSeconds(3));
         if (tids.length == 0) err.println("warning: QMP query-cpus-fast gave no vCPU thread ids (is another client on " + t.socket()
                 + "?): finding vCPU threads by name, which needs -name NAME,debug-threads=on");

@@ -56,7 +56,7 @@ class MeasureCpuRealGuestTest {
         CliRun r = CliRun.of("measure", "cpu", "--vm", "burn", "--run-dir", dir.resolve("run").toString(), "--duration", "12s", "--window", "6s",
                 "--record", rec.toString(), "--json");
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.err()).contains("measuring guest burn (QEMU pid " + guest.pid() + ")").contains("under 5 minutes");
+        assertThat(r.err()).contains("measuring guest burn (QEMU pid " + guest.pid() + ", " + guest.accelerator() + ")").contains("under 5 minutes");
         System.err.println("[test] measure cpu:\n" + r.err() + r.out());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.path("vm").asText()).isEqualTo("burn");
@@ -85,6 +85,18 @@ class MeasureCpuRealGuestTest {
 
     @Test
     @Order(2)
+    void findsTheGuestByItsSocketPathAndPrintsCsv() {
+        CliRun r = CliRun.of("measure", "cpu", "--vm", guest.qmpSocket().toString(), "--duration", "4s", "--window", "4s", "--csv");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out().lines().findFirst()).hasValue(CorrectionOutput.CSV_HEADER);
+        String total = r.out().lines().filter(l -> l.contains(",_Total,")).findFirst().orElseThrow();
+        String[] f = total.split(",");
+        assertThat(Double.parseDouble(f[2])).as("host CPU in " + total).isGreaterThan(0);
+        assertThat(Double.parseDouble(f[4])).as("w in " + total).isGreaterThan(0);
+    }
+
+    @Test
+    @Order(3)
     void qemuKilledMidMeasurementEndsItWithAMessage() throws Exception {
         Path rec = dir.resolve("rec-killed");
         CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> CliRun.of("measure", "cpu", "--vm", "burn",

@@ -5,10 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Estimates a QEMU process's active memory from page-table referenced bits: reads the
- * {@code Referenced} total of /proc/PID/smaps_rollup (memory touched since the last clear), then
- * clears the bits through /proc/PID/clear_refs for the next interval. Used where DAMON is not
- * available. Source: Documentation/admin-guide/mm/soft-dirty.rst and proc.rst (clear_refs).
+ * Estimates a QEMU process's active guest memory from page-table referenced bits: sums the
+ * {@code Referenced} field of the mappings in /proc/PID/smaps at least as large as the guest's
+ * RAM (QEMU's guest RAM block, not its own heap or TCG code buffer), memory touched since the last
+ * clear, then clears the bits through /proc/PID/clear_refs for the next interval. Used where DAMON
+ * is not available. Source: Documentation/filesystems/proc.rst (smaps, clear_refs).
  */
 public final class ReferencedBitSampler {
     private final Path procRoot;
@@ -19,17 +20,42 @@ public final class ReferencedBitSampler {
     }
 
     /**
-     * Memory the process referenced since the previous call (the first call counts since start),
-     * or -1 when the files cannot be read or written.
+     * Guest memory the process referenced since the previous call (the first call counts since
+     * start), or -1 when the files cannot be read or written. Mappings smaller than
+     * {@code guestRamBytes} are ignored; if none is that large, every mapping counts.
      */
-    public long sampleAndClear(long pid) {
+    public long sampleAndClear(long pid, long guestRamBytes) {
         Path p = procRoot.resolve(Long.toString(pid));
         try {
-            long referenced = KeyValueFile.parse(Files.readString(p.resolve("smaps_rollup"))).getOrDefault("Referenced", -1L);
+            long referenced = referencedIn(Files.readString(p.resolve("smaps")), guestRamBytes);
             Files.writeString(p.resolve("clear_refs"), "1");
             return referenced;
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /** Sums Referenced (bytes) over mappings of at least {@code minMappingBytes}; all mappings if none is that large. */
+    static long referencedIn(String smaps, long minMappingBytes) {
+        long big = 0, all = 0, size = 0;
+        boolean anyBig = false;
+        for (String line : smaps.split("\n")) {
+            if (line.startsWith("Size:")) {
+                size = kib(line);
+            } else if (line.startsWith("Referenced:")) {
+                long r = kib(line);
+                all += r;
+                if (size >= minMappingBytes) {
+                    big += r;
+                    anyBig = true;
+                }
+            }
+        }
+        return anyBig ? big : all;
+    }
+
+    private static long kib(String line) {
+        String[] f = line.trim().split("\\s+");
+        return Long.parseLong(f[1]) * 1024;
     }
 }

@@ -81,7 +81,7 @@ public final class ControlLoop implements AutoCloseable {
     private void announceActiveMemorySource() {
         String why = dev.memvisor.qemu.collect.DamonAvailability.whyNot(java.nio.file.Path.of("/sys/kernel/mm/damon/admin"));
         // A DAMON monitor per QEMU is not implemented yet; the referenced-bit sampler serves on every host.
-        events.accept("active memory: referenced-bit sampler (/proc/PID/clear_refs)"
+        events.accept("active memory: referenced bits of each QEMU's guest RAM (/proc/PID/smaps, clear_refs)"
                 + (why.isEmpty() ? "; DAMON is free on this host but not used yet" : "; DAMON not used: " + why));
     }
 
@@ -198,7 +198,7 @@ public final class ControlLoop implements AutoCloseable {
             shared = p.ksmMergingPages() * PAGE;
             profit = Math.max(0, p.ksmProfitBytes());
             vcpu = p.vcpuTicks();
-            active = referenced.sampleAndClear(vm.pid);
+            active = referenced.sampleAndClear(vm.pid, configured);
         }
         long balloon = Math.max(0, configured - actual);
         long granted = rss >= 0 ? Math.min(rss, actual) : actual;

@@ -61,6 +61,12 @@ public record HostConfig(String policy, Duration interval, long budgetBytes, lon
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new ConfigException(file + (loc == null ? "" : ":" + loc.getLineNr()) + ": not valid YAML: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage().lines().findFirst().orElse(""));
         }

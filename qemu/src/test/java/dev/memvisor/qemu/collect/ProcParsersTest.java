@@ -81,11 +81,20 @@ class ProcParsersTest {
     void referencedBitsSeeMemoryTouchedSinceTheLastClear() {
         ReferencedBitSampler s = new ReferencedBitSampler(Path.of("/proc"));
         long pid = ProcessHandle.current().pid();
-        s.sampleAndClear(pid);
+        s.sampleAndClear(pid, 0);
         byte[] touched = new byte[64 << 20];
         for (int i = 0; i < touched.length; i += 4096) touched[i] = 1;
-        long referenced = s.sampleAndClear(pid);
+        long referenced = s.sampleAndClear(pid, 0);
         assertThat(referenced).isGreaterThanOrEqualTo(60L << 20);
         assertThat(touched[4096]).isEqualTo((byte) 1);
+    }
+
+    @Test
+    void onlyMappingsAsLargeAsTheGuestRamCount() {
+        String smaps = "7f0000000000-7f0008000000 rw-p 00000000 00:00 0\nSize:             131072 kB\nRss:  100 kB\nReferenced:        40960 kB\n"
+                + "7f1000000000-7f1004000000 rwxp 00000000 00:00 0\nSize:              65536 kB\nReferenced:        30000 kB\n"
+                + "55aa00000000-55aa00100000 r-xp 00000000 08:01 42 /usr/bin/qemu-system-x86_64\nSize:               1024 kB\nReferenced:          512 kB\n";
+        assertThat(ReferencedBitSampler.referencedIn(smaps, 128L << 20)).isEqualTo(40960L * 1024);
+        assertThat(ReferencedBitSampler.referencedIn(smaps, 1L << 30)).as("no mapping that large: all count").isEqualTo((40960L + 30000 + 512) * 1024);
     }
 }

@@ -64,6 +64,9 @@ class HostConfigTest {
                 .hasMessageContaining("interval").hasMessageContaining("soon");
         assertThatThrownBy(() -> HostConfig.load(write("polcy: esx\nvms: [{name: a, qmp: a}]")))
                 .hasMessageContaining("unknown key 'polcy'");
-        assertThatThrownBy(() -> HostConfig.load(dir.resolve("missing.yaml"))).hasMessageContaining("missing.yaml");
+        assertThatThrownBy(() -> HostConfig.load(dir.resolve("missing.yaml"))).hasMessageContaining("missing.yaml")
+                .hasMessageContaining("no such file");
+        assertThatThrownBy(() -> HostConfig.load(write("policy: esx\nvms: [{name: a, qmp: x}\n")))
+                .hasMessageContaining("host.yaml:").hasMessageContaining("not valid YAML");
     }
 }

@@ -77,6 +77,7 @@ public final class Simulation {
                 if (v.workload().fromImage()) pool[1] = Math.max(pool[1], w.vpnSpace());
             }
         }
+        requireHeap(sc, apps);
         long ids = 1;
         Map<String, Integer> base = new HashMap<>();
         for (var e : pools.entrySet()) {
@@ -102,6 +103,24 @@ public final class Simulation {
         }
         host.vms = mems;
         this.scanRate = h.policyConfig().sharingScanPagesPerSecond();
+    }
+
+    /** Bytes of page arrays per guest page: content id, reverse map, free and balloon stacks, two state bytes. */
+    private static final long BYTES_PER_PAGE = 4 + 4 + 4 + 4 + 2;
+
+    /** Fails before allocating when the page arrays cannot fit in this JVM's heap, saying how much they need. */
+    private static void requireHeap(Scenario sc, List<Workload> apps) {
+        long need = 0;
+        for (int i = 0; i < sc.vms().size(); i++) {
+            need += pages(sc.vms().get(i).settings().configuredBytes()) * BYTES_PER_PAGE + 4L * apps.get(i).vpnSpace();
+        }
+        long max = Runtime.getRuntime().maxMemory();
+        if (need > max * 0.8) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "the scenario's %d VMs need about %.1f GB of Java heap for their page arrays, this JVM allows %.1f GB;"
+                            + " give it more (MEMVISOR_JAVA_OPTS=-Xmx%dg ./memvisor ...) or simulate less memory",
+                    sc.vms().size(), need / 1e9, max / 1e9, (long) Math.ceil(need * 1.5 / 1e9)));
+        }
     }
 
     private static int pages(long bytes) {
