@@ -104,6 +104,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 LiveMigration lm = new LiveMigration(err::println).timeout(Duration.ofSeconds(timeoutSeconds)).maxBandwidth(bw);
                 MigrationResult r = lm.migrate(vm, src, Optional.ofNullable(destClient), uri, strat);
                 success = true;
+                if (dest != null) MigrationPeerLauncher.release(dest); // the destination is the VM now: it outlives this command
                 if (!keepSource) stopSource(src, pid, err);
                 print(r, dest);
             } finally {

@@ -57,6 +57,28 @@ class LiveMigrationRealQemuTest {
     }
 
     @Test
+    void balloonFirstSendsFarLessThanPlainForAGuestThatWroteThenFreedItsMemory() throws Exception {
+        MigrationPeerLauncher peers = peers();
+        long[] sent = new long[2];
+        MigrationStrategy[] order = {MigrationStrategy.PLAIN, MigrationStrategy.BALLOON_FIRST};
+        for (int i = 0; i < 2; i++) {
+            GuestSpec spec = GuestSpec.idle("freed-" + i, 256L << 20);
+            try (Guest src = peers.startSource(spec, PeerOptions.plain().withWriteThenFree(160L << 20), TestGuests.BOOT);
+                 Guest dst = peers.startDestination(Path.of("/proc"), src.pid(), "freed-dst-" + i, Duration.ofSeconds(30));
+                 QmpClient sq = src.qmp(); QmpClient dq = dst.qmp()) {
+                MigrationResult r = new LiveMigration(l -> System.err.println("[test] " + l))
+                        .migrate(spec.name(), sq, Optional.of(dq), "tcp:127.0.0.1:" + freePort(), order[i]);
+                assertThat(r.status()).isEqualTo("completed");
+                assertThat(dst.alive()).isTrue();
+                sent[i] = r.transferredBytes();
+                if (i == 1) assertThat(r.balloonedBytes()).isGreaterThan(100L << 20);
+            }
+        }
+        assertThat(sent[0]).as("plain sends the freed but non-zero pages").isGreaterThan(160L << 20);
+        assertThat(sent[1]).as("balloon-first bytes vs plain " + sent[0]).isLessThan(sent[0] / 2);
+    }
+
+    @Test
     void aDeadDestinationFailsClearlyAndTheSourceKeepsRunning() throws Exception {
         MigrationPeerLauncher peers = peers();
         GuestSpec spec = GuestSpec.idle("dead-src", 128L << 20).withWorkload(16L << 20, 2000, "unique");
