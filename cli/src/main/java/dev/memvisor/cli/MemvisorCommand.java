@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 dev.memvisor.cli.qemu.TopCommand.class,
                 dev.memvisor.cli.migrate.MigrateCommand.class,
                 dev.memvisor.cli.migrate.ScanCommand.class,
+                dev.memvisor.cli.migrate.MigrationModelCommand.class,
         })
 public final class MemvisorCommand implements Runnable {
     @picocli.CommandLine.Spec

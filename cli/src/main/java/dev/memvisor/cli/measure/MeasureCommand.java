@@ -1,14 +1,21 @@
 package dev.memvisor.cli.measure;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code memvisor measure}: Measure a real guest's CPU and correct it (issue 5; not built yet). */
-@Command(name = "measure", mixinStandardHelpOptions = true, description = "Measure a real guest's CPU and correct it (not built yet).")
+import java.util.concurrent.Callable;
+
+/** {@code memvisor measure}: measurements of real guests; {@code measure cpu} corrects a guest's CPU with the host's. */
+@Command(name = "measure", mixinStandardHelpOptions = true, subcommands = MeasureCpuCommand.class,
+        description = "Measure real QEMU guests. 'measure cpu --vm NAME' corrects a guest's own CPU figures with its vCPU threads' host CPU time.")
 public final class MeasureCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        System.err.println("memvisor measure: not built yet (issue 5)");
-        return 3;
+        throw new ParameterException(spec.commandLine(), "give a measurement: memvisor measure cpu --vm NAME");
     }
 }

@@ -151,6 +151,7 @@ public final class MigrateCommand implements Callable<Integer> {
         m.put("zero_pages", r.zeroPages());
         m.put("normal_pages", r.normalPages());
         m.put("ballooned_bytes", r.balloonedBytes());
+        m.put("balloon_time_ms", r.balloonMillis());
         m.put("guest_free_bytes", r.guestFreeBytes());
         if (dest != null) {
             m.put("destination_pid", dest.pid());
@@ -171,7 +172,7 @@ public final class MigrateCommand implements Callable<Integer> {
             out.printf("%-20s %d pages/s%n", "dirty-page rate", r.dirtyPagesRate());
             out.printf("%-20s %d (%s)%n", "zero pages", r.zeroPages(), Size.format(r.zeroPages() * 4096));
             out.printf("%-20s %d%n", "pages sent in full", r.normalPages());
-            if (r.balloonedBytes() > 0) out.printf("%-20s %s (given back on the destination)%n", "ballooned first", Size.format(r.balloonedBytes()));
+            if (r.balloonedBytes() > 0) out.printf("%-20s %s in %d ms before migrating (given back on the destination)%n", "ballooned first", Size.format(r.balloonedBytes()), r.balloonMillis());
             if (r.guestFreeBytes() >= 0) out.printf("%-20s %s%n", "guest free before", Size.format(r.guestFreeBytes()));
             if (dest != null) out.printf("%-20s pid %d, QMP %s%n", "destination", dest.pid(), dest.qmpSocket());
             for (String n : r.notes()) out.println("note: " + n);

@@ -52,6 +52,7 @@ public final class CompareCommand implements Callable<Integer> {
                         "--policies: unknown policy '" + n + "', expected some of " + String.join(", ", PolicyRegistry.names()));
             }
         }
+        SimulateCommand.checkOverrides(spec, overrides);
         Scenario base = ScenarioLoader.load(scenario, overrides);
         List<SimResult> runs = new ArrayList<>();
         for (String n : names) {

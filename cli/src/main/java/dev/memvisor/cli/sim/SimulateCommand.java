@@ -41,6 +41,7 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter outw = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        checkOverrides(spec, overrides);
         List<String> sets = new ArrayList<>(overrides);
         if (policy != null) sets.add("host.policy.name=" + policy);
         Scenario sc = ScenarioLoader.load(scenario, sets);
@@ -50,6 +51,16 @@ public final class SimulateCommand implements Callable<Integer> {
         outw.println("outputs: " + out.toAbsolutePath().normalize() + " (report.html, summary.json, timeseries.csv, esxtop.csv, cpu.csv)");
         outw.flush();
         return 0;
+    }
+
+    /** Rejects a --set that is not PATH=VALUE as a usage error (exit 2). */
+    static void checkOverrides(CommandSpec spec, List<String> overrides) {
+        for (String o : overrides) {
+            if (o.indexOf('=') <= 0) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--set " + o + ": expected PATH=VALUE, e.g. --set host.policy.idleTax=0");
+            }
+        }
     }
 
     /** Runs a scenario with a progress bar on {@code err}. */

@@ -70,7 +70,7 @@ public final class SimulatorDemo {
                 dp.vms.stream().mapToLong(v -> v.guestSwapOuts).sum(), dp.vms.stream().mapToLong(v -> v.doublePagedPages).sum()));
 
         try {
-            SimResult bb = run("bitbrains-consolidation", err, "duration=10m");
+            SimResult bb = run("bitbrains-consolidation", err, "duration=60m");
             row(out, "bitbrains-consolidation", String.format(Locale.ROOT,
                     "24 real VMs (%.0f GB configured) on %.0f GB: peak in use %.2fx the host, balloons %.0f MB, sharing saves %.0f MB",
                     bb.vms.stream().mapToDouble(v -> v.configuredBytes).sum() / 1073741824.0, bb.machineBytes / 1073741824.0,

@@ -47,6 +47,22 @@ class MigrateAndScanRealGuestsTest {
             assertThat(s.path("zero_pages").asLong()).isPositive();
             assertThat(s.path("cross_guest_pages").asLong()).isGreaterThanOrEqualTo((24L << 20) / 4096); // at least the workload's pages
             assertThat(s.path("sharable_pages").asLong()).isGreaterThan(s.path("cross_guest_pages").asLong());
+            JsonNode sb = s.path("sources").get(1);
+            assertThat(sb.path("guest_free_bytes").asLong()).isBetween(1L, 128L << 20); // from the balloon statistics
+            assertThat(sb.path("ksm_merging_pages").asLong()).isGreaterThanOrEqualTo(0);
+
+            // the same guest through a dump-guest-memory ELF file: the two readers agree
+            Path dump = run.resolve("scan-b.elf");
+            try (var q = gb.qmp()) {
+                q.execute("dump-guest-memory", java.util.Map.of("paging", false, "protocol", "file:" + dump), Duration.ofMinutes(2));
+            }
+            CliRun fromDump = CliRun.of("scan", dump.toString(), "--json");
+            assertThat(fromDump.status()).as(fromDump.err()).isZero();
+            JsonNode d = new ObjectMapper().readTree(fromDump.out());
+            // guest RAM plus the small ROM blocks QEMU also dumps (the 256 KiB BIOS)
+            assertThat(d.path("pages").asLong()).isBetween((128L << 20) / 4096, (129L << 20) / 4096);
+            assertThat(d.path("zero_pages").asLong()).isCloseTo(sb.path("zero_pages").asLong(), org.assertj.core.data.Percentage.withPercentage(5));
+            java.nio.file.Files.delete(dump);
 
             // migrate scan-a to a destination started here; the source stops, the destination runs
             CliRun mig = CliRun.of("migrate", "--vm", "scan-a", "--to", "local", "--strategy", "plain", "--run-dir", run.toString(), "--json");
@@ -68,6 +84,9 @@ class MigrateAndScanRealGuestsTest {
             try (ServerSocket ss = new ServerSocket(0)) {
                 port = ss.getLocalPort();
             }
+            CliRun noHint = CliRun.of("migrate", "--vm", "scan-b", "--to", "tcp:127.0.0.1:" + port, "--strategy", "free-page-hint", "--run-dir", run.toString());
+            assertThat(noHint.status()).isEqualTo(1);
+            assertThat(noHint.err()).contains("scan-b").contains("free-page-hint=on,iothread=io0");
             CliRun dead = CliRun.of("migrate", "--vm", "scan-b", "--to", "tcp:127.0.0.1:" + port, "--run-dir", run.toString());
             assertThat(dead.status()).isEqualTo(1);
             assertThat(dead.err()).contains("scan-b").contains("127.0.0.1:" + port).contains("refused").contains("keeps running");

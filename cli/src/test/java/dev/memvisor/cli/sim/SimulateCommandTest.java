@@ -64,6 +64,19 @@ class SimulateCommandTest {
     }
 
     @Test
+    void theEsxtopFileReadsBackWithTheMeasurementModulesReader(@TempDir Path tmp) throws Exception {
+        Result r = run("simulate", example("cpu-contention.yaml").toString(), "--set", "duration=2m", "--out", tmp.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        var used = dev.memvisor.measure.cpu.HostCpuReader.read(tmp.resolve("esxtop.csv"), "app-2", "% Used");
+        assertThat(used.size()).isEqualTo(6);
+        // the same host-measured CPU cpu.csv carries for app-2 at 20 s
+        String row = Files.readAllLines(tmp.resolve("cpu.csv")).stream()
+                .filter(l -> l.startsWith("20,app-2,4,_Total,")).findFirst().orElseThrow();
+        double host = Double.parseDouble(row.substring(row.lastIndexOf(',') + 1));
+        assertThat(used.values()[0]).isCloseTo(host, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
     void aBadScenarioFailsBeforeRunningNamingFileLineAndField(@TempDir Path tmp) throws Exception {
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, "duration: 60s\nhost:\n  memory: 4G\n  cpus: 4\nvms:\n  - name: a\n");
@@ -74,10 +87,20 @@ class SimulateCommandTest {
     }
 
     @Test
-    void aMissingOutIsAUsageError() {
+    void aMissingOutOrAMalformedSetIsAUsageError(@TempDir Path tmp) {
         Result r = run("simulate", example("cpu-contention.yaml").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("--out");
+        Result bad = run("simulate", example("cpu-contention.yaml").toString(), "--set", "duration", "--out", tmp.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("--set duration: expected PATH=VALUE");
+    }
+
+    @Test
+    void aNegativeOverrideFailsNamingTheSet(@TempDir Path tmp) {
+        Result r = run("simulate", example("cpu-contention.yaml").toString(), "--set", "host.memory=-4G", "--out", tmp.toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("(--set host.memory=-4G)").contains("host.memory");
     }
 
     @Test

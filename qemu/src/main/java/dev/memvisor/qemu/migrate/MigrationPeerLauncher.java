@@ -58,6 +58,12 @@ public final class MigrationPeerLauncher {
         this.launcher = image == null ? null : new GuestLauncher(image, runDir, log);
     }
 
+    /** The accelerator source guests get (the launcher's probe). */
+    public Accelerator accelerator() {
+        if (launcher == null) throw new IllegalStateException("no guest image, so no source guests");
+        return launcher.accelerator();
+    }
+
     /** Starts a source guest and waits until it is ready (and, with write-then-free, until the memory is freed). */
     public Guest startSource(GuestSpec spec, PeerOptions opts, Duration bootTimeout) {
         if (image == null || !image.complete()) throw new GuestStartException("no complete guest image: run memvisor guest-image");
@@ -180,6 +186,8 @@ public final class MigrationPeerLauncher {
             Files.copy(image.initramfs(), out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.APPEND);
                  CpioWriter cpio = new CpioWriter(new GZIPOutputStream(new BufferedOutputStream(os)))) {
+                cpio.directory("dev");
+                cpio.charDevice("dev/null", 0666, 1, 3); // the shell opens it for background jobs before devtmpfs is mounted
                 cpio.file("mvmigrate-init", 0755, script.getBytes(StandardCharsets.US_ASCII));
             }
         } catch (IOException e) {

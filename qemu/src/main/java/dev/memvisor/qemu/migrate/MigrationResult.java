@@ -21,13 +21,14 @@ import java.util.List;
  * @param zeroPages         pages sent as zero markers (ram.duplicate)
  * @param normalPages       pages sent in full (ram.normal)
  * @param balloonedBytes    memory the balloon took before migrating (balloon-first; else 0)
+ * @param balloonMillis     time spent inflating the balloon before the migration started (not in totalTimeMillis)
  * @param guestFreeBytes    the guest's free memory before migrating, as its balloon statistics reported (-1 unknown)
  * @param notes             what else the user should know (e.g. memory left to give back)
  */
 public record MigrationResult(String vm, String uri, MigrationStrategy requested, MigrationStrategy strategy, String status,
                               long transferredBytes, long ramBytes, long totalTimeMillis, long downtimeMillis,
                               long setupTimeMillis, long iterations, long dirtyPagesRate, long zeroPages,
-                              long normalPages, long balloonedBytes, long guestFreeBytes, List<String> notes) {
+                              long normalPages, long balloonedBytes, long balloonMillis, long guestFreeBytes, List<String> notes) {
     /** Transferred bytes over guest RAM. */
     public double transferredRatio() { return ramBytes == 0 ? 0 : transferredBytes / (double) ramBytes; }
 }

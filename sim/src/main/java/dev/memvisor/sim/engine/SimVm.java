@@ -16,7 +16,7 @@ final class SimVm {
     final double[] trueCpuNs;
     double hostCpuNs, readyNs;
     long lastSwapIns, lastSwapOuts;
-    double lastHvCpuNs, lastAppCpuNs;
+    double lastHvCpuNs;
     double completionSeconds = -1;
     long lastTrimMicros = Long.MIN_VALUE;
 

@@ -77,6 +77,7 @@ public final class Simulation {
                 if (v.workload().fromImage()) pool[1] = Math.max(pool[1], w.vpnSpace());
             }
         }
+        requireHeap(sc, apps);
         long ids = 1;
         Map<String, Integer> base = new HashMap<>();
         for (var e : pools.entrySet()) {
@@ -102,6 +103,24 @@ public final class Simulation {
         }
         host.vms = mems;
         this.scanRate = h.policyConfig().sharingScanPagesPerSecond();
+    }
+
+    /** Bytes of page arrays per guest page: content id, reverse map, free and balloon stacks, two state bytes. */
+    private static final long BYTES_PER_PAGE = 4 + 4 + 4 + 4 + 2;
+
+    /** Fails before allocating when the page arrays cannot fit in this JVM's heap, saying how much they need. */
+    private static void requireHeap(Scenario sc, List<Workload> apps) {
+        long need = 0;
+        for (int i = 0; i < sc.vms().size(); i++) {
+            need += pages(sc.vms().get(i).settings().configuredBytes()) * BYTES_PER_PAGE + 4L * apps.get(i).vpnSpace();
+        }
+        long max = Runtime.getRuntime().maxMemory();
+        if (need > max * 0.8) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "the scenario's %d VMs need about %.1f GB of Java heap for their page arrays, this JVM allows %.1f GB;"
+                            + " give it more (MEMVISOR_JAVA_OPTS=-Xmx%dg ./memvisor ...) or simulate less memory",
+                    sc.vms().size(), need / 1e9, max / 1e9, (long) Math.ceil(need * 1.5 / 1e9)));
+        }
     }
 
     private static int pages(long bytes) {
@@ -156,6 +175,7 @@ public final class Simulation {
         long step = sc.stepMicros();
         long end = sc.durationMicros();
         long nextProgress = 0;
+        long[] microsInState = new long[HostMemoryState.values().length];
         for (SimVm v : vms) v.active.start(v.mem, v.rng);
         while (now < end) {
             if (now % sc.host().controlMicros() == 0) decide();
@@ -167,7 +187,7 @@ public final class Simulation {
                     v.active.start(v.mem, v.rng);
                 }
             }
-            result.secondsInState[state.ordinal()] += step / 1e6;
+            microsInState[state.ordinal()] += step;
             if (now % sc.sampleMicros() == 0) sample(result);
             if (progress != null && now >= nextProgress) {
                 progress.update(now, end);
@@ -187,6 +207,8 @@ public final class Simulation {
             r.hostSwapIns = v.mem.swapIns;
             result.totalRefs += v.mem.refs;
         }
+        // time is counted in integral microseconds, converted once (no drift from adding fractions)
+        for (int i = 0; i < microsInState.length; i++) result.secondsInState[i] = microsInState[i] / 1e6;
         result.wallMillis = (System.nanoTime() - started) / 1_000_000;
         return result;
     }
@@ -290,7 +312,8 @@ public final class Simulation {
             VmMemory m = v.mem;
             if (m.balloonTop < m.balloonTargetPages) m.inflate(b);
             else if (m.balloonTop > m.balloonTargetPages) m.deflate(b);
-            if (m.swapped + m.compressed < m.swapTargetPages && m.grantedPages() > m.reservationPages) {
+            // the hypervisor swaps and compresses only in a state that allows it, never below the reservation
+            if (state.allowsSwapping() && m.swapped + m.compressed < m.swapTargetPages && m.grantedPages() > m.reservationPages) {
                 m.swapTowardTarget(Math.min(s, m.grantedPages() - m.reservationPages));
             }
         }

@@ -59,6 +59,8 @@ public final class VmMemory implements VirtualMemory {
 
     // reference loop state
     private final int[] buf = new int[256];
+    /** The pages the buffered references map to, looked up in one pass so the loads overlap. */
+    private final int[] gbuf = new int[256];
     private int bufPos, bufLen;
     private double wallPerRef, cpuPerRef, idealPerRef;
     private double carryNs;
@@ -141,31 +143,39 @@ public final class VmMemory implements VirtualMemory {
         final int[] content = this.content;
         final byte[] st = this.st;
         final int[] buf = this.buf;
+        final int[] gbuf = this.gbuf;
         double avail = budgetNs + carryNs;
         double actual = 0, ideal = 0, cpu = 0;
         long done = 0;
         int pos = bufPos, len = bufLen;
         double perRef = wallPerRef * stretch;
+        // gbuf stays valid until a slow path runs: only slow paths change this VM's vmap inside the loop
+        for (int i = pos; i < len; i++) gbuf[i] = vmap[buf[i] >>> 1];
+        boolean fresh = true;
         while (avail > 0) {
             if (pos == len) {
                 len = w.fill(buf, buf.length);
                 pos = 0;
                 if (len == 0) { avail = 0; break; }
+                for (int i = 0; i < len; i++) gbuf[i] = vmap[buf[i] >>> 1];
+                fresh = true;
                 idealPerRef = w.wallNsPerRef();
                 wallPerRef = idealPerRef;
                 cpuPerRef = w.cpuNsPerRef();
                 perRef = wallPerRef * stretch;
             }
-            int r = buf[pos++];
+            int r = buf[pos];
             int vpn = r >>> 1;
             boolean write = (r & 1) != 0;
-            int g = vmap[vpn];
+            int g = fresh ? gbuf[pos] : vmap[vpn];
+            pos++;
             double c = perRef;
             // fast path: a read of a private or shared page, or a write to a private page already unique
             if (g < 0 || (write ? st[g << 1] != MAPPED || content[g] != UNIQUE : (st[g << 1] - MAPPED) >>> 1 != 0)) {
                 stallNs = 0;
                 g = slowRef(vpn, g, write);
                 c += stallNs;
+                fresh = false;
             }
             st[g << 1 | 1] |= REF | ACT;
             avail -= c;
@@ -322,6 +332,7 @@ public final class VmMemory implements VirtualMemory {
      * CLOCK (second chance) over guest pages: clears referenced bits until it finds an unreferenced
      * cache or anonymous page and frees it; anonymous pages go to the guest's swap. With
      * {@code cacheOnly} it takes any page-cache page (the balloon takes cache before anonymous pages).
+     * CLOCK: Corbató, "A paging experiment with the Multics system", 1968 (Linux's LRU approximation is of this kind).
      */
     private int clockEvict(boolean cacheOnly) {
         if (cacheOnly) {
@@ -367,7 +378,10 @@ public final class VmMemory implements VirtualMemory {
         throw new IllegalStateException("guest out of memory: no page to evict in VM " + index);
     }
 
-    /** Inflates the balloon by up to {@code n} pages toward its target: free pages first, then page cache, then anonymous pages. */
+    /**
+     * Inflates the balloon by up to {@code n} pages toward its target: free pages first, then page
+     * cache, then anonymous pages, so the guest's own policy chooses (Waldspurger, OSDI 2002, section 3).
+     */
     public void inflate(long n) {
         for (long i = 0; i < n && balloonTop < balloonTargetPages; i++) {
             int g;

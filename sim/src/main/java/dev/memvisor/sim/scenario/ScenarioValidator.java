@@ -139,6 +139,13 @@ public final class ScenarioValidator {
         if (!Set.of("synthetic", "trace", "bitbrains").contains(type)) {
             throw new ScenarioException(p + ".type", "got " + w.type + ", expected synthetic, trace or bitbrains");
         }
+        if (!type.equals("synthetic")) {
+            // these only shape a synthetic workload; accepting them silently would mislead
+            if (!w.phases.isEmpty()) throw new ScenarioException(p + ".phases", "only allowed with type: synthetic (got type " + type + ")");
+            if (w.maxWorkingSet != null) throw new ScenarioException(p + ".maxWorkingSet", "only allowed with type: synthetic (got type " + type + ")");
+            if (w.trimOnLowMemory) throw new ScenarioException(p + ".trimOnLowMemory", "only allowed with type: synthetic (got type " + type + ")");
+            if (w.repeat) throw new ScenarioException(p + ".repeat", "only allowed with type: synthetic (got type " + type + ")");
+        }
         long ws = size(p + ".workingSet", w.workingSet, 4096);
         long max = w.maxWorkingSet == null || w.maxWorkingSet.isBlank() ? ws : size(p + ".maxWorkingSet", w.maxWorkingSet, ws);
         if (max < ws) throw new ScenarioException(p + ".maxWorkingSet", "got " + w.maxWorkingSet + ", expected at least the workingSet " + w.workingSet);

@@ -3,6 +3,8 @@ package dev.memvisor.sim.workload;
 /**
  * Draws Zipf-distributed ranks in O(1): a table of 4,096 quantiles of the continuous Zipf
  * distribution over {@code [0, n)}, interpolated uniformly inside a bucket. Rank 0 is the hottest.
+ * The quantiles invert the continuous Zipf CDF: rank = (1 + u ((n+1)^(1-s) - 1))^(1/(1-s)) - 1
+ * (the approach of Gray et al., "Quickly generating billion-record synthetic databases", SIGMOD 1994).
  */
 public final class ZipfTable {
     private static final int BITS = 12; // 4,096 quantiles: the table stays in the L1 cache

@@ -35,6 +35,17 @@ class DeterminismTest {
         assertThat(a).contains("\"policy\":\"esx\"");
     }
 
+    /** Pinned numbers of this seeded run: a change in them is a change in the model, to be explained in its commit. */
+    @Test
+    void pinnedRegressionNumbers() {
+        Scenario s = ScenarioLoader.parse(SCENARIO, "d.yaml", Path.of("."), List.of());
+        var r = new Simulation(s).run(null);
+        assertThat(r.totalRefs).isEqualTo(395_063);
+        assertThat(r.vms).extracting(v -> v.refs).containsExactly(130_487L, 130_076L, 134_500L);
+        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(10_398L, 10_571L, 8_988L);
+        assertThat(r.secondsInState).containsExactly(75.0, 0.0, 0.0, 15.0);
+    }
+
     @Test
     void anotherSeedGivesAnotherRun() {
         assertThat(summary(SCENARIO, "seed=2")).isNotEqualTo(summary(SCENARIO));

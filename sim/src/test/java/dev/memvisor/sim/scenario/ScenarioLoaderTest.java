@@ -106,6 +106,13 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aFieldGivenTwiceIsAnError() {
+        assertThatThrownBy(() -> parse(GOOD.replace("  cores: 2", "  cores: 2\n  cores: 4")))
+                .hasMessageContaining("s.yaml:5:")
+                .hasMessageContaining("cores");
+    }
+
+    @Test
     void invalidYamlNamesTheLine() {
         assertThatThrownBy(() -> parse("host:\n  memory: [1G\n"))
                 .isInstanceOf(ScenarioException.class)

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (free list, page cache, an application, the balloon) and every host counter matches the page
  * arrays; granted never exceeds the limit; the balloon never takes a VM below its reservation.
  */
-class InvariantProperties {
+class PageConservationPropertyTest {
 
     @Provide
     Arbitrary<String> policies() {

@@ -1,0 +1,73 @@
+package dev.memvisor.sim.workload;
+
+import dev.memvisor.sim.engine.Rng;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Exact counts for the synthetic workload: fixed work per phase, population, growth and trimming. */
+class SyntheticWorkloadTest {
+    private static final class Released implements VirtualMemory {
+        final List<int[]> calls = new ArrayList<>();
+
+        @Override
+        public void release(int fromVpn, int toVpn) { calls.add(new int[] {fromVpn, toVpn}); }
+    }
+
+    private static int drain(Workload w, int[] buf) {
+        int total = 0, n;
+        while ((n = w.fill(buf, buf.length)) > 0) total += n;
+        return total;
+    }
+
+    @Test
+    void eachPhaseHasItsFixedWorkAndTheFirstTouchesPopulateInOrder() {
+        SyntheticWorkload w = new SyntheticWorkload(List.of(
+                new SyntheticWorkload.Phase(2_000_000, 8, 0.5, 0.0, 50, 1.0),
+                new SyntheticWorkload.Phase(1_000_000, 8, 0.5, 1.0, 30, 1.0)), false, 8, 0, false, true, new Rng(3, 3));
+        int[] buf = new int[256];
+        int n = w.fill(buf, 256);
+        assertThat(n).isEqualTo(100);
+        for (int i = 0; i < 8; i++) assertThat(buf[i]).isEqualTo(i << 1 | 1);
+        for (int i = 8; i < n; i++) assertThat(buf[i] & 1).as("phase 1 makes no writes").isZero();
+        assertThat(w.fill(buf, 256)).isEqualTo(30);
+        for (int i = 0; i < 30; i++) assertThat(buf[i] & 1).as("phase 2 only writes").isEqualTo(1);
+        assertThat(w.done()).isTrue();
+        assertThat(w.fill(buf, 256)).isZero();
+        assertThat(w.cpuDemand()).isZero();
+    }
+
+    @Test
+    void itGrowsToItsCapAndTrimsOnLowMemory() {
+        SyntheticWorkload w = new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(100_000_000, 100, 0, 0.5, 1000, 1.0)),
+                false, 200, 50, true, true, new Rng(1, 1));
+        Released mem = new Released();
+        w.advance(1_000_000, 1_000_000, mem);
+        assertThat(w.workingSetPages()).isEqualTo(150);
+        w.advance(5_000_000, 4_000_000, mem);
+        assertThat(w.workingSetPages()).isEqualTo(200);
+        int[] buf = new int[256];
+        w.fill(buf, 256);
+        assertThat(w.lowMemory(mem)).isTrue();
+        assertThat(w.workingSetPages()).isEqualTo(180);
+        assertThat(mem.calls).hasSize(1);
+        assertThat(mem.calls.get(0)).containsExactly(180, 200);
+        for (int i = 0; i < 40; i++) w.lowMemory(mem);
+        assertThat(w.workingSetPages()).as("never below a quarter of its working set").isEqualTo(25);
+    }
+
+    @Test
+    void anIdlePhaseOnlyLetsTimePass() {
+        SyntheticWorkload w = new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(1_000_000, 10, 0, 0, 0, 1.0),
+                new SyntheticWorkload.Phase(1_000_000, 10, 0, 0, 10, 1.0)), false, 10, 0, false, true, new Rng(1, 1));
+        int[] buf = new int[64];
+        assertThat(w.fill(buf, 64)).isZero();
+        assertThat(w.cpuDemand()).isLessThan(0.1);
+        w.advance(1_000_000, 1_000_000, new Released());
+        assertThat(drain(w, buf)).isEqualTo(10);
+        assertThat(w.done()).isTrue();
+    }
+}
