@@ -25,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * socket does not exist; SIGTERM on the real process stops the manager and leaves the guest running.
  */
 class RunCommandTest {
+    /** Unique per test JVM: the VM's cgroup is named after it, and other runs of these tests may share the host. */
+    private static final String VM = "g" + ProcessHandle.current().pid();
     private static Path dir;
     private static Guest guest;
 
@@ -34,7 +36,7 @@ class RunCommandTest {
         Path root = Path.of(System.getProperty("memvisor.root", ".."));
         var image = GuestImageBuilder.defaults().buildIfNeeded(root.resolve("qemu/target/guest-image"));
         guest = new GuestLauncher(image, dir, l -> System.err.println("[test] " + l))
-                .start(GuestSpec.idle("g1", 128L << 20), Duration.ofSeconds(180));
+                .start(GuestSpec.idle(VM, 128L << 20), Duration.ofSeconds(180));
     }
 
     @AfterAll
@@ -45,7 +47,7 @@ class RunCommandTest {
 
     private static Path config(String extra) throws Exception {
         return Files.writeString(dir.resolve("host.yaml"), "policy: esx\ninterval: 1s\nbudget: 1G\nksm: {manage: false}\n" + extra
-                + "vms:\n  - {name: g1, qmp: " + guest.qmpSocket() + ", reservation: 64M}\n  - {name: ghost, qmp: " + dir.resolve("ghost.qmp") + "}\n");
+                + "vms:\n  - {name: " + VM + ", qmp: " + guest.qmpSocket() + ", reservation: 64M}\n  - {name: ghost, qmp: " + dir.resolve("ghost.qmp") + "}\n");
     }
 
     @Test
@@ -55,7 +57,7 @@ class RunCommandTest {
         CliRun.Result r = CliRun.run("run", "--config", config("").toString(), "--intervals", "2", "--log", log.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.err()).contains("vm ghost: not managed this interval").contains("ghost.qmp does not exist")
-                .contains("vm g1: connected").contains("stopped; guests left running");
+                .contains("vm " + VM + ": connected").contains("stopped; guests left running");
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).hasSize(2);
         ObjectMapper json = new ObjectMapper();
@@ -63,7 +65,7 @@ class RunCommandTest {
             JsonNode d = json.readTree(l);
             assertThat(d.path("policy").asText()).isEqualTo("esx");
             assertThat(d.path("host").path("machine").asLong()).isEqualTo(1L << 30);
-            assertThat(d.path("vms").get(0).path("name").asText()).isEqualTo("g1");
+            assertThat(d.path("vms").get(0).path("name").asText()).isEqualTo(VM);
             assertThat(d.path("vms").get(0).path("MEMSZ").asLong()).isEqualTo(128L << 20);
             assertThat(d.path("vms").get(0).path("RESV").asLong()).isEqualTo(64L << 20);
             assertThat(d.path("vms").get(1).path("up").asBoolean()).isFalse();
@@ -73,7 +75,7 @@ class RunCommandTest {
 
         CliRun.Result top = CliRun.run("top", "--once", "--log", log.toString());
         assertThat(top.status()).isZero();
-        assertThat(top.out()).contains("NAME").contains("MCTLSZ").containsPattern("g1 +128M +64M")
+        assertThat(top.out()).contains("NAME").contains("MCTLSZ").containsPattern(VM + " +128M +64M")
                 .containsPattern("ghost +DOWN: .*does not exist");
     }
 
@@ -84,14 +86,14 @@ class RunCommandTest {
         CliRun.Result r = CliRun.run("run", "--config", config("cgroups: true\ncgroupHeadroom: 128M\n").toString(),
                 "--intervals", "1", "--log", log.toString());
         assertThat(r.status()).as(r.err()).isZero();
-        var cg = dev.memvisor.qemu.act.MemoryCgroup.detect(Path.of("/sys/fs/cgroup")).create("g1");
+        var cg = dev.memvisor.qemu.act.MemoryCgroup.detect(Path.of("/sys/fs/cgroup")).create(VM);
         try {
             assertThat(cg.contains(guest.pid())).isTrue();
             JsonNode d = new ObjectMapper().readTree(Files.readAllLines(log).get(0));
             long target = d.path("vms").get(0).path("TARGET").asLong();
             assertThat(target).isBetween(64L << 20, 128L << 20);
             assertThat(cg.limit()).isEqualTo(target + (128L << 20));
-            assertThat(d.path("actions").toString()).contains("cgroup g1 limit");
+            assertThat(d.path("actions").toString()).contains("cgroup " + VM + " limit");
         } finally {
             // give the guest back to the root cgroup so the test leaves no limit behind
             cg.setLimit(Long.MAX_VALUE);
