@@ -106,6 +106,12 @@ public final class HostMemory {
         }
     }
 
+    /** Number of VMs on the host (read-only view). */
+    public int vmCount() { return vms.length; }
+
+    /** The memory of VM {@code i}, in scenario order (read-only view for the migration model). */
+    public VmMemory vmMemory(int i) { return vms[i]; }
+
     Rng rng() { return rng; }
 
     /** Checks frame accounting against the VMs' page states; throws IllegalStateException naming the first mismatch. */
