@@ -13,6 +13,9 @@ import dev.memvisor.sim.migration.MigrationStrategy;
 import dev.memvisor.sim.migration.PreCopyModel;
 import dev.memvisor.sim.migration.PreCopyParams;
 import dev.memvisor.sim.migration.PreCopyResult;
+import dev.memvisor.sim.engine.Simulation;
+import dev.memvisor.sim.scenario.Scenario;
+import dev.memvisor.sim.scenario.ScenarioLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,6 +23,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,10 +56,10 @@ public final class MigrationModelCommand implements Callable<Integer> {
     @Option(names = "--freed", defaultValue = "0", paramLabel = "SIZE", description = "Memory the guest wrote then freed (free but not zero); the rest is never written (zero); default ${DEFAULT-VALUE}.")
     String freed;
 
-    @Option(names = "--dirty-rate", defaultValue = "0", paramLabel = "PAGES/S", description = "Page writes per second into the working set; default ${DEFAULT-VALUE}.")
-    double dirtyRate;
+    @Option(names = "--dirty-rate", paramLabel = "PAGES/S", description = "Page writes per second into the working set; default 0 (with --scenario: the VM's references per second x write fraction).")
+    Double dirtyRate;
 
-    @Option(names = "--locality", defaultValue = "sequential", paramLabel = "KIND", description = "sequential (sweep in address order) or uniform (random pages); default ${DEFAULT-VALUE}.")
+    @Option(names = "--locality", paramLabel = "KIND", description = "sequential (sweep in address order) or uniform (random pages); default sequential (with --scenario: uniform).")
     String locality;
 
     @Option(names = "--hot-fraction", defaultValue = "1", paramLabel = "F", description = "Writes go to this first fraction of the working set; default ${DEFAULT-VALUE}.")
@@ -85,6 +89,15 @@ public final class MigrationModelCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of uniform writes; default ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--scenario", paramLabel = "SCENARIO.yaml", description = "Take the guest from a simulation: run this scenario, then model migrating --vm as the run left it (--memory, --used, --working-set and --freed are then ignored).")
+    Path scenario;
+
+    @Option(names = "--vm", paramLabel = "NAME", description = "With --scenario: the VM to migrate; default the first.")
+    String vm;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "With --scenario: override a scenario field, as for simulate; repeatable.")
+    List<String> overrides = new ArrayList<>();
+
     @Option(names = "--calibrate", description = "Run the model for the real benchmark's scenarios (a) and (b) and print model vs measured with the relative error.")
     boolean calibrate;
 
@@ -100,13 +113,9 @@ public final class MigrationModelCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        GuestProfile profile;
-        DirtyModel dirty;
         PreCopyParams params;
         List<MigrationStrategy> strategies;
         try {
-            profile = new GuestProfile(size("--memory", memory), size("--used", used), size("--working-set", workingSet), size("--freed", freed));
-            dirty = new DirtyModel(dirtyRate, localityOf(locality), hotFraction, seed);
             double bw = size("--bandwidth", bandwidth);
             params = new PreCopyParams(bw, stopCopyBandwidth == null ? bw : size("--stop-copy-bandwidth", stopCopyBandwidth), downtimeLimitMs * 1000,
                     pageOverhead, pageOverhead + 1, maxIterations, 100_000, 0, 1024 * MIB, headroom == null ? -1 : size("--headroom", headroom));
@@ -114,13 +123,69 @@ public final class MigrationModelCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        GuestPages pages = GuestPages.of(profile);
+        GuestPages pages;
+        DirtyModel dirty;
+        Map<String, Object> guest = new LinkedHashMap<>();
+        String guestLine;
+        if (scenario != null) {
+            for (String o : overrides) {
+                if (o.indexOf('=') <= 0) throw new ParameterException(spec.commandLine(), "--set " + o + ": expected PATH=VALUE");
+            }
+            Scenario sc = ScenarioLoader.load(scenario, overrides);
+            int index = vmIndex(sc);
+            Scenario.Vm v = sc.vms().get(index);
+            try {
+                dirty = new DirtyModel(dirtyRate != null ? dirtyRate : v.workload().refsPerSecond() * v.workload().writeFraction(),
+                        localityOf(locality == null ? "uniform" : locality), hotFraction, seed);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Simulation sim = new Simulation(sc);
+            sim.run((done, total) -> {});
+            pages = GuestPages.fromVm(sim.host().vmMemory(index));
+            guest.put("scenario", scenario.toString());
+            guest.put("vm", v.name());
+            guest.put("ram_bytes", (long) pages.pages() * PreCopyModel.PAGE);
+            guest.put("in_use_bytes", (long) pages.inUsePages() * PreCopyModel.PAGE);
+            guest.put("working_set_bytes", (long) pages.workingSetPages() * PreCopyModel.PAGE);
+            guest.put("free_bytes", (long) pages.freePages() * PreCopyModel.PAGE);
+            guest.put("zero_bytes", (long) pages.zeroPages() * PreCopyModel.PAGE);
+            guestLine = String.format(Locale.ROOT, "vm %s of %s after %.0f s simulated: %s, in use %s (application %s), free %s, zero %s",
+                    v.name(), scenario, sc.durationMicros() / 1e6, Size.format((long) pages.pages() * PreCopyModel.PAGE),
+                    Size.format((long) pages.inUsePages() * PreCopyModel.PAGE), Size.format((long) pages.workingSetPages() * PreCopyModel.PAGE),
+                    Size.format((long) pages.freePages() * PreCopyModel.PAGE), Size.format((long) pages.zeroPages() * PreCopyModel.PAGE));
+        } else {
+            GuestProfile profile;
+            try {
+                profile = new GuestProfile(size("--memory", memory), size("--used", used), size("--working-set", workingSet), size("--freed", freed));
+                dirty = new DirtyModel(dirtyRate == null ? 0 : dirtyRate, localityOf(locality == null ? "sequential" : locality), hotFraction, seed);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            pages = GuestPages.of(profile);
+            guest.put("ram_bytes", profile.ramBytes());
+            guest.put("used_bytes", profile.usedBytes());
+            guest.put("working_set_bytes", profile.workingSetBytes());
+            guest.put("freed_bytes", profile.freedBytes());
+            guestLine = String.format(Locale.ROOT, "guest %s: used %s, working set %s, freed %s", Size.format(profile.ramBytes()),
+                    Size.format(profile.usedBytes()), Size.format(profile.workingSetBytes()), Size.format(profile.freedBytes()));
+        }
+        guest.put("dirty_pages_per_second", dirty.pagesPerSecond());
+        guest.put("locality", dirty.locality().name().toLowerCase(Locale.ROOT));
+        guest.put("hot_fraction", dirty.hotFraction());
         PreCopyModel model = new PreCopyModel(params);
         List<PreCopyResult> results = new ArrayList<>();
         for (MigrationStrategy s : strategies) results.add(model.run(pages, dirty, s));
-        out.print(json ? toJson(modelJson(profile, dirty, params, results)) : modelTable(profile, dirty, params, results));
+        out.print(json ? toJson(modelJson(guest, params, results)) : modelTable(guestLine, dirty, params, results));
         out.flush();
         return 0;
+    }
+
+    private int vmIndex(Scenario sc) {
+        if (vm == null) return 0;
+        for (int i = 0; i < sc.vms().size(); i++) if (sc.vms().get(i).name().equals(vm)) return i;
+        throw new ParameterException(spec.commandLine(), "--vm: no VM named '" + vm + "' in " + scenario + " (VMs: "
+                + String.join(", ", sc.vms().stream().map(Scenario.Vm::name).toList()) + ")");
     }
 
     private static long size(String option, String text) {
@@ -139,11 +204,10 @@ public final class MigrationModelCommand implements Callable<Integer> {
         };
     }
 
-    private static String modelTable(GuestProfile g, DirtyModel d, PreCopyParams p, List<PreCopyResult> results) {
+    private static String modelTable(String guestLine, DirtyModel d, PreCopyParams p, List<PreCopyResult> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "guest %s: used %s, working set %s written at %.0f pages/s (%s), freed %s; link %.0f MiB/s, downtime limit %d ms%n%n",
-                Size.format(g.ramBytes()), Size.format(g.usedBytes()), Size.format(g.workingSetBytes()), d.pagesPerSecond(),
-                d.locality().name().toLowerCase(Locale.ROOT), Size.format(g.freedBytes()), p.bandwidth() / MIB, p.downtimeLimitMicros() / 1000));
+        sb.append(String.format(Locale.ROOT, "%s; writes %.0f pages/s (%s); link %.0f MiB/s, downtime limit %d ms%n%n", guestLine, d.pagesPerSecond(),
+                d.locality().name().toLowerCase(Locale.ROOT), p.bandwidth() / MIB, p.downtimeLimitMicros() / 1000));
         sb.append(String.format(Locale.ROOT, "%-15s %12s %9s %10s %10s %10s %10s %10s  %s%n", "strategy", "transferred", "vs plain", "total ms",
                 "downtime", "iterations", "zero pages", "balloon ms", "full pages per round (last = stop-and-copy)"));
         Double plain = results.stream().filter(r -> r.strategy() == MigrationStrategy.PLAIN).map(r -> (double) r.bytes()).findFirst().orElse(null);
@@ -164,15 +228,7 @@ public final class MigrationModelCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static Map<String, Object> modelJson(GuestProfile g, DirtyModel d, PreCopyParams p, List<PreCopyResult> results) {
-        Map<String, Object> guest = new LinkedHashMap<>();
-        guest.put("ram_bytes", g.ramBytes());
-        guest.put("used_bytes", g.usedBytes());
-        guest.put("working_set_bytes", g.workingSetBytes());
-        guest.put("freed_bytes", g.freedBytes());
-        guest.put("dirty_pages_per_second", d.pagesPerSecond());
-        guest.put("locality", d.locality().name().toLowerCase(Locale.ROOT));
-        guest.put("hot_fraction", d.hotFraction());
+    private static Map<String, Object> modelJson(Map<String, Object> guest, PreCopyParams p, List<PreCopyResult> results) {
         Map<String, Object> link = new LinkedHashMap<>();
         link.put("bandwidth_bytes_per_second", (long) p.bandwidth());
         link.put("stop_copy_bytes_per_second", (long) p.stopCopyBandwidth());

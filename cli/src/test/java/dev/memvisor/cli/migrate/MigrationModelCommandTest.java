@@ -3,6 +3,10 @@ package dev.memvisor.cli.migrate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -65,6 +69,35 @@ class MigrationModelCommandTest {
         double model = aPlain.path("model").path("transferred_bytes").asDouble();
         double real = aPlain.path("measured").path("transferred_bytes").asDouble();
         assertThat(aPlain.path("bytes_error").asDouble()).isCloseTo((model - real) / real, within(1e-9));
+    }
+
+    @Test
+    void modelsAVmAsASimulationLeftIt(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("two.yaml");
+        Files.writeString(yaml, """
+                duration: 10s
+                sampleInterval: 5s
+                host: {memory: 2G, cores: 2, controlInterval: 5s}
+                vms:
+                  - {name: web, memory: 256M, guest: {osMemory: 32M}, workload: {workingSet: 64M, writeFraction: 0.1, refsPerSecond: 20000}}
+                  - {name: db, memory: 512M, guest: {osMemory: 32M}, workload: {workingSet: 128M, writeFraction: 0.5, refsPerSecond: 20000}}
+                """);
+        CliRun r = CliRun.of("migration-model", "--scenario", yaml.toString(), "--vm", "db", "--set", "duration=5s", "--json");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode guest = j.path("guest");
+        assertThat(guest.path("vm").asText()).isEqualTo("db");
+        assertThat(guest.path("ram_bytes").asLong()).isEqualTo(512 * MIB);
+        // the application's pages are in use, the untouched rest is free: db's writes are 20000 x 0.5 a second
+        assertThat(guest.path("free_bytes").asLong()).isGreaterThan(256 * MIB);
+        assertThat(guest.path("dirty_pages_per_second").asDouble()).isEqualTo(10000.0);
+        JsonNode results = j.path("results");
+        assertThat(results.get(1).path("transferred_bytes").asLong()).isLessThan(results.get(0).path("transferred_bytes").asLong());
+        assertThat(results.get(1).path("skipped_free_pages").asLong() * 4096).isEqualTo(guest.path("free_bytes").asLong());
+
+        CliRun bad = CliRun.of("migration-model", "--scenario", yaml.toString(), "--vm", "mail");
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).contains("mail").contains("web, db");
     }
 
     @Test
