@@ -40,8 +40,9 @@ public final class GuestPages {
      */
     public static GuestPages of(GuestProfile profile) {
         int pages = toPages(profile.ramBytes());
-        int used = toPages(profile.usedBytes());
-        int ws = toPages(profile.workingSetBytes());
+        // sizes round up to whole pages; a profile that fits in bytes may not in pages, so the later kinds give way
+        int used = Math.min(toPages(profile.usedBytes()), pages);
+        int ws = Math.min(toPages(profile.workingSetBytes()), pages - used);
         int freed = Math.min(toPages(profile.freedBytes()), pages - used - ws);
         byte[] use = new byte[pages];
         byte[] zero = new byte[pages];
