@@ -101,6 +101,9 @@ public final class MigrationModelCommand implements Callable<Integer> {
     @Option(names = "--calibrate", description = "Run the model for the real benchmark's scenarios (a) and (b) and print model vs measured with the relative error.")
     boolean calibrate;
 
+    @Option(names = "--measured", paramLabel = "FILE", description = "With --calibrate: measured runs to compare with, in the shape of the built-in file (README); default the built-in figures from BENCHMARKS.md.")
+    Path measured;
+
     @Option(names = "--json", description = "Print JSON (shape in README, Machine-readable outputs).")
     boolean json;
 
@@ -108,8 +111,16 @@ public final class MigrationModelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (calibrate) {
-            List<CalibrationRow> rows = Calibration.load().run();
-            out.print(json ? toJson(calibrationJson(rows)) : calibrationTable(rows));
+            List<CalibrationRow> rows;
+            Calibration cal;
+            try {
+                cal = measured == null ? Calibration.load() : Calibration.load(measured);
+                rows = cal.run();
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                spec.commandLine().getErr().println("memvisor migration-model: " + e.getMessage());
+                return 1;
+            }
+            out.print(json ? toJson(calibrationJson(rows)) : calibrationTable(rows, cal.params()));
             out.flush();
             return 0;
         }
@@ -268,8 +279,9 @@ public final class MigrationModelCommand implements Callable<Integer> {
         return m;
     }
 
-    private static String calibrationTable(List<CalibrationRow> rows) {
-        StringBuilder sb = new StringBuilder("Model vs real (real: BENCHMARKS.md, 512 MiB guests on TCG, median of 3; model: 128 MiB/s, 300 ms limit, stop-and-copy 512 MiB/s)\n\n");
+    private static String calibrationTable(List<CalibrationRow> rows, PreCopyParams params) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Model vs real (model: %.0f MiB/s, %d ms downtime limit, stop-and-copy %.0f MiB/s)%n%n",
+                params.bandwidth() / MIB, params.downtimeLimitMicros() / 1000, params.stopCopyBandwidth() / MIB));
         sb.append(String.format(Locale.ROOT, "%-10s %-15s %11s %11s %8s %9s %9s %8s %7s %7s %6s %6s %7s %7s%n", "scenario", "strategy", "model MiB", "real MiB", "error",
                 "model ms", "real ms", "error", "down ms", "real", "iter", "real", "zero", "real"));
         for (CalibrationRow r : rows) {

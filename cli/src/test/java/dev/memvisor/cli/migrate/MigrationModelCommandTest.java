@@ -101,6 +101,30 @@ class MigrationModelCommandTest {
     }
 
     @Test
+    void calibratesAgainstAnotherFileOfMeasurements(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("mine.json");
+        // an idle 64 MiB guest with 8 MiB in use and 40 MiB freed: the model sends 48 MiB of pages plus headers and markers
+        Files.writeString(f, """
+                {"model": {"bandwidthMiBps": 64, "stopCopyMiBps": 256, "downtimeLimitMs": 300, "balloonMiBps": 512},
+                 "scenarios": [{"name": "x", "description": "idle", "ramMiB": 64, "usedMiB": 8, "workingSetMiB": 0, "freedMiB": 40,
+                   "dirtyPagesPerSecond": 0,
+                   "measured": {"plain": {"transferredMiB": 50, "totalMs": 800, "downtimeMs": 10, "iterations": 3, "zeroPages": 4096}}}]}
+                """);
+        CliRun r = CliRun.of("migration-model", "--calibrate", "--measured", f.toString(), "--json");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode rows = new ObjectMapper().readTree(r.out()).path("rows");
+        assertThat(rows).hasSize(1);
+        long model = rows.get(0).path("model").path("transferred_bytes").asLong();
+        assertThat(model).isEqualTo(48 * 256 * (4096 + 8) + 16 * 256 * 9);
+        assertThat(rows.get(0).path("bytes_error").asDouble()).isCloseTo((model - 50.0 * MIB) / (50.0 * MIB), within(1e-9));
+
+        Files.writeString(f, "{\"model\": {\"bandwidthMiBps\": 64}}");
+        CliRun bad = CliRun.of("migration-model", "--calibrate", "--measured", f.toString());
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).contains("mine.json").contains("stopCopyMiBps: missing");
+    }
+
+    @Test
     void badOptionsGetAUsageErrorNamingTheOption() {
         CliRun r = CliRun.of("migration-model", "--memory", "64M", "--used", "60M", "--freed", "10M");
         assertThat(r.status()).isEqualTo(2);

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The model run with the real benchmark's settings next to what the real runs measured. The
- * measurements and the model's settings come from {@code measured-migrations.json} beside this class.
+ * measurements and the model's settings come from {@code measured-migrations.json} beside this class
+ * (or a file of the same shape).
  */
 public final class Calibration {
     /** The data file, a resource next to this class. */
@@ -33,13 +34,32 @@ public final class Calibration {
     public static Calibration load() {
         try (InputStream in = Calibration.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException("resource " + RESOURCE + " missing next to " + Calibration.class.getName());
-            return parse(new ObjectMapper().readTree(in));
+            return parse(new ObjectMapper().readTree(in), RESOURCE);
         } catch (IOException e) {
             throw new UncheckedIOException(RESOURCE + ": " + e.getMessage(), e);
         }
     }
 
-    static Calibration parse(JsonNode root) {
+    /** Loads measured runs from {@code file}, in the shape of the resource (your own benchmark's figures). */
+    public static Calibration load(java.nio.file.Path file) {
+        try {
+            return parse(new ObjectMapper().readTree(file.toFile()), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Calibration parse(JsonNode root) { return parse(root, RESOURCE); }
+
+    private static Calibration parse(JsonNode root, String source) {
+        try {
+            return parseTree(root);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Calibration parseTree(JsonNode root) {
         JsonNode m = need(root, "model", "");
         PreCopyParams p = PreCopyParams.qemuDefaults()
                 .withBandwidth(num(m, "bandwidthMiBps", "model") * MIB)
@@ -87,13 +107,13 @@ public final class Calibration {
 
     private static JsonNode need(JsonNode n, String field, String at) {
         JsonNode v = n.get(field);
-        if (v == null || v.isNull()) throw new IllegalArgumentException(RESOURCE + ": " + (at.isEmpty() ? "" : at + ".") + field + ": missing");
+        if (v == null || v.isNull()) throw new IllegalArgumentException((at.isEmpty() ? "" : at + ".") + field + ": missing");
         return v;
     }
 
     private static double num(JsonNode n, String field, String at) {
         JsonNode v = need(n, field, at);
-        if (!v.isNumber()) throw new IllegalArgumentException(RESOURCE + ": " + at + "." + field + ": got " + v + ", expected a number");
+        if (!v.isNumber()) throw new IllegalArgumentException(at + "." + field + ": got " + v + ", expected a number");
         return v.asDouble();
     }
 }
