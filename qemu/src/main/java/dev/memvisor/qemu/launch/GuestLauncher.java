@@ -94,7 +94,8 @@ public final class GuestLauncher {
             throw new UncheckedIOException("guest " + spec.name() + ": cannot prepare " + dir + ": " + e.getMessage(), e);
         }
         Path qmp = dir.resolve("qmp.sock");
-        List<String> cmd = List.of(qemu, "-name", spec.name(), "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
+        // debug-threads=on names the vCPU threads "CPU n/KVM|TCG", so their CPU time can be read from /proc
+        List<String> cmd = List.of(qemu, "-name", spec.name() + ",debug-threads=on", "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
                 "-m", (spec.memoryBytes() >> 20) + "M", "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
                 "-no-reboot", "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
                 "-append", spec.kernelCmdline(),
