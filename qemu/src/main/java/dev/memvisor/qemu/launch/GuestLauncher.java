@@ -53,8 +53,18 @@ public final class GuestLauncher {
 
     /** Starts a guest and waits until it is ready (its init printed the ready line); stops it again if it fails. */
     public Guest start(GuestSpec spec, Duration bootTimeout) {
+        return start(spec, bootTimeout, pid -> { });
+    }
+
+    /**
+     * Starts a guest, calls {@code beforeBoot} with QEMU's pid as soon as the process exists (before
+     * the guest has touched its memory, e.g. to put it in a memory cgroup so every page is charged
+     * there), then waits until it is ready; stops it again if anything fails.
+     */
+    public Guest start(GuestSpec spec, Duration bootTimeout, java.util.function.LongConsumer beforeBoot) {
         Guest g = startProcess(spec, accelerator());
         try {
+            beforeBoot.accept(g.pid());
             String ready = g.awaitReady(bootTimeout);
             if (!ready.contains("balloon=yes")) throw new GuestStartException("guest " + spec.name() + ": the virtio_balloon driver did not bind: " + ready);
             log.accept("guest " + spec.name() + " ready on " + g.accelerator() + " (pid " + g.pid() + ", " + ready.substring(ready.indexOf("ready") + 6) + ")");
