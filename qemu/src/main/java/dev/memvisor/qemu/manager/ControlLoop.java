@@ -8,6 +8,7 @@ import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.qemu.act.BalloonTarget;
+import dev.memvisor.qemu.act.CgroupSetting;
 import dev.memvisor.qemu.act.KsmControl;
 import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.collect.KsmStats;
@@ -137,12 +138,13 @@ public final class ControlLoop implements AutoCloseable {
         HostView view = new HostView((t0 - startNanos) / 1_000_000, machine, free, config.overheadPerVmBytes(), views);
         Plan plan = policy.decide(view);
         List<String> actions = new ArrayList<>();
-        long balloonSent = act(plan, errors, actions, t0);
+        Map<String, CgroupSetting> cgroups = new LinkedHashMap<>();
+        long balloonSent = act(plan, errors, actions, cgroups, t0);
         long cpu = processCpuNanos();
         Decision d = new Decision(view, plan, samples, errors, actions, mem.availableBytes(),
                 ksmStats == null ? 0 : ksmStats.pagesSharing(), psi.someAvg10(),
                 vmstat.get("pswpin"), vmstat.get("pswpout"), cpu - lastCpuNanos,
-                System.nanoTime() - t0, balloonSent);
+                System.nanoTime() - t0, balloonSent, cgroups);
         lastCpuNanos = cpu;
         decisions.accept(d);
         return d;
@@ -212,7 +214,7 @@ public final class ControlLoop implements AutoCloseable {
         return new VmSample(v, actual, shared, vcpu, g.reported() ? g.totalBytes() : -1);
     }
 
-    private long act(Plan plan, Map<String, String> errors, List<String> actions, long t0) {
+    private long act(Plan plan, Map<String, String> errors, List<String> actions, Map<String, CgroupSetting> cgroups, long t0) {
         long balloonSent = -1;
         for (VmPlan p : plan.vms()) {
             ManagedVm vm = find(p.name());
@@ -235,18 +237,7 @@ public final class ControlLoop implements AutoCloseable {
                 fail(vm, errors, e);
                 continue;
             }
-            if (vm.cgroup != null) {
-                long limit = Math.min(Long.MAX_VALUE - config.cgroupHeadroomBytes(), p.targetBytes()) + config.cgroupHeadroomBytes();
-                if (limit == vm.lastCgroupLimit) continue;
-                try {
-                    vm.cgroup.setLimit(limit);
-                    vm.lastCgroupLimit = limit;
-                    actions.add("cgroup " + vm.name() + " limit " + Size.format(limit));
-                } catch (RuntimeException e) {
-                    // v1 refuses (EBUSY) a limit below usage it cannot reclaim, e.g. with no host swap; retried next interval
-                    events.accept("vm " + vm.name() + ": cgroup limit " + Size.format(limit) + " not applied: " + e.getMessage());
-                }
-            }
+            if (vm.cgroup != null) applyCgroup(vm, p, actions, cgroups);
         }
         if (config.manageKsm() && KsmStats.available(paths.ksmDir())) {
             try {
@@ -262,6 +253,31 @@ public final class ControlLoop implements AutoCloseable {
             }
         }
         return balloonSent;
+    }
+
+    /**
+     * Carries the plan's host-swap target and allocation blocking out through the VM's cgroup
+     * ({@link CgroupSetting}: limit, then throttle). A limit the kernel refuses (v1: EBUSY when it cannot
+     * reclaim below it, e.g. without host swap) is logged and retried next interval.
+     */
+    private void applyCgroup(ManagedVm vm, VmPlan p, List<String> actions, Map<String, CgroupSetting> cgroups) {
+        CgroupSetting want = CgroupSetting.of(p, config.cgroupHeadroomBytes(), config.overheadPerVmBytes());
+        CgroupSetting had = vm.lastCgroup;
+        try {
+            if (had == null || had.limitBytes() != want.limitBytes()) {
+                vm.cgroup.setLimit(want.limitBytes());
+                actions.add("cgroup " + vm.name() + " limit " + Size.format(want.limitBytes()) + " (" + want.mode() + ")");
+            }
+            if (had == null || had.highBytes() != want.highBytes()) {
+                vm.cgroup.setHigh(want.highBytes());
+                actions.add("cgroup " + vm.name() + " high " + (want.highBytes() == CgroupSetting.NONE ? "none" : Size.format(want.highBytes())));
+            }
+            vm.lastCgroup = want;
+            cgroups.put(vm.name(), want);
+        } catch (RuntimeException e) {
+            vm.lastCgroup = null;
+            events.accept("vm " + vm.name() + ": cgroup " + want.mode() + " limit " + Size.format(want.limitBytes()) + " not applied: " + e.getMessage());
+        }
     }
 
     private void fail(ManagedVm vm, Map<String, String> errors, RuntimeException e) {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * shutdown hook if the test JVM exits first). When swap is already active it is used as it is and
  * never touched. Needs root. Swap files: mkswap(8), swapon(8) ("files with holes" are refused, hence fallocate).
  */
-final class TemporarySwap implements AutoCloseable {
+public final class TemporarySwap implements AutoCloseable {
     private static final Path PROC_SWAPS = Path.of("/proc/swaps");
 
     private final Path file;
@@ -29,7 +29,7 @@ final class TemporarySwap implements AutoCloseable {
      *
      * @throws IllegalStateException naming the command that failed (the half-made file is removed)
      */
-    static TemporarySwap ensure(long bytes) throws IOException, InterruptedException {
+    public static TemporarySwap ensure(long bytes) throws IOException, InterruptedException {
         if (activeSwaps().size() > 0) return new TemporarySwap(null);
         Path f = Path.of("/var/tmp", "memvisor-test-" + ProcessHandle.current().pid() + ".swap");
         try {
@@ -47,7 +47,7 @@ final class TemporarySwap implements AutoCloseable {
     }
 
     /** Whether this made a swap file (false: the host's own swap is used). */
-    boolean created() { return file != null; }
+    public boolean created() { return file != null; }
 
     /** Switches off and deletes the swap file this made; the host's own swap is left alone. */
     @Override
@@ -71,7 +71,7 @@ final class TemporarySwap implements AutoCloseable {
     }
 
     /** The paths in /proc/swaps (its first column), without the header line. */
-    static List<String> activeSwaps() throws IOException {
+    public static List<String> activeSwaps() throws IOException {
         List<String> lines = Files.readAllLines(PROC_SWAPS);
         return lines.stream().skip(1).map(l -> l.split("\\s+")[0]).toList();
     }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * A memory cgroup made for one test and removed on close, waiting (with a deadline) until its
  * processes have left, since a cgroup with members cannot be removed.
  */
-final class TestCgroup implements AutoCloseable {
+public final class TestCgroup implements AutoCloseable {
     private final MemoryCgroup cgroup;
 
     private TestCgroup(MemoryCgroup cgroup) {
@@ -14,13 +14,13 @@ final class TestCgroup implements AutoCloseable {
     }
 
     /** Makes memvisor/NAME-PID on this host's memory hierarchy (v1 or v2). */
-    static TestCgroup create(String name) {
+    public static TestCgroup create(String name) {
         MemoryCgroup.Hierarchy h = MemoryCgroup.detect(Path.of("/sys/fs/cgroup"));
         return new TestCgroup(h.create(name + "-" + ProcessHandle.current().pid()));
     }
 
     /** The cgroup. */
-    MemoryCgroup get() { return cgroup; }
+    public MemoryCgroup get() { return cgroup; }
 
     /** Removes the cgroup once its processes are gone; fails naming the directory if it stays. */
     @Override
