@@ -15,7 +15,8 @@ import dev.memvisor.qemu.collect.KsmStats;
 import dev.memvisor.qemu.collect.MemInfo;
 import dev.memvisor.qemu.collect.MemoryPressure;
 import dev.memvisor.qemu.collect.QemuProcessStats;
-import dev.memvisor.qemu.collect.ReferencedBitSampler;
+import dev.memvisor.qemu.collect.ActiveMemorySource;
+import dev.memvisor.qemu.collect.ActiveMemorySources;
 import dev.memvisor.qemu.collect.VmStat;
 import dev.memvisor.qemu.launch.QemuProcessFinder;
 import dev.memvisor.qemu.qmp.GuestStats;
@@ -46,7 +47,7 @@ public final class ControlLoop implements AutoCloseable {
     private final Consumer<Decision> decisions;
     private final Consumer<String> events;
     private final List<ManagedVm> vms = new ArrayList<>();
-    private final ReferencedBitSampler referenced;
+    private final ActiveMemorySource activeMemory;
     private final KsmControl ksm;
     private final long startNanos = System.nanoTime();
     private MemoryCgroup.Hierarchy cgroupHierarchy;
@@ -65,25 +66,19 @@ public final class ControlLoop implements AutoCloseable {
         this.paths = paths;
         this.decisions = decisions;
         this.events = events;
-        this.referenced = new ReferencedBitSampler(paths.procRoot());
         this.ksm = new KsmControl(paths.ksmDir());
         for (VmConfig v : config.vms()) vms.add(new ManagedVm(v));
         this.budgetBytes = config.budgetBytes();
-        announceActiveMemorySource();
+        ActiveMemorySources.Choice choice = ActiveMemorySources.choose(paths.damonAdmin(), paths.procRoot(), vms.size(),
+                config.interval().toNanos() / 1000);
+        this.activeMemory = choice.source();
+        events.accept(choice.logLine());
     }
 
     /** Changes the guests' memory budget from the next interval on (0 = the host's MemTotal). */
     public void setBudget(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("budget must be >= 0, got " + bytes);
         budgetBytes = bytes;
-    }
-
-    /** Says how active memory is estimated on this host (logged once when the loop starts). */
-    private void announceActiveMemorySource() {
-        String why = dev.memvisor.qemu.collect.DamonAvailability.whyNot(java.nio.file.Path.of("/sys/kernel/mm/damon/admin"));
-        // A DAMON monitor per QEMU is not implemented yet; the referenced-bit sampler serves on every host.
-        events.accept("active memory: referenced bits of each QEMU's guest RAM (/proc/PID/smaps, clear_refs)"
-                + (why.isEmpty() ? "; DAMON is free on this host but not used yet" : "; DAMON not used: " + why));
     }
 
     /** Runs intervals until {@code stop} is set; the wait between intervals ends early when it is. */
@@ -200,7 +195,7 @@ public final class ControlLoop implements AutoCloseable {
             shared = p.ksmMergingPages() * PAGE;
             profit = Math.max(0, p.ksmProfitBytes());
             vcpu = p.vcpuTicks();
-            active = referenced.sampleAndClear(vm.pid, configured);
+            active = activeMemory.activeBytes(vm.name(), vm.pid, configured);
         }
         long balloon = Math.max(0, configured - actual);
         long granted = rss >= 0 ? Math.min(rss, actual) : actual;
@@ -299,9 +294,10 @@ public final class ControlLoop implements AutoCloseable {
         return 0;
     }
 
-    /** Disconnects from every VM; the guests keep running with their current balloons. */
+    /** Disconnects from every VM and removes DAMON monitors it made; the guests keep running with their current balloons. */
     @Override
     public void close() {
         vms.forEach(ManagedVm::disconnect);
+        activeMemory.close();
     }
 }
