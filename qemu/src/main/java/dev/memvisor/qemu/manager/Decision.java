@@ -28,13 +28,4 @@ import java.util.Map;
 public record Decision(HostView view, Plan plan, Map<String, VmSample> samples, Map<String, String> errors,
                        List<String> actions, long memAvailableBytes, long ksmPagesSharing, double psiSomeAvg10,
                        long hostSwapInPages, long hostSwapOutPages,
-                       long managerCpuNanos, long stepNanos, long balloonSentNanos, Map<String, CgroupSetting> cgroups) {
-
-    /** A decision for VMs without memory cgroups. */
-    public Decision(HostView view, Plan plan, Map<String, VmSample> samples, Map<String, String> errors,
-                    List<String> actions, long memAvailableBytes, long ksmPagesSharing, double psiSomeAvg10,
-                    long hostSwapInPages, long hostSwapOutPages, long managerCpuNanos, long stepNanos, long balloonSentNanos) {
-        this(view, plan, samples, errors, actions, memAvailableBytes, ksmPagesSharing, psiSomeAvg10, hostSwapInPages,
-                hostSwapOutPages, managerCpuNanos, stepNanos, balloonSentNanos, Map.of());
-    }
-}
+                       long managerCpuNanos, long stepNanos, long balloonSentNanos, Map<String, CgroupSetting> cgroups) {}
