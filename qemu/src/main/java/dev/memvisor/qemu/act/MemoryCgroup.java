@@ -127,6 +127,11 @@ public final class MemoryCgroup {
         return parseLimit(read(version == Version.V2 ? "memory.high" : "memory.soft_limit_in_bytes"));
     }
 
+    /** Whether the kernel accounts swap per cgroup (v2 memory.swap.current, v1 memory.memsw.* with swapaccount on). */
+    public boolean swapAccounted() {
+        return Files.exists(dir.resolve(version == Version.V2 ? "memory.swap.current" : MEMSW));
+    }
+
     /** Swap used by the group's processes: v2 memory.swap.current, v1 the "swap" line of memory.stat; 0 when the kernel does not account swap. */
     public long swapBytes() {
         if (version == Version.V2) {
