@@ -46,6 +46,9 @@ public final class TemporarySwap implements AutoCloseable {
         return new TemporarySwap(f);
     }
 
+    /** The swap file this made, or null when the host's own swap is used. */
+    public Path file() { return file; }
+
     /** Whether this made a swap file (false: the host's own swap is used). */
     public boolean created() { return file != null; }
 

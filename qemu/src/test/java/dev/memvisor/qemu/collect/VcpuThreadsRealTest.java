@@ -25,6 +25,7 @@ class VcpuThreadsRealTest {
             assertThat(first).as("vCPU threads of QEMU pid %d (needs -name ...,debug-threads=on)", g.pid())
                     .extracting(VcpuThreads.VcpuThread::index).containsExactly(0);
             long before = QemuProcessStats.read(PROC, g.pid()).vcpuTicks();
+            long t0 = System.nanoTime();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             long after = before;
             // wait on the condition (ticks grew by at least a second of CPU at 100 Hz) rather than a fixed time
@@ -32,6 +33,7 @@ class VcpuThreadsRealTest {
                 Thread.sleep(500);
                 after = QemuProcessStats.read(PROC, g.pid()).vcpuTicks();
             }
+            System.err.printf("[test] vCPU thread %s: %d ticks in %.1f s%n", first.get(0), after - before, (System.nanoTime() - t0) / 1e9);
             assertThat(after - before).as("vCPU ticks gained while mvload touches 20000 pages/s").isGreaterThanOrEqualTo(100);
             long process = QemuProcessStats.read(PROC, g.pid()).processTicks();
             assertThat(after).as("vCPU time is part of the process's time").isLessThanOrEqualTo(process);
