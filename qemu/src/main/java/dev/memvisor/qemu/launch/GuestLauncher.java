@@ -53,8 +53,18 @@ public final class GuestLauncher {
 
     /** Starts a guest and waits until it is ready (its init printed the ready line); stops it again if it fails. */
     public Guest start(GuestSpec spec, Duration bootTimeout) {
+        return start(spec, bootTimeout, pid -> { });
+    }
+
+    /**
+     * Starts a guest, calls {@code beforeBoot} with QEMU's pid as soon as the process exists (before
+     * the guest has touched its memory, e.g. to put it in a memory cgroup so every page is charged
+     * there), then waits until it is ready; stops it again if anything fails.
+     */
+    public Guest start(GuestSpec spec, Duration bootTimeout, java.util.function.LongConsumer beforeBoot) {
         Guest g = startProcess(spec, accelerator());
         try {
+            beforeBoot.accept(g.pid());
             String ready = g.awaitReady(bootTimeout);
             if (!ready.contains("balloon=yes")) throw new GuestStartException("guest " + spec.name() + ": the virtio_balloon driver did not bind: " + ready);
             log.accept("guest " + spec.name() + " ready on " + g.accelerator() + " (pid " + g.pid() + ", " + ready.substring(ready.indexOf("ready") + 6) + ")");
@@ -94,7 +104,8 @@ public final class GuestLauncher {
             throw new UncheckedIOException("guest " + spec.name() + ": cannot prepare " + dir + ": " + e.getMessage(), e);
         }
         Path qmp = dir.resolve("qmp.sock");
-        List<String> cmd = List.of(qemu, "-name", spec.name(), "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
+        // debug-threads=on names the vCPU threads "CPU n/KVM|TCG", so their CPU time can be read from /proc
+        List<String> cmd = List.of(qemu, "-name", spec.name() + ",debug-threads=on", "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
                 "-m", (spec.memoryBytes() >> 20) + "M", "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
                 "-no-reboot", "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
                 "-append", spec.kernelCmdline(),
