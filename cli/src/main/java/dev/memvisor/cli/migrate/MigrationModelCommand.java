@@ -108,6 +108,8 @@ public final class MigrationModelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (scenario == null && (vm != null || !overrides.isEmpty())) throw new ParameterException(spec.commandLine(), "--vm and --set need --scenario");
+        if (!calibrate && measured != null) throw new ParameterException(spec.commandLine(), "--measured needs --calibrate");
         if (calibrate) {
             List<CalibrationRow> rows;
             Calibration cal;

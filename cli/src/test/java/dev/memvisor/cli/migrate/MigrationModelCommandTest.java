@@ -134,6 +134,9 @@ class MigrationModelCommandTest {
         CliRun s = CliRun.of("migration-model", "--strategy", "teleport");
         assertThat(s.status()).isEqualTo(2);
         assertThat(s.err()).contains("teleport").contains("balloon-first");
+        CliRun v = CliRun.of("migration-model", "--vm", "db");
+        assertThat(v.status()).isEqualTo(2);
+        assertThat(v.err()).contains("--scenario");
         CliRun b = CliRun.of("migration-model", "--bandwidth", "fast");
         assertThat(b.status()).isEqualTo(2);
         assertThat(b.err()).contains("--bandwidth");
