@@ -53,6 +53,7 @@ public final class PreCopyModel {
         int cursor = 0;
         boolean converged;
         while (true) {
+            // the guest's writes until now land in the dirty log (KVM's), not in the bitmap being swept
             while (writes.nextTimeNanos() <= now) {
                 int p = writes.take();
                 g.zero[p] = 0;
@@ -61,6 +62,8 @@ public final class PreCopyModel {
                     log[logCount++] = p;
                 }
             }
+            // what is left counts every page in full, as QEMU's estimate does: it cannot know a page is zero before reading it;
+            // syncing costs a walk of the log, so QEMU does it at most once per iteration window
             boolean fits = pending * fullCost <= thresholdBytes;
             if (fits && (pending == 0 || now - lastSync >= syncIntervalNanos)) {
                 for (int i = 0; i < logCount; i++) {
