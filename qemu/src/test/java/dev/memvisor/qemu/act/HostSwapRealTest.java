@@ -35,7 +35,7 @@ class HostSwapRealTest {
              TestCgroup cg = TestCgroup.create("swap-test")) {
             System.err.println("[test] host swap: " + (swap.created() ? "a temporary swap file" : "the host's own") + " " + TemporarySwap.activeSwaps());
             cg.get().setLimit(LIMIT);
-            try (Guest g = TestGuests.launcher(dir).start(spec, TestGuests.BOOT, pid -> cg.get().add(pid))) {
+            try (Guest g = TestGuests.launcher(dir).start(spec, TestGuests.BOOT, cg.get())) {
                 assertThat(cg.get().contains(g.pid())).as("QEMU pid %d in %s", g.pid(), cg.get().dir()).isTrue();
                 long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
                 QemuProcessStats s = QemuProcessStats.read(PROC, g.pid());
@@ -61,10 +61,9 @@ class HostSwapRealTest {
                 assertThat(g.alive()).as("the guest's QEMU is still running").isTrue();
                 assertThat(touched - touchedAtSwap).as("pages the guest touched after it was swapped%s", g.tails())
                         .isGreaterThanOrEqualTo(192 * MIB / 4096);
-                // guest RAM is anonymous memory, all charged to the cgroup; QEMU's binary and libraries (RssFile)
-                // were read into the page cache before and stay charged to the cgroup that read them first; the few
-                // anonymous pages QEMU touched before it joined the cgroup stay charged to the parent (charge moving is deprecated)
-                assertThat(maxAnon).as("largest anonymous RSS (RssAnon) of QEMU seen").isLessThanOrEqualTo(LIMIT + 8 * MIB);
+                // guest RAM is anonymous memory, all charged to the cgroup QEMU started in; its binary and libraries
+                // (RssFile) were read into the page cache before and stay charged to the cgroup that read them first
+                assertThat(maxAnon).as("largest anonymous RSS (RssAnon) of QEMU seen").isLessThanOrEqualTo(LIMIT);
                 assertThat(s.rssBytes()).as("QEMU RSS near the limit, not far below it").isGreaterThanOrEqualTo(LIMIT / 2);
                 assertThat(cg.get().usageBytes()).isLessThanOrEqualTo(LIMIT);
             }
