@@ -205,6 +205,7 @@ public final class Simulation {
             r.guestSwapOuts = v.mem.guestSwapOuts;
             r.guestSwapIns = v.mem.guestSwapIns;
             r.hostSwapIns = v.mem.swapIns;
+            r.reservationViolationPages = v.mem.reservationViolations;
             result.totalRefs += v.mem.refs;
         }
         // time is counted in integral microseconds, converted once (no drift from adding fractions)
@@ -312,10 +313,8 @@ public final class Simulation {
             VmMemory m = v.mem;
             if (m.balloonTop < m.balloonTargetPages) m.inflate(b);
             else if (m.balloonTop > m.balloonTargetPages) m.deflate(b);
-            // the hypervisor swaps and compresses only in a state that allows it, never below the reservation
-            if (state.allowsSwapping() && m.swapped + m.compressed < m.swapTargetPages && m.grantedPages() > m.reservationPages) {
-                m.swapTowardTarget(Math.min(s, m.grantedPages() - m.reservationPages));
-            }
+            // the hypervisor swaps and compresses only in a state that allows it (never below the reservation)
+            if (state.allowsSwapping()) m.swapTowardTarget(s);
         }
         double scan = scanRate * dtSec + scanCarry;
         long n = (long) scan;

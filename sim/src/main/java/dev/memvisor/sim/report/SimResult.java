@@ -70,6 +70,8 @@ public final class SimResult {
         public long guestSwapOuts, guestSwapIns;
         /** Hypervisor swap-ins. */
         public long hostSwapIns;
+        /** Pages the host took while the VM held no more than its reservation (nothing else could give); 0 when honoured. */
+        public long reservationViolationPages;
 
         /** Creates an empty record. */
         public VmRecord(String name, long configuredBytes, int vcpus, List<String> processes) {

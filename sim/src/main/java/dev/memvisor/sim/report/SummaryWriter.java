@@ -31,6 +31,7 @@ public final class SummaryWriter {
         String[] names = {"high", "soft", "hard", "low"};
         for (int i = 0; i < 4; i++) states.put(names[i], Num.round(r.secondsInState[i], 3));
         host.put("totalRefs", r.totalRefs);
+        host.put("reservationViolationPages", r.vms.stream().mapToLong(v -> v.reservationViolationPages).sum());
         ArrayNode vms = root.putArray("vms");
         for (SimResult.VmRecord v : r.vms) {
             ObjectNode o = vms.addObject();
@@ -52,6 +53,7 @@ public final class SummaryWriter {
             o.put("guestSwapInPages", v.guestSwapIns);
             o.put("hostSwapInPages", v.hostSwapIns);
             o.put("meanReadyPct", Num.round(v.mean(VmCounter.RDY), 3));
+            o.put("reservationViolationPages", v.reservationViolationPages);
         }
         return root;
     }
