@@ -48,18 +48,27 @@ public final class EsxPolicy implements MemoryPolicy {
         ReclamationMode mode = ReclamationMode.of(state);
         IdleMemoryTax.Allocation alloc = tax.allocate(view);
         int n = view.vms().size();
-        long[] relaxed = null;
+        long[] wanted = new long[n];
+        long[] ordered = new long[n];
+        for (int i = 0; i < n; i++) {
+            VmView vm = view.vms().get(i);
+            wanted[i] = wantedBalloon(vm, alloc.targets()[i]);
+            ordered[i] = lastBalloonTarget.getOrDefault(vm.name(), vm.balloonBytes());
+        }
+        long[] balloons = new long[n];
         if (!mode.ballooning()) {
+            // High: never inflate; deflate to the allocation's balloon, or further as spare memory allows.
             long[] settled = new long[n];
-            for (int i = 0; i < n; i++) {
-                VmView vm = view.vms().get(i);
-                settled[i] = Math.min(vm.balloonBytes(), lastBalloonTarget.getOrDefault(vm.name(), vm.balloonBytes()));
-            }
-            relaxed = relaxation.relax(view, settled, config.thresholds().high());
+            for (int i = 0; i < n; i++) settled[i] = Math.min(view.vms().get(i).balloonBytes(), ordered[i]);
+            long[] relaxed = relaxation.relax(view, settled, relaxedFreeFraction());
+            for (int i = 0; i < n; i++) balloons[i] = Math.min(relaxed[i], wanted[i]);
+        } else {
+            // Soft and lower: the whole gap to every target.
+            balloons = wanted;
         }
         List<VmPlan> plans = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            VmPlan p = planFor(view.vms().get(i), alloc.targets()[i], alloc.reasons()[i], mode, relaxed == null ? 0 : relaxed[i]);
+            VmPlan p = planFor(view.vms().get(i), alloc.targets()[i], alloc.reasons()[i], mode, balloons[i]);
             lastBalloonTarget.put(p.name(), p.balloonTargetBytes());
             plans.add(p);
         }
@@ -67,14 +76,21 @@ public final class EsxPolicy implements MemoryPolicy {
         return new Plan(view.timeMillis(), state, scan, plans);
     }
 
-    /** {@code relaxed}: in the high state, how far spare memory lets the balloon deflate (else unused). */
-    private VmPlan planFor(VmView vm, long target, String reason, ReclamationMode mode, long relaxed) {
+    /**
+     * Free fraction the high state's relaxation keeps: halfway between the soft and high thresholds,
+     * so a host in high (which falls to soft only below soft) keeps half the hysteresis band as margin.
+     */
+    private double relaxedFreeFraction() {
+        return (config.thresholds().high() + config.thresholds().soft()) / 2;
+    }
+
+    /** The balloon that holds what the guest must give up to fit its target, up to ESX's 65 % cap. */
+    private long wantedBalloon(VmView vm, long target) {
         long configured = vm.settings().configuredBytes();
-        // The balloon holds what the guest must give up to fit its target, up to ESX's 65 % cap.
-        long wanted = vm.settings().ballooning()
-                ? Math.min(configured - target, (long) (config.maxBalloonFraction() * configured)) : 0;
-        // High: never inflate; deflate to the allocation's balloon or further as spare memory allows.
-        long balloon = mode.ballooning() ? wanted : Math.min(relaxed, wanted);
+        return vm.settings().ballooning() ? Math.max(0, Math.min(configured - target, (long) (config.maxBalloonFraction() * configured))) : 0;
+    }
+
+    private VmPlan planFor(VmView vm, long target, String reason, ReclamationMode mode, long balloon) {
         long swap = 0;
         long excess = Math.max(0, vm.grantedBytes() - target);
         if (mode.swapping()) {
