@@ -30,6 +30,10 @@ public final class SimResult {
     public long wallMillis;
     /** Page references made by all VMs. */
     public long totalRefs;
+    /** Times the policy decided: every control interval plus every state change in between. */
+    public long decisions;
+    /** Decisions made because the host memory state changed between control intervals. */
+    public long stateChangeDecisions;
 
     /** Creates an empty result. */
     public SimResult(Scenario scenario, String policy) {

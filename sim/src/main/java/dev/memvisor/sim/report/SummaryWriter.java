@@ -31,6 +31,8 @@ public final class SummaryWriter {
         String[] names = {"high", "soft", "hard", "low"};
         for (int i = 0; i < 4; i++) states.put(names[i], Num.round(r.secondsInState[i], 3));
         host.put("totalRefs", r.totalRefs);
+        host.put("decisions", r.decisions);
+        host.put("stateChangeDecisions", r.stateChangeDecisions);
         host.put("reservationViolationPages", r.vms.stream().mapToLong(v -> v.reservationViolationPages).sum());
         ArrayNode vms = root.putArray("vms");
         for (SimResult.VmRecord v : r.vms) {
