@@ -56,20 +56,60 @@ public final class HostMemory {
     public long swapUsedPages() { return swapUsedPages; }
 
     /**
-     * Frees one machine page for {@code requester}: swaps out a random page of the VM furthest above
-     * its target (the requester when none is), as ESX's hard and low states do. Returns false
-     * when no VM has a private page left to give.
+     * Frees one machine page for {@code requester} when the host has none, never below a reservation
+     * while anything else can give: first a random page of the VM furthest above its target (as ESX's
+     * hard and low states do), else of the VM furthest above its reservation (private pages, then
+     * shared ones until a shared frame loses its last reference), else compressed pages
+     * written to swap, else one of the requester's own pages swapped for the new one (its granted
+     * memory stays the same). Only when
+     * none of these can give does a VM at its reservation lose a page, counted in
+     * {@link VmMemory#reservationViolationPages()}. Returns false when no VM has a private page left.
+     * Reservations as floors: Waldspurger, OSDI 2002, section 3.2.
      */
-    boolean reclaimOne(VmMemory requester) {
+    boolean reclaimOne(VmMemory requester, boolean cowBreak) {
         VmMemory victim = null;
         long worst = 0;
         for (VmMemory v : vms) {
             long over = v.grantedPages() - v.targetPages;
+            if (v.mapped > 0 && v.aboveReservation() && over > worst) { worst = over; victim = v; }
+        }
+        if (victim != null && victim.swapOutOne(victim.compressionAllowed)) return true;
+        victim = null;
+        worst = 0;
+        for (VmMemory v : vms) {
+            long over = v.grantedPages() - v.reservationPages;
             if (v.mapped > 0 && over > worst) { worst = over; victim = v; }
         }
         if (victim != null && victim.swapOutOne(victim.compressionAllowed)) return true;
-        if (requester.mapped > 0 && requester.swapOutOne(requester.compressionAllowed)) return true;
-        for (VmMemory v : vms) if (v.mapped > 0 && v.swapOutOne(v.compressionAllowed)) return true;
+        // pages shared only among VMs above their reservation hold frames no private page frees: swap them
+        while (true) {
+            victim = null;
+            worst = 0;
+            for (VmMemory v : vms) {
+                long over = v.grantedPages() - v.reservationPages;
+                if (v.shared > 0 && over > worst) { worst = over; victim = v; }
+            }
+            if (victim == null) break;
+            long before = freeFrames();
+            victim.swapOutSharedOne();
+            if (freeFrames() > before) return true;
+        }
+        // compressed pages hold machine memory outside anyone's granted memory: write them to swap
+        for (VmMemory v : vms) {
+            while (v.compressed > 0) if (v.evictCompressedOne()) return true;
+        }
+        // swapped, not compressed: exactly one frame for exactly one page, so the requester holds no less than before
+        if (requester.mapped > 0 && requester.swapOutOne(false)) {
+            // a copy-on-write break turns a shared page into this private one: the requester ends one page lower
+            if (cowBreak && requester.grantedPages() < requester.reservationPages) requester.reservationViolations++;
+            return true;
+        }
+        for (VmMemory v : vms) {
+            if (v.mapped > 0 && v.swapOutOne(false)) {
+                v.reservationViolations++;
+                return true;
+            }
+        }
         return false;
     }
 

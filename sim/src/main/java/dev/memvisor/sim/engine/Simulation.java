@@ -7,6 +7,7 @@ import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyRegistry;
+import dev.memvisor.core.state.StateChangeTrigger;
 import dev.memvisor.sim.report.HostCounter;
 import dev.memvisor.sim.report.SimResult;
 import dev.memvisor.sim.report.VmCounter;
@@ -29,8 +30,9 @@ import java.util.Map;
  * The page-level host simulator. Simulated time is integral (microseconds) and advances in fixed
  * steps; in each step the host schedules vCPUs, every VM's application makes its references in a
  * fixed VM order, the balloon drivers, hypervisor swapper and page-sharing scanner move, and every
- * control interval the policy decides a new {@link Plan} from a {@link HostView} of the simulated
- * state. The same scenario and seed always give the same result.
+ * control interval, and at once whenever the host memory state changes in between (with the
+ * hysteresis of core's {@link StateChangeTrigger}), the policy decides a new {@link Plan} from a
+ * {@link HostView} of the simulated state. The same scenario and seed always give the same result.
  */
 public final class Simulation {
     private static final long PAGE = 4096;
@@ -48,6 +50,9 @@ public final class Simulation {
     private final List<SimVm> vms = new ArrayList<>();
     private final MemoryPolicy policy;
     private final Rng hostRng;
+    /** Watches free memory every step: a state change re-runs the policy before the next interval. */
+    private final StateChangeTrigger stateWatch;
+    private long decisions, stateChangeDecisions;
     private HostMemoryState state = HostMemoryState.HIGH;
     private long scanRate;
     private double scanCarry;
@@ -59,6 +64,7 @@ public final class Simulation {
         this.sc = sc;
         Scenario.Host h = sc.host();
         this.policy = PolicyRegistry.create(h.policyName(), h.policyConfig());
+        this.stateWatch = new StateChangeTrigger(h.policyConfig().thresholds());
         this.hostRng = new Rng(sc.seed(), 0);
         long frames = (h.machineBytes() - h.overheadBytesPerVm() * sc.vms().size()) / PAGE;
         // content ids: 0 is the zero page, then one pool per image (its OS pages, then application pages read from it)
@@ -179,7 +185,14 @@ public final class Simulation {
         long[] microsInState = new long[HostMemoryState.values().length];
         for (SimVm v : vms) v.active.start(v.mem, v.rng);
         while (now < end) {
-            if (now % sc.host().controlMicros() == 0) decide();
+            boolean interval = now % sc.host().controlMicros() == 0;
+            // the watch sees every step's free memory, so it is fed whether or not an interval is due
+            boolean stateChanged = stateWatch.changed(Math.max(0, host.freeFrames()) * PAGE, sc.host().machineBytes());
+            if (interval || stateChanged) {
+                decide();
+                decisions++;
+                if (!interval) stateChangeDecisions++;
+            }
             step(step);
             now += step;
             if (now % sc.host().activePeriodMicros() == 0) {
@@ -206,8 +219,11 @@ public final class Simulation {
             r.guestSwapOuts = v.mem.guestSwapOuts;
             r.guestSwapIns = v.mem.guestSwapIns;
             r.hostSwapIns = v.mem.swapIns;
+            r.reservationViolationPages = v.mem.reservationViolations;
             result.totalRefs += v.mem.refs;
         }
+        result.decisions = decisions;
+        result.stateChangeDecisions = stateChangeDecisions;
         // time is counted in integral microseconds, converted once (no drift from adding fractions)
         for (int i = 0; i < microsInState.length; i++) result.secondsInState[i] = microsInState[i] / 1e6;
         result.wallMillis = (System.nanoTime() - started) / 1_000_000;
@@ -315,10 +331,8 @@ public final class Simulation {
             VmMemory m = v.mem;
             if (m.balloonTop < m.balloonTargetPages) m.inflate(b);
             else if (m.balloonTop > m.balloonTargetPages) m.deflate(b);
-            // the hypervisor swaps and compresses only in a state that allows it, never below the reservation
-            if (state.allowsSwapping() && m.swapped + m.compressed < m.swapTargetPages && m.grantedPages() > m.reservationPages) {
-                m.swapTowardTarget(Math.min(s, m.grantedPages() - m.reservationPages));
-            }
+            // the hypervisor swaps and compresses only in a state that allows it (never below the reservation)
+            if (state.allowsSwapping()) m.swapTowardTarget(s);
         }
         double scan = scanRate * dtSec + scanCarry;
         long n = (long) scan;

@@ -55,6 +55,8 @@ public final class VmMemory implements VirtualMemory {
     // cumulative event counts
     long hostFaults, swapIns, swapOuts, compressions, decompressions, cowBreaks, doublePaged,
             guestSwapIns, guestSwapOuts, scannedPages, refs;
+    /** Pages the host took from this VM while it held no more than its reservation (only when nothing else could give). */
+    long reservationViolations;
     double hvCpuNs;
 
     // reference loop state
@@ -132,6 +134,12 @@ public final class VmMemory implements VirtualMemory {
 
     /** Guest pages backed by machine memory (esxtop GRANT). */
     public long grantedPages() { return mapped + shared; }
+
+    /** Whether the host may reclaim a backed page of this VM: it holds more than its reservation. */
+    boolean aboveReservation() { return mapped + shared > reservationPages; }
+
+    /** Pages the host took from this VM below its reservation because nothing else could give (a violation). */
+    public long reservationViolationPages() { return reservationViolations; }
 
     /**
      * Runs the VM's application for {@code budgetNs} of wall time; each reference costs its share of
@@ -234,8 +242,15 @@ public final class VmMemory implements VirtualMemory {
     private void makePrivate(int g) {
         if (st[g << 1] == MAPPED) return;
         if (st[g << 1] == SHARED) {
-            allocFrame();
-            unshare(g);
+            if (host.sharedRef[content[g]] == 1) {
+                // the last reference: the frame itself becomes private, no copy and no new frame
+                unshare(g);
+                host.usedFrames++;
+                mapped++;
+            } else {
+                allocFrame(true);
+                unshare(g);
+            }
             st[g << 1] = MAPPED;
             cowBreaks++;
             stallNs += faultNs;
@@ -249,7 +264,7 @@ public final class VmMemory implements VirtualMemory {
     private void backPage(int g) {
         byte h = st[g << 1];
         if (h == SHARED || h == MAPPED) return;
-        allocFrame();
+        allocFrame(false);
         if (h == SWAPPED) {
             swapped--;
             host.swapUsedPages--;
@@ -268,14 +283,21 @@ public final class VmMemory implements VirtualMemory {
         hvCpuNs += faultNs;
     }
 
-    /** Takes one machine page for this VM (mapped++), reclaiming first when the VM is at its limit or the host is full. */
-    private void allocFrame() {
+    /**
+     * Takes one machine page for this VM (mapped++), reclaiming first when the VM is at its limit or
+     * the host is full; {@code cowBreak}: the page replaces one of the VM's shared pages (so a page
+     * the VM gives up for it lowers its granted memory).
+     */
+    private void allocFrame(boolean cowBreak) {
         long granted = grantedPages();
-        if (granted >= limitPages || (blockAllocations && granted >= targetPages)) {
-            swapOutOne(compressionAllowed);
+        // at its limit (or blocked at target) the VM gives up a page of its own for the new one; a copy-on-write
+        // break needs none (its shared page becomes this one). At the reservation it swaps rather than
+        // compresses, so exactly one frame comes free and nothing more is taken from it.
+        if (!cowBreak && (granted >= limitPages || (blockAllocations && granted >= targetPages))) {
+            swapOutOne(compressionAllowed && aboveReservation());
         }
         // compressing a page may free no whole frame, so reclaim until one is free
-        while (host.freeFrames() <= 0 && host.reclaimOne(this)) { }
+        while (host.freeFrames() <= 0 && host.reclaimOne(this, cowBreak)) { }
         mapped++;
         host.usedFrames++;
     }
@@ -384,6 +406,9 @@ public final class VmMemory implements VirtualMemory {
      */
     public void inflate(long n) {
         for (long i = 0; i < n && balloonTop < balloonTargetPages; i++) {
+            // the balloon frees what backs the page it takes: not at the reservation, unless the page is unbacked
+            boolean unbackedNext = freeTop > 0 && st[freeStack[freeTop - 1] << 1] == UNBACKED;
+            if (!unbackedNext && !aboveReservation()) return;
             int g;
             if (freeTop > 0) g = freeStack[--freeTop];
             else if (cachePages > 0) g = clockEvict(true);
@@ -439,9 +464,54 @@ public final class VmMemory implements VirtualMemory {
         return true;
     }
 
-    /** Swaps or compresses out up to {@code n} pages while swapped and compressed pages are below the swap target. */
+    /**
+     * Swaps out one random shared page (its sharing ends; the shared frame is freed with its last
+     * reference). Only for the host's last resort: a VM whose pages are all shared holds frames too.
+     */
+    void swapOutSharedOne() {
+        if (shared == 0) throw new IllegalStateException("VM " + index + ": no shared page to swap");
+        int start = rng.nextInt(pages);
+        for (int i = 0; i < pages; i++) {
+            int g = start + i < pages ? start + i : start + i - pages;
+            if (st[g << 1] != SHARED) continue;
+            unshare(g);
+            st[g << 1] = SWAPPED;
+            swapped++;
+            host.swapUsedPages++;
+            swapOuts++;
+            return;
+        }
+        throw new IllegalStateException("VM " + index + ": shared count " + shared + " but no shared page");
+    }
+
+    /**
+     * Moves one random compressed page to the swap (the compression cache writes back to disk) and
+     * returns whether it freed a machine page; false when nothing is compressed.
+     */
+    boolean evictCompressedOne() {
+        if (compressed == 0) return false;
+        int start = rng.nextInt(pages);
+        for (int i = 0; i < pages; i++) {
+            int g = start + i < pages ? start + i : start + i - pages;
+            if (st[g << 1] != COMPRESSED) continue;
+            long before = compressedFrames(compressed);
+            compressed--;
+            host.usedFrames -= before - compressedFrames(compressed);
+            st[g << 1] = SWAPPED;
+            swapped++;
+            host.swapUsedPages++;
+            swapOuts++;
+            return before != compressedFrames(compressed);
+        }
+        throw new IllegalStateException("VM " + index + ": compressed count " + compressed + " but no compressed page");
+    }
+
+    /**
+     * Swaps or compresses out up to {@code n} pages while swapped and compressed pages are below the
+     * swap target, never taking the VM below its reservation.
+     */
     public void swapTowardTarget(long n) {
-        for (long i = 0; i < n && swapped + compressed < swapTargetPages; i++) {
+        for (long i = 0; i < n && swapped + compressed < swapTargetPages && aboveReservation(); i++) {
             if (!swapOutOne(compressionAllowed)) return;
         }
     }

@@ -34,6 +34,10 @@ public final class SimResult {
     public long scanWorkPages;
     /** Guest-free pages the sharing scanner passed over ({@code host.sharing.skipFreePages}). */
     public long scanSkippedFreePages;
+    /** Times the policy decided: every control interval plus every state change in between. */
+    public long decisions;
+    /** Decisions made because the host memory state changed between control intervals. */
+    public long stateChangeDecisions;
 
     /** Creates an empty result. */
     public SimResult(Scenario scenario, String policy) {
@@ -74,6 +78,8 @@ public final class SimResult {
         public long guestSwapOuts, guestSwapIns;
         /** Hypervisor swap-ins. */
         public long hostSwapIns;
+        /** Pages the host took while the VM held no more than its reservation (nothing else could give); 0 when honoured. */
+        public long reservationViolationPages;
 
         /** Creates an empty record. */
         public VmRecord(String name, long configuredBytes, int vcpus, List<String> processes) {

@@ -32,6 +32,9 @@ public final class SummaryWriter {
         for (int i = 0; i < 4; i++) states.put(names[i], Num.round(r.secondsInState[i], 3));
         host.put("totalRefs", r.totalRefs);
         host.set("sharingScan", sharingScan(r));
+        host.put("decisions", r.decisions);
+        host.put("stateChangeDecisions", r.stateChangeDecisions);
+        host.put("reservationViolationPages", r.vms.stream().mapToLong(v -> v.reservationViolationPages).sum());
         ArrayNode vms = root.putArray("vms");
         for (SimResult.VmRecord v : r.vms) {
             ObjectNode o = vms.addObject();
@@ -53,6 +56,7 @@ public final class SummaryWriter {
             o.put("guestSwapInPages", v.guestSwapIns);
             o.put("hostSwapInPages", v.hostSwapIns);
             o.put("meanReadyPct", Num.round(v.mean(VmCounter.RDY), 3));
+            o.put("reservationViolationPages", v.reservationViolationPages);
         }
         return root;
     }

@@ -40,10 +40,14 @@ class DeterminismTest {
     void pinnedRegressionNumbers() {
         Scenario s = ScenarioLoader.parse(SCENARIO, "d.yaml", Path.of("."), List.of());
         var r = new Simulation(s).run(null);
-        assertThat(r.totalRefs).isEqualTo(395_063);
-        assertThat(r.vms).extracting(v -> v.refs).containsExactly(130_487L, 130_076L, 134_500L);
-        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(10_398L, 10_571L, 8_988L);
-        assertThat(r.secondsInState).containsExactly(75.0, 0.0, 0.0, 15.0);
+        // simfix: the policy re-runs on every state change and esx's balloons relax in high, so the host leaves
+        // low sooner (15 s in low before, 2.5 s now) and the VMs do a third more work with a third of the double paging
+        assertThat(r.totalRefs).isEqualTo(524_197);
+        assertThat(r.vms).extracting(v -> v.refs).containsExactly(190_886L, 167_266L, 166_045L);
+        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(3_265L, 6_035L, 6_672L);
+        assertThat(r.secondsInState).containsExactly(83.3, 3.3, 0.9, 2.5);
+        assertThat(r.decisions).isEqualTo(24);
+        assertThat(r.stateChangeDecisions).isEqualTo(18);
     }
 
     @Test

@@ -128,4 +128,22 @@ class ScenarioLoaderTest {
             for (Path p : yamls) assertThat(ScenarioLoader.load(p, List.of()).vms()).isNotEmpty();
         }
     }
+
+    @Test
+    void everyParameterOfCoresPolicyConfigHasAScenarioKey() {
+        // a parameter core adds must be settable from a scenario (sizes are written without the Bytes suffix)
+        java.util.Set<String> keys = java.util.Arrays.stream(PolicySpec.class.getFields())
+                .map(java.lang.reflect.Field::getName).collect(java.util.stream.Collectors.toSet());
+        for (var c : dev.memvisor.core.policy.PolicyConfig.class.getRecordComponents()) {
+            assertThat(keys).as("host.policy key for PolicyConfig." + c.getName()).contains(c.getName().replaceFirst("Bytes$", ""));
+        }
+    }
+
+    @Test
+    void momPressureCriticalDefaultsTo5PercentAndReachesThePolicy() {
+        assertThat(parse(GOOD).host().policyConfig().momPressureCritical()).isEqualTo(0.05);
+        assertThat(parse(GOOD, "host.policy.momPressureCritical=0.1").host().policyConfig().momPressureCritical()).isEqualTo(0.1);
+        assertThatThrownBy(() -> parse(GOOD, "host.policy.momPressureCritical=1.5"))
+                .hasMessageContaining("momPressureCritical").hasMessageContaining("1.5");
+    }
 }

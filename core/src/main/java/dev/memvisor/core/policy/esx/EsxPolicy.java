@@ -12,27 +12,34 @@ import dev.memvisor.core.state.HostStateMachine;
 import dev.memvisor.core.state.ReclamationMode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * VMware ESX memory management (Waldspurger, OSDI 2002): targets from shares with the idle memory
  * tax ({@link IdleMemoryTax}), then the host memory state (with hysteresis) decides how the gap
- * between what a VM holds and its target is closed: high = page sharing only (balloons may only
- * deflate); soft = ballooning; hard = also compression and hypervisor swapping of what the balloon
- * has not yet reclaimed; low = also block VMs above their target. Keeps the host state between
- * calls, so use one instance per host and call it from one thread.
+ * between what a VM holds and its target is closed: high = page sharing only, and balloons deflate
+ * toward the allocation, handing back free memory above the high threshold ({@link BalloonRelaxation});
+ * soft = ballooning; hard = also compression and hypervisor swapping of what the balloon
+ * has not yet reclaimed; low = also block VMs above their target. Keeps the host state and the
+ * balloon targets it set between calls, so use one instance per host and call it from one thread.
  */
 @PolicyName("esx")
 public final class EsxPolicy implements MemoryPolicy {
     private final PolicyConfig config;
     private final IdleMemoryTax tax;
     private final HostStateMachine states;
+    private final BalloonRelaxation relaxation;
+    /** The balloon target last set per VM name: a balloon still deflating toward it is not counted twice. */
+    private final Map<String, Long> lastBalloonTarget = new HashMap<>();
 
     /** Creates the policy; it keeps the host state between calls for hysteresis. */
     public EsxPolicy(PolicyConfig config) {
         this.config = config;
         this.tax = new IdleMemoryTax(config.idleTax());
         this.states = new HostStateMachine(config.thresholds());
+        this.relaxation = new BalloonRelaxation(tax);
     }
 
     @Override
@@ -40,20 +47,50 @@ public final class EsxPolicy implements MemoryPolicy {
         HostMemoryState state = states.update(view.freeBytes(), view.machineBytes());
         ReclamationMode mode = ReclamationMode.of(state);
         IdleMemoryTax.Allocation alloc = tax.allocate(view);
-        List<VmPlan> plans = new ArrayList<>(view.vms().size());
-        for (int i = 0; i < view.vms().size(); i++) {
-            plans.add(planFor(view.vms().get(i), alloc.targets()[i], alloc.reasons()[i], mode));
+        int n = view.vms().size();
+        long[] wanted = new long[n];
+        long[] ordered = new long[n];
+        for (int i = 0; i < n; i++) {
+            VmView vm = view.vms().get(i);
+            wanted[i] = wantedBalloon(vm, alloc.targets()[i]);
+            ordered[i] = lastBalloonTarget.getOrDefault(vm.name(), vm.balloonBytes());
+        }
+        long[] balloons = new long[n];
+        if (!mode.ballooning()) {
+            // High: never inflate; deflate to the allocation's balloon, or further as spare memory allows.
+            long[] settled = new long[n];
+            for (int i = 0; i < n; i++) settled[i] = Math.min(view.vms().get(i).balloonBytes(), ordered[i]);
+            long[] relaxed = relaxation.relax(view, settled, relaxedFreeFraction());
+            for (int i = 0; i < n; i++) balloons[i] = Math.min(relaxed[i], wanted[i]);
+        } else {
+            // Soft and lower: the whole gap to every target.
+            balloons = wanted;
+        }
+        List<VmPlan> plans = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            VmPlan p = planFor(view.vms().get(i), alloc.targets()[i], alloc.reasons()[i], mode, balloons[i]);
+            lastBalloonTarget.put(p.name(), p.balloonTargetBytes());
+            plans.add(p);
         }
         long scan = mode.sharing() ? config.sharingScanPagesPerSecond() : 0;
         return new Plan(view.timeMillis(), state, scan, plans);
     }
 
-    private VmPlan planFor(VmView vm, long target, String reason, ReclamationMode mode) {
+    /**
+     * Free fraction the high state's relaxation keeps: halfway between the soft and high thresholds,
+     * so a host in high (which falls to soft only below soft) keeps half the hysteresis band as margin.
+     */
+    private double relaxedFreeFraction() {
+        return (config.thresholds().high() + config.thresholds().soft()) / 2;
+    }
+
+    /** The balloon that holds what the guest must give up to fit its target, up to ESX's 65 % cap. */
+    private long wantedBalloon(VmView vm, long target) {
         long configured = vm.settings().configuredBytes();
-        // The balloon holds what the guest must give up to fit its target, up to ESX's 65 % cap.
-        long wanted = vm.settings().ballooning()
-                ? Math.min(configured - target, (long) (config.maxBalloonFraction() * configured)) : 0;
-        long balloon = mode.ballooning() ? wanted : Math.min(vm.balloonBytes(), wanted);
+        return vm.settings().ballooning() ? Math.max(0, Math.min(configured - target, (long) (config.maxBalloonFraction() * configured))) : 0;
+    }
+
+    private VmPlan planFor(VmView vm, long target, String reason, ReclamationMode mode, long balloon) {
         long swap = 0;
         long excess = Math.max(0, vm.grantedBytes() - target);
         if (mode.swapping()) {

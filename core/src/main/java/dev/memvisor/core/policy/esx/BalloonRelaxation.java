@@ -1,0 +1,67 @@
+package dev.memvisor.core.policy.esx;
+
+import dev.memvisor.core.model.HostView;
+import dev.memvisor.core.model.VmSettings;
+import dev.memvisor.core.model.VmView;
+
+import java.util.List;
+
+/**
+ * How far balloons deflate in the high state, where the host has memory to spare: the free memory
+ * above the high threshold, less what balloons already deflating will hand back anyway, goes back
+ * to the ballooned VMs as the share-based allocation with the idle memory tax splits it (each VM's
+ * present memory is its floor, so no balloon grows). Guests then fill what they get back and free
+ * memory settles at the high threshold instead of falling through soft, so the host does not swing
+ * between inflating and deflating. The balloon driver deflates at its own rate toward the result.
+ * Source: Waldspurger, OSDI 2002, sections 3 and 6.1 (ballooning follows the allocation targets;
+ * only the soft and lower states reclaim).
+ */
+final class BalloonRelaxation {
+    private final IdleMemoryTax tax;
+
+    /** Relaxation splitting spare memory with {@code tax}. */
+    BalloonRelaxation(IdleMemoryTax tax) {
+        this.tax = tax;
+    }
+
+    /**
+     * The balloon each VM may shrink to now.
+     *
+     * @param view          the host now
+     * @param settled       per VM, the balloon it will have once deflations already ordered are done
+     *                      (at most its current balloon)
+     * @param highThreshold free fraction of machine memory to keep (the high state's threshold)
+     * @return per VM a balloon target between 0 and {@code settled}
+     */
+    long[] relax(HostView view, long[] settled, double highThreshold) {
+        List<VmView> vms = view.vms();
+        int n = vms.size();
+        long[] out = settled.clone();
+        long inFlight = 0;
+        for (int i = 0; i < n; i++) inFlight += vms.get(i).balloonBytes() - settled[i];
+        long spare = view.freeBytes() - (long) Math.ceil(highThreshold * view.machineBytes()) - inFlight;
+        if (spare <= 0) return out;
+        int[] idx = new int[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) if (settled[i] > 0) idx[m++] = i;
+        if (m == 0) return out;
+        long[] shares = new long[m], active = new long[m], floor = new long[m], ceiling = new long[m];
+        long supply = spare;
+        for (int j = 0; j < m; j++) {
+            VmView vm = vms.get(idx[j]);
+            VmSettings s = vm.settings();
+            shares[j] = s.shares();
+            active[j] = vm.activeBytes();
+            ceiling[j] = s.ceilingBytes();
+            floor[j] = Math.min(ceiling[j], s.configuredBytes() - settled[idx[j]]);
+            supply += floor[j];
+        }
+        long[] visible = tax.allocate(supply, shares, active, floor, ceiling).targets();
+        for (int j = 0; j < m; j++) {
+            int i = idx[j];
+            long b = vms.get(i).settings().configuredBytes() - visible[j];
+            out[i] = Math.max(0, Math.min(settled[i], b));
+        }
+        return out;
+    }
+}
