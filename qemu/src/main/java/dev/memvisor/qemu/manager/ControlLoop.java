@@ -268,10 +268,14 @@ public final class ControlLoop implements AutoCloseable {
                 actions.add("cgroup " + vm.name() + " high " + (want.highBytes() == CgroupSetting.NONE ? "none" : Size.format(want.highBytes())));
             }
             vm.lastCgroup = want;
+            vm.lastCgroupError = null;
             cgroups.put(vm.name(), want);
         } catch (RuntimeException e) {
             vm.lastCgroup = null;
-            events.accept("vm " + vm.name() + ": cgroup " + want.mode() + " limit " + Size.format(want.limitBytes()) + " not applied: " + e.getMessage());
+            String msg = "vm " + vm.name() + ": cgroup " + want.mode() + " limit " + Size.format(want.limitBytes()) + " not applied: " + e.getMessage();
+            // reported when it first happens or changes, not every interval it is retried
+            if (!msg.equals(vm.lastCgroupError)) events.accept(msg);
+            vm.lastCgroupError = msg;
         }
     }
 

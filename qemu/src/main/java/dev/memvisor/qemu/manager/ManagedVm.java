@@ -15,6 +15,7 @@ final class ManagedVm {
     MemoryCgroup cgroup;
     long lastBalloonSent = -1;
     CgroupSetting lastCgroup;
+    String lastCgroupError;
     String lastError;
     String lastClampNote;
 

@@ -14,7 +14,8 @@ class MemoryCgroupTest {
     void carriesALimitForAProcess() throws Exception {
         MemoryCgroup.Hierarchy h = MemoryCgroup.detect(Path.of("/sys/fs/cgroup"));
         Process sleeper = new ProcessBuilder("sleep", "60").start();
-        MemoryCgroup cg = h.create("test-" + ProcessHandle.current().pid());
+        TestCgroup made = TestCgroup.create("test");
+        MemoryCgroup cg = made.get();
         try {
             cg.add(sleeper.pid());
             assertThat(cg.contains(sleeper.pid())).isTrue();
@@ -39,16 +40,8 @@ class MemoryCgroupTest {
         } finally {
             sleeper.destroyForcibly();
             sleeper.waitFor(10, TimeUnit.SECONDS);
-            assertThat(removeWhenEmpty(cg)).isTrue();
+            made.close();
+            assertThat(cg.dir()).doesNotExist();
         }
-    }
-
-    private static boolean removeWhenEmpty(MemoryCgroup cg) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (cg.remove()) return true;
-            Thread.sleep(100);
-        }
-        return false;
     }
 }

@@ -22,13 +22,19 @@ public final class TestCgroup implements AutoCloseable {
     /** The cgroup. */
     public MemoryCgroup get() { return cgroup; }
 
-    /** Removes the cgroup once its processes are gone; fails naming the directory if it stays. */
+    /** Removes the cgroup once its processes are gone (and the parent if empty); fails naming the directory if it stays. */
     @Override
     public void close() throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!cgroup.remove()) {
             if (System.nanoTime() > deadline) throw new IllegalStateException("cgroup " + cgroup.dir() + " still exists 20 s after its test");
             Thread.sleep(100);
+        }
+        try {
+            // the shared parent memvisor/ goes too once no other test's cgroup is in it (rmdir refuses a non-empty cgroup)
+            java.nio.file.Files.deleteIfExists(cgroup.dir().getParent());
+        } catch (java.io.IOException e) {
+            // another cgroup still lives there
         }
     }
 }

@@ -39,7 +39,8 @@ class CgroupActuatorRealTest {
         List<String> events = new CopyOnWriteArrayList<>();
         try (TemporarySwap swap = TemporarySwap.ensure(512 * MIB);
              TestCgroup cg = TestCgroup.create("cgact");   // the same directory the loop makes for VM "cgact-PID"
-             Guest g = TestGuests.launcher(dir).start(spec, TestGuests.BOOT)) {
+             // started in it, so all of QEMU's memory is charged there (charges do not move with a process that joins later)
+             Guest g = TestGuests.launcher(dir).start(spec, TestGuests.BOOT, cg.get())) {
             HostConfig cfg = new HostConfig("test-scripted", Duration.ofSeconds(1), 0, OVERHEAD, 0, null, false, 20, true, HEADROOM,
                     List.of(new VmConfig(name, g.qmpSocket(), -1, 0, -1, "normal", false)));
             try (ControlLoop loop = new ControlLoop(cfg, policy, HostPaths.system(), d -> { }, events::add)) {
