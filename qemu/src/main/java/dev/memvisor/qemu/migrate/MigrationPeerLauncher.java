@@ -79,7 +79,7 @@ public final class MigrationPeerLauncher {
                 + ",free-page-reporting=" + (opts.freePageReporting() ? "on" : "off")
                 + ",guest-stats-polling-interval=" + spec.statsPollingSeconds()
                 + (opts.freePageHint() ? ",free-page-hint=on,iothread=io0" : "");
-        List<String> cmd = new ArrayList<>(List.of(qemu, "-name", spec.name(), "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
+        List<String> cmd = new ArrayList<>(List.of(qemu, "-name", spec.name() + ",debug-threads=on", "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
                 "-m", (spec.memoryBytes() >> 20) + "M", "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
                 "-no-reboot", "-kernel", image.kernel().toString(), "-initrd", initrd.toString(), "-append", cmdline,
                 "-serial", "file:" + dir.resolve("console.log"), "-serial", "file:" + dir.resolve("cpu.log"),
