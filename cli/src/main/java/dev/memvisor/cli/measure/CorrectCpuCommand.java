@@ -1,7 +1,5 @@
 package dev.memvisor.cli.measure;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.memvisor.measure.cpu.ClockOffsetEstimator;
 import dev.memvisor.measure.cpu.CorrectionResult;
 import dev.memvisor.measure.cpu.CpuCorrector;
@@ -70,15 +68,7 @@ public final class CorrectCpuCommand implements Callable<Integer> {
     String hostCounter;
 
     @ArgGroup(exclusive = true)
-    Format format = new Format();
-
-    static final class Format {
-        @Option(names = "--csv", description = "print CSV: " + CorrectionOutput.CSV_HEADER)
-        boolean csv;
-
-        @Option(names = "--json", description = "print JSON: {vm, windows: [{start, end, hostCpuPct, guestCpuPct, w, processes}]}")
-        boolean json;
-    }
+    CorrectionFormat format = new CorrectionFormat();
 
     @Override
     public Integer call() throws Exception {
@@ -129,14 +119,7 @@ public final class CorrectCpuCommand implements Callable<Integer> {
         if (guest.processes().isEmpty()) err.println("warning: " + guestFile + " has no Process(*)\\% Processor Time columns: only the totals are corrected");
 
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        if (format.json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(CorrectionOutput.json(new ObjectMapper(), r)));
-            out.flush();
-        } else if (format.csv) {
-            CorrectionOutput.csv(r, out);
-        } else {
-            CorrectionOutput.table(r, out);
-        }
+        format.print(r, out);
         return r.windows().isEmpty() ? 1 : 0;
     }
 

@@ -1,7 +1,5 @@
 package dev.memvisor.cli.measure;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.memvisor.measure.cpu.CorrectionResult;
 import dev.memvisor.measure.cpu.CpuCorrector;
 import dev.memvisor.qemu.cpu.CpuRecorder;
@@ -83,15 +81,7 @@ public final class MeasureCpuCommand implements Callable<Integer> {
     Path procRoot;
 
     @ArgGroup(exclusive = true)
-    Format format = new Format();
-
-    static final class Format {
-        @Option(names = "--csv", description = "Print CSV: " + CorrectionOutput.CSV_HEADER)
-        boolean csv;
-
-        @Option(names = "--json", description = "Print JSON: {vm, windows: [{start, end, hostCpuPct, guestCpuPct, w, processes}]}")
-        boolean json;
-    }
+    CorrectionFormat format = new CorrectionFormat();
 
     @Override
     public Integer call() throws Exception {
@@ -134,14 +124,7 @@ public final class MeasureCpuCommand implements Callable<Integer> {
         CorrectionResult r = CpuCorrector.correct(vm, series.host(), series.guest(), n, 0, false, windowMillis);
         r.warnings().forEach(w -> err.println("warning: " + w));
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        if (format.json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(CorrectionOutput.json(new ObjectMapper(), r)));
-            out.flush();
-        } else if (format.csv) {
-            CorrectionOutput.csv(r, out);
-        } else {
-            CorrectionOutput.table(r, out);
-        }
+        format.print(r, out);
         return r.windows().isEmpty() ? 1 : 0;
     }
 

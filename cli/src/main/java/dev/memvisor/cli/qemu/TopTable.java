@@ -5,7 +5,7 @@ import dev.memvisor.core.unit.Size;
 
 /** Renders one decision-log line as an esxtop-like memory table. */
 final class TopTable {
-    private static final String[] COLS = {"MEMSZ", "RESV", "GRANT", "CONSUMED", "MCTLSZ", "MCTLTGT", "TARGET", "SWCUR", "SHRD", "ACTV", "guestFree"};
+    private static final String[] COLS = {"MEMSZ", "RESV", "GRANT", "CONSUMED", "MCTLSZ", "MCTLTGT", "TARGET", "SWCUR", "SWTGT", "SHRD", "ACTV", "guestFree"};
 
     private TopTable() {}
 

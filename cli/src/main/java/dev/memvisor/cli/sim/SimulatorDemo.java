@@ -25,9 +25,12 @@ public final class SimulatorDemo {
     private final Path dir;
     private final Path examplesDir;
 
-    /** A demo writing to {@code ./memvisor-demo/}, finding the shared data from {@code ./examples}. */
+    /**
+     * A demo writing to {@code ./memvisor-demo/}, finding the shared data from the project's {@code examples}
+     * (the launcher passes the project root as {@code memvisor.home}, so the demo runs from any directory).
+     */
     public SimulatorDemo() {
-        this(Path.of("memvisor-demo"), Path.of("examples"));
+        this(Path.of("memvisor-demo"), Path.of(System.getProperty("memvisor.home", ".")).resolve("examples"));
     }
 
     /** A demo writing to {@code dir}; relative data paths of examples resolve against {@code examplesDir}. */
@@ -78,7 +81,7 @@ public final class SimulatorDemo {
                     bb.series(HostCounter.SHARED_SAVED).get(bb.times.size() - 1)));
         } catch (ScenarioException e) {
             row(out, "bitbrains-consolidation", "not run: its traces are not under " + examplesDir.resolve("../../shared/data")
-                    + " (run from the project root)");
+                    + " (run it through the ./memvisor launcher of a checkout next to shared/)");
         }
 
         SimResult cpu = run("cpu-contention", err, "duration=3m");

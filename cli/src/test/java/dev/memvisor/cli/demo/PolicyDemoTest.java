@@ -1,32 +1,15 @@
 package dev.memvisor.cli.demo;
 
-import dev.memvisor.cli.Main;
+import dev.memvisor.cli.CliRun;
 import dev.memvisor.core.policy.PolicyRegistry;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs {@code memvisor demo --policies} through the real command line and reads its tables. */
 class PolicyDemoTest {
-
-    private static String[] run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new String[] {String.valueOf(status), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     /** The row of {@code vm} in the table that follows the line starting with {@code heading}. */
     private static List<String> row(String out, String heading, String vm) {
@@ -42,9 +25,9 @@ class PolicyDemoTest {
 
     @Test
     void showsEveryPolicysPlanForTheDemoHost() {
-        String[] r = run("demo", "--policies");
-        assertThat(r[0]).isEqualTo("0");
-        String out = r[1];
+        CliRun r = CliRun.of("demo", "--policies");
+        assertThat(r.status()).isEqualTo(0);
+        String out = r.out();
         for (String name : PolicyRegistry.names()) assertThat(out).contains("Policy " + name + ": host state soft");
         assertThat(out.lines()).allMatch(l -> l.length() <= PolicyDemo.MAX_WIDTH);
         // esx: the reserved, busy db keeps all its memory; the idle batch VM is ballooned.
@@ -65,7 +48,7 @@ class PolicyDemoTest {
 
     @Test
     void theIdleTaxMovesMemoryFromIdleToBusyVms() {
-        String out = run("demo", "--policies")[1];
+        String out = CliRun.of("demo", "--policies").out();
         String heading = "VM       active      tau=0";
         assertThat(row(out, heading, "db").get(4)).startsWith("+");
         assertThat(row(out, heading, "web").get(4)).startsWith("+");

@@ -1,5 +1,6 @@
 package dev.memvisor.cli.measure;
 
+import dev.memvisor.cli.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memvisor.qemu.image.GuestImageBuilder;

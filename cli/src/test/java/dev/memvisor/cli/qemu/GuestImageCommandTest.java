@@ -1,5 +1,6 @@
 package dev.memvisor.cli.qemu;
 
+import dev.memvisor.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +15,7 @@ class GuestImageCommandTest {
 
     @Test
     void buildsTheImage() throws Exception {
-        CliRun.Result r = CliRun.run("guest-image", "--out", dir.toString());
+        CliRun r = CliRun.of("guest-image", "--out", dir.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("kernel ").contains("cloud-amd64");
         assertThat(Files.size(dir.resolve("vmlinuz"))).isGreaterThan(1 << 20);
@@ -24,7 +25,7 @@ class GuestImageCommandTest {
 
     @Test
     void aMissingKernelIsAFailureThatSaysWhatToDo() {
-        CliRun.Result r = CliRun.run("guest-image", "--out", dir.toString(), "--kernel-dir", dir.resolve("none").toString());
+        CliRun r = CliRun.of("guest-image", "--out", dir.toString(), "--kernel-dir", dir.resolve("none").toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains(dir.resolve("none").toString()).contains("install-deps.sh");
     }

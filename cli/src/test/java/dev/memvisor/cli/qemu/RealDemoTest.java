@@ -1,5 +1,6 @@
 package dev.memvisor.cli.qemu;
 
+import dev.memvisor.cli.CliRun;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RealDemoTest {
     @Test
     void showsSharingThenBallooningIdleGuestsFirstAndStopsItsGuests() throws Exception {
-        CliRun.Result r = CliRun.run("demo", "--real");
+        CliRun r = CliRun.of("demo", "--real");
         assertThat(r.status()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("== phase 1").contains("== phase 2").contains("NAME").contains("MCTLSZ")
                 .contains("ok      KSM sharing rose while idle")

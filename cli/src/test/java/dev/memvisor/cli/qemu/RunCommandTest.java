@@ -1,5 +1,6 @@
 package dev.memvisor.cli.qemu;
 
+import dev.memvisor.cli.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.memvisor.qemu.image.GuestImageBuilder;
@@ -54,7 +55,7 @@ class RunCommandTest {
     void logsOneJsonLinePerDecisionAndNamesTheMissingVm() throws Exception {
         Path log = dir.resolve("decisions.jsonl");
         Files.deleteIfExists(log);
-        CliRun.Result r = CliRun.run("run", "--config", config("").toString(), "--intervals", "2", "--log", log.toString());
+        CliRun r = CliRun.of("run", "--config", config("").toString(), "--intervals", "2", "--log", log.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.err()).contains("vm ghost: not managed this interval").contains("ghost.qmp does not exist")
                 .contains("vm " + VM + ": connected").contains("stopped; guests left running");
@@ -73,7 +74,7 @@ class RunCommandTest {
         }
         assertThat(guest.alive()).isTrue();
 
-        CliRun.Result top = CliRun.run("top", "--once", "--log", log.toString());
+        CliRun top = CliRun.of("top", "--once", "--log", log.toString());
         assertThat(top.status()).isZero();
         assertThat(top.out()).contains("NAME").contains("MCTLSZ").containsPattern(VM + " +128M +64M")
                 .containsPattern("ghost +DOWN: .*does not exist");
@@ -83,7 +84,7 @@ class RunCommandTest {
     void givesEachVmAMemoryCgroupCarryingItsLimit() throws Exception {
         Path log = dir.resolve("cgroup.jsonl");
         Files.deleteIfExists(log);
-        CliRun.Result r = CliRun.run("run", "--config", config("cgroups: true\ncgroupHeadroom: 128M\n").toString(),
+        CliRun r = CliRun.of("run", "--config", config("cgroups: true\ncgroupHeadroom: 128M\n").toString(),
                 "--intervals", "1", "--log", log.toString());
         assertThat(r.status()).as(r.err()).isZero();
         var cg = dev.memvisor.qemu.act.MemoryCgroup.detect(Path.of("/sys/fs/cgroup")).create(VM);
@@ -105,10 +106,10 @@ class RunCommandTest {
     @Test
     void badConfigNamesTheVmAndExitsOne() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "vms:\n  - {name: web, qmp: x.qmp, shares: plenty}\n");
-        CliRun.Result r = CliRun.run("run", "--config", bad.toString());
+        CliRun r = CliRun.of("run", "--config", bad.toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("(web)").contains("shares").contains("plenty");
-        CliRun.Result p = CliRun.run("run", "--config", config("").toString(), "--policy", "nope");
+        CliRun p = CliRun.of("run", "--config", config("").toString(), "--policy", "nope");
         assertThat(p.status()).isEqualTo(1);
         assertThat(p.err()).contains("nope").contains("esx");
     }

@@ -1,12 +1,9 @@
 package dev.memvisor.cli.sim;
 
-import dev.memvisor.cli.Main;
+import dev.memvisor.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,22 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs {@code memvisor simulate}, {@code compare} and {@code bench} in-process, end to end. */
 class SimulateCommandTest {
-    private record Result(int status, String out, String err) {}
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     static Path example(String name) {
         String root = System.getProperty("memvisor.root", "..");
         return Path.of(root).resolve("examples").resolve(name).toAbsolutePath().normalize();
@@ -40,7 +21,7 @@ class SimulateCommandTest {
     void simulateWritesEveryOutputAndTheSameSeedGivesTheSameSummary(@TempDir Path tmp) throws Exception {
         Path a = tmp.resolve("a"), b = tmp.resolve("b");
         String[] common = {"--set", "duration=60s", "--set", "sampleInterval=20s"};
-        Result r = run(concat(new String[] {"simulate", example("cpu-contention.yaml").toString(), "--out", a.toString()}, common));
+        CliRun r = CliRun.of(concat(new String[] {"simulate", example("cpu-contention.yaml").toString(), "--out", a.toString()}, common));
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("app-1").contains("slowdown").contains("report.html");
         for (String f : List.of("summary.json", "timeseries.csv", "esxtop.csv", "cpu.csv", "report.html")) {
@@ -58,14 +39,14 @@ class SimulateCommandTest {
         assertThat(summary).contains("\"policy\" : \"esx\"").contains("\"secondsInState\"").contains("\"doublePagedPages\"");
         assertThat(Files.readString(a.resolve("report.html"))).startsWith("<!DOCTYPE html>").contains("<svg");
 
-        Result again = run(concat(new String[] {"simulate", example("cpu-contention.yaml").toString(), "--out", b.toString()}, common));
+        CliRun again = CliRun.of(concat(new String[] {"simulate", example("cpu-contention.yaml").toString(), "--out", b.toString()}, common));
         assertThat(again.status()).isZero();
         assertThat(Files.readAllBytes(b.resolve("summary.json"))).isEqualTo(Files.readAllBytes(a.resolve("summary.json")));
     }
 
     @Test
     void theEsxtopFileReadsBackWithTheMeasurementModulesReader(@TempDir Path tmp) throws Exception {
-        Result r = run("simulate", example("cpu-contention.yaml").toString(), "--set", "duration=2m", "--out", tmp.toString());
+        CliRun r = CliRun.of("simulate", example("cpu-contention.yaml").toString(), "--set", "duration=2m", "--out", tmp.toString());
         assertThat(r.status()).as(r.err()).isZero();
         var used = dev.memvisor.measure.cpu.HostCpuReader.read(tmp.resolve("esxtop.csv"), "app-2", "% Used");
         assertThat(used.size()).isEqualTo(6);
@@ -80,7 +61,7 @@ class SimulateCommandTest {
     void aBadScenarioFailsBeforeRunningNamingFileLineAndField(@TempDir Path tmp) throws Exception {
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, "duration: 60s\nhost:\n  memory: 4G\n  cpus: 4\nvms:\n  - name: a\n");
-        Result r = run("simulate", bad.toString(), "--out", tmp.resolve("o").toString());
+        CliRun r = CliRun.of("simulate", bad.toString(), "--out", tmp.resolve("o").toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("bad.yaml:4:").contains("host.cpus").contains("unknown field");
         assertThat(tmp.resolve("o")).doesNotExist();
@@ -88,24 +69,24 @@ class SimulateCommandTest {
 
     @Test
     void aMissingOutOrAMalformedSetIsAUsageError(@TempDir Path tmp) {
-        Result r = run("simulate", example("cpu-contention.yaml").toString());
+        CliRun r = CliRun.of("simulate", example("cpu-contention.yaml").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("--out");
-        Result bad = run("simulate", example("cpu-contention.yaml").toString(), "--set", "duration", "--out", tmp.toString());
+        CliRun bad = CliRun.of("simulate", example("cpu-contention.yaml").toString(), "--set", "duration", "--out", tmp.toString());
         assertThat(bad.status()).isEqualTo(2);
         assertThat(bad.err()).contains("--set duration: expected PATH=VALUE");
     }
 
     @Test
     void aNegativeOverrideFailsNamingTheSet(@TempDir Path tmp) {
-        Result r = run("simulate", example("cpu-contention.yaml").toString(), "--set", "host.memory=-4G", "--out", tmp.toString());
+        CliRun r = CliRun.of("simulate", example("cpu-contention.yaml").toString(), "--set", "host.memory=-4G", "--out", tmp.toString());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("(--set host.memory=-4G)").contains("host.memory");
     }
 
     @Test
     void compareRunsEachPolicyAndWritesOneEntryPerPolicy(@TempDir Path tmp) throws Exception {
-        Result r = run("compare", example("idle-memory-tax.yaml").toString(), "--policies", "esx,static",
+        CliRun r = CliRun.of("compare", example("idle-memory-tax.yaml").toString(), "--policies", "esx,static",
                 "--set", "duration=3m", "--out", tmp.toString());
         assertThat(r.status()).as(r.err()).isZero();
         String s = Files.readString(tmp.resolve("summary.json"));
@@ -113,7 +94,7 @@ class SimulateCommandTest {
                 .contains("\"reclaimed\"");
         assertThat(tmp.resolve("esx/summary.json")).isNotEmptyFile();
         assertThat(tmp.resolve("report.html")).isNotEmptyFile();
-        assertThat(run("compare", example("idle-memory-tax.yaml").toString(), "--policies", "nope", "--out", tmp.toString()).status())
+        assertThat(CliRun.of("compare", example("idle-memory-tax.yaml").toString(), "--policies", "nope", "--out", tmp.toString()).status())
                 .isEqualTo(2);
     }
 

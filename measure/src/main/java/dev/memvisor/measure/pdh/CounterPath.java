@@ -27,13 +27,8 @@ public record CounterPath(String machine, String object, String instance, String
         String machine = h.substring(2, machineEnd);
         String objectPart = h.substring(machineEnd + 1, counterStart);
         String counter = h.substring(counterStart + 1);
-        String object = objectPart;
-        String instance = null;
-        int open = objectPart.indexOf('(');
-        if (open > 0 && objectPart.endsWith(")")) {
-            object = objectPart.substring(0, open);
-            instance = objectPart.substring(open + 1, objectPart.length() - 1);
-        }
+        ObjectInstance oi = ObjectInstance.of(objectPart);
+        String object = oi.object(), instance = oi.instance();
         if (object.isEmpty() || counter.isEmpty()) return null;
         return new CounterPath(machine, CounterNames.object(object), instance, CounterNames.counter(counter), header);
     }

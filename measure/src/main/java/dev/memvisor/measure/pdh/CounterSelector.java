@@ -44,13 +44,8 @@ public final class CounterSelector {
         }
         String objectPart = t.substring(0, sep);
         String counter = t.substring(sep + 1);
-        String object = objectPart;
-        String instance = null;
-        int open = objectPart.indexOf('(');
-        if (open > 0 && objectPart.endsWith(")")) {
-            object = objectPart.substring(0, open);
-            instance = objectPart.substring(open + 1, objectPart.length() - 1);
-        }
+        ObjectInstance oi = ObjectInstance.of(objectPart);
+        String object = oi.object(), instance = oi.instance();
         return new CounterSelector(text, machine, glob(CounterNames.object(object)),
                 instance == null ? null : glob(instance), glob(CounterNames.counter(counter)));
     }

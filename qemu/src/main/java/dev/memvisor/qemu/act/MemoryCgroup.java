@@ -14,6 +14,8 @@ public final class MemoryCgroup {
     /** Which cgroup interface the memory controller is on. */
     public enum Version { V1, V2 }
 
+    private static final String MEMSW = "memory.memsw.limit_in_bytes";
+
     private final Path dir;
     private final Version version;
 
@@ -96,15 +98,58 @@ public final class MemoryCgroup {
         }
     }
 
-    /** Sets the memory limit in bytes (Long.MAX_VALUE: none). */
+    /**
+     * Sets the memory limit in bytes (Long.MAX_VALUE: none). Beyond it the kernel reclaims the
+     * group's pages, swapping anonymous memory (guest RAM) out when the host has swap. On v1 the
+     * memory+swap limit (memory.memsw.limit_in_bytes, present when the kernel accounts swap) must
+     * stay at least the memory limit, or the write fails with EINVAL; it is lifted to "no limit"
+     * first, so the group may swap as much as it needs (cgroup-v1/memory.rst, section 2.4).
+     */
     public void setLimit(long bytes) {
         String v = bytes == Long.MAX_VALUE ? (version == Version.V2 ? "max" : "-1") : Long.toString(bytes);
+        if (version == Version.V1 && Files.exists(dir.resolve(MEMSW)) && parseLimit(read(MEMSW)) < bytes) write(MEMSW, "-1");
         write(version == Version.V2 ? "memory.max" : "memory.limit_in_bytes", v);
+    }
+
+    /**
+     * Sets the throttling point (Long.MAX_VALUE: none): on v2 {@code memory.high}, above which the
+     * group's allocations are throttled and reclaimed at once (cgroup-v2.rst, "memory.high"); on v1
+     * {@code memory.soft_limit_in_bytes}, to which the group is pushed back first when the host is
+     * short of memory (v1 has no throttle; {@link #setLimit} is its hard stop).
+     */
+    public void setHigh(long bytes) {
+        String v = bytes == Long.MAX_VALUE ? (version == Version.V2 ? "max" : "-1") : Long.toString(bytes);
+        write(version == Version.V2 ? "memory.high" : "memory.soft_limit_in_bytes", v);
+    }
+
+    /** The throttling point set by {@link #setHigh} (Long.MAX_VALUE: none). */
+    public long high() {
+        return parseLimit(read(version == Version.V2 ? "memory.high" : "memory.soft_limit_in_bytes"));
+    }
+
+    /** Whether the kernel accounts swap per cgroup (v2 memory.swap.current, v1 memory.memsw.* with swapaccount on). */
+    public boolean swapAccounted() {
+        return Files.exists(dir.resolve(version == Version.V2 ? "memory.swap.current" : MEMSW));
+    }
+
+    /** Swap used by the group's processes: v2 memory.swap.current, v1 the "swap" line of memory.stat; 0 when the kernel does not account swap. */
+    public long swapBytes() {
+        if (version == Version.V2) {
+            return Files.exists(dir.resolve("memory.swap.current")) ? Long.parseLong(read("memory.swap.current")) : 0;
+        }
+        for (String line : read("memory.stat").split("\n")) {
+            if (line.startsWith("swap ")) return Long.parseLong(line.substring(5).trim());
+        }
+        return 0;
     }
 
     /** The memory limit in bytes (Long.MAX_VALUE: none). */
     public long limit() {
-        String v = read(version == Version.V2 ? "memory.max" : "memory.limit_in_bytes");
+        return parseLimit(read(version == Version.V2 ? "memory.max" : "memory.limit_in_bytes"));
+    }
+
+    /** A limit file's value: "max" (v2) or a v1 value near 2^63 (its "unlimited") mean Long.MAX_VALUE. */
+    private static long parseLimit(String v) {
         if (v.equals("max")) return Long.MAX_VALUE;
         long l = Long.parseLong(v);
         return l >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : l;

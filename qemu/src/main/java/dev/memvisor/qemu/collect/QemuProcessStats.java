@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * One QEMU process seen from the host: memory (status), KSM merging (ksm_stat) and the CPU time of
- * its vCPU threads (task/TID/stat of threads named "CPU n/KVM" or "CPU n/TCG"). Sources:
+ * its vCPU threads ({@link VcpuThreads}: task/TID/stat of threads named "CPU n/KVM" or "CPU n/TCG"). Sources:
  * Documentation/filesystems/proc.rst and Documentation/admin-guide/mm/ksm.rst.
  *
  * @param pid              the process id
@@ -31,18 +30,7 @@ public record QemuProcessStats(long pid, long rssBytes, long swapBytes, long ksm
         Path p = procRoot.resolve(Long.toString(pid));
         Map<String, Long> status = KeyValueFile.parse(KeyValueFile.read(p.resolve("status")));
         Map<String, Long> ksm = Files.isReadable(p.resolve("ksm_stat")) ? KeyValueFile.parse(KeyValueFile.read(p.resolve("ksm_stat"))) : Map.of();
-        long vcpu = 0;
-        try (Stream<Path> tasks = Files.list(p.resolve("task"))) {
-            for (Path t : (Iterable<Path>) tasks::iterator) {
-                try {
-                    if (Files.readString(t.resolve("comm")).startsWith("CPU ")) vcpu += ticks(Files.readString(t.resolve("stat")));
-                } catch (IOException e) {
-                    // thread exited while we looked
-                }
-            }
-        } catch (IOException e) {
-            // no task directory: treat as no vCPU time
-        }
+        long vcpu = VcpuThreads.totalTicks(VcpuThreads.read(procRoot, pid));
         return new QemuProcessStats(pid, status.getOrDefault("VmRSS", 0L), status.getOrDefault("VmSwap", 0L),
                 ksm.getOrDefault("ksm_merging_pages", 0L), ksm.getOrDefault("ksm_process_profit", 0L), vcpu,
                 ticks(KeyValueFile.read(p.resolve("stat"))));

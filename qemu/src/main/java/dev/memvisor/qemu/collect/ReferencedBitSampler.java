@@ -11,12 +11,22 @@ import java.nio.file.Path;
  * clear, then clears the bits through /proc/PID/clear_refs for the next interval. Used where DAMON
  * is not available. Source: Documentation/filesystems/proc.rst (smaps, clear_refs).
  */
-public final class ReferencedBitSampler {
+public final class ReferencedBitSampler implements ActiveMemorySource {
     private final Path procRoot;
 
     /** A sampler over this /proc. */
     public ReferencedBitSampler(Path procRoot) {
         this.procRoot = procRoot;
+    }
+
+    @Override
+    public long activeBytes(String vm, long pid, long guestRamBytes) {
+        return sampleAndClear(pid, guestRamBytes);
+    }
+
+    @Override
+    public String description() {
+        return "referenced bits of each QEMU's guest RAM (/proc/PID/smaps, clear_refs)";
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.memvisor.qemu.launch;
 
+import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.image.GuestImage;
 
 import java.io.IOException;
@@ -53,7 +54,15 @@ public final class GuestLauncher {
 
     /** Starts a guest and waits until it is ready (its init printed the ready line); stops it again if it fails. */
     public Guest start(GuestSpec spec, Duration bootTimeout) {
-        Guest g = startProcess(spec, accelerator());
+        return start(spec, bootTimeout, null);
+    }
+
+    /**
+     * Starts a guest whose QEMU runs in {@code cgroup} from its first instruction (so all its memory,
+     * the kernel and initramfs it loads included, is charged there), and waits until it is ready.
+     */
+    public Guest start(GuestSpec spec, Duration bootTimeout, MemoryCgroup cgroup) {
+        Guest g = startProcess(spec, accelerator(), cgroup);
         try {
             String ready = g.awaitReady(bootTimeout);
             if (!ready.contains("balloon=yes")) throw new GuestStartException("guest " + spec.name() + ": the virtio_balloon driver did not bind: " + ready);
@@ -70,7 +79,7 @@ public final class GuestLauncher {
         Accelerator a = accelerator();
         List<Guest> started = new ArrayList<>();
         try {
-            for (GuestSpec s : specs) started.add(startProcess(s, a));
+            for (GuestSpec s : specs) started.add(startProcess(s, a, null));
             for (Guest g : started) {
                 String ready = g.awaitReady(bootTimeout);
                 if (!ready.contains("balloon=yes")) throw new GuestStartException("guest " + g.name() + ": the virtio_balloon driver did not bind: " + ready);
@@ -85,6 +94,11 @@ public final class GuestLauncher {
 
     /** Starts QEMU for the spec on this accelerator without waiting for the guest to boot. */
     Guest startProcess(GuestSpec spec, Accelerator accel) {
+        return startProcess(spec, accel, null);
+    }
+
+    /** As {@link #startProcess(GuestSpec, Accelerator)}, in {@code cgroup} when not null. */
+    private Guest startProcess(GuestSpec spec, Accelerator accel, MemoryCgroup cgroup) {
         if (!image.complete()) throw new GuestStartException("guest image in " + image.dir() + " is incomplete: run memvisor guest-image --out " + image.dir());
         Path dir = runDir.resolve(spec.name());
         try {
@@ -94,7 +108,8 @@ public final class GuestLauncher {
             throw new UncheckedIOException("guest " + spec.name() + ": cannot prepare " + dir + ": " + e.getMessage(), e);
         }
         Path qmp = dir.resolve("qmp.sock");
-        List<String> cmd = List.of(qemu, "-name", spec.name(), "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
+        // debug-threads=on names the vCPU threads "CPU n/KVM|TCG", so their CPU time can be read from /proc
+        List<String> cmd = List.of(qemu, "-name", spec.name() + ",debug-threads=on", "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
                 "-m", (spec.memoryBytes() >> 20) + "M", "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
                 "-no-reboot", "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
                 "-append", spec.kernelCmdline(),
@@ -102,6 +117,7 @@ public final class GuestLauncher {
                 "-qmp", "unix:" + qmp + ",server=on,wait=off",
                 "-device", "virtio-balloon-pci,id=balloon0,deflate-on-oom=" + (spec.deflateOnOom() ? "on" : "off")
                         + ",free-page-reporting=on,guest-stats-polling-interval=" + spec.statsPollingSeconds());
+        if (cgroup != null) cmd = inCgroup(cgroup, cmd);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
@@ -112,5 +128,17 @@ public final class GuestLauncher {
             throw new GuestStartException("guest " + spec.name() + ": cannot run " + qemu + " (" + e.getMessage()
                     + "): run scripts/install-deps.sh to install qemu-system-x86");
         }
+    }
+
+    /**
+     * The command run by a shell that first joins the cgroup (writing its own pid, which QEMU keeps
+     * across exec) and then execs it, so no page QEMU allocates is charged elsewhere; v1 no longer
+     * moves charges of a process that joins later (memory.move_charge_at_immigrate is deprecated).
+     */
+    static List<String> inCgroup(MemoryCgroup cgroup, List<String> cmd) {
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
+                cgroup.dir().resolve("cgroup.procs").toString()));
+        wrapped.addAll(cmd);
+        return wrapped;
     }
 }

@@ -8,13 +8,15 @@ import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.qemu.act.BalloonTarget;
+import dev.memvisor.qemu.act.CgroupSetting;
 import dev.memvisor.qemu.act.KsmControl;
 import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.collect.KsmStats;
 import dev.memvisor.qemu.collect.MemInfo;
 import dev.memvisor.qemu.collect.MemoryPressure;
 import dev.memvisor.qemu.collect.QemuProcessStats;
-import dev.memvisor.qemu.collect.ReferencedBitSampler;
+import dev.memvisor.qemu.collect.ActiveMemorySource;
+import dev.memvisor.qemu.collect.ActiveMemorySources;
 import dev.memvisor.qemu.collect.VmStat;
 import dev.memvisor.qemu.launch.QemuProcessFinder;
 import dev.memvisor.qemu.qmp.GuestStats;
@@ -45,7 +47,7 @@ public final class ControlLoop implements AutoCloseable {
     private final Consumer<Decision> decisions;
     private final Consumer<String> events;
     private final List<ManagedVm> vms = new ArrayList<>();
-    private final ReferencedBitSampler referenced;
+    private final ActiveMemorySource activeMemory;
     private final KsmControl ksm;
     private final long startNanos = System.nanoTime();
     private MemoryCgroup.Hierarchy cgroupHierarchy;
@@ -64,25 +66,19 @@ public final class ControlLoop implements AutoCloseable {
         this.paths = paths;
         this.decisions = decisions;
         this.events = events;
-        this.referenced = new ReferencedBitSampler(paths.procRoot());
         this.ksm = new KsmControl(paths.ksmDir());
         for (VmConfig v : config.vms()) vms.add(new ManagedVm(v));
         this.budgetBytes = config.budgetBytes();
-        announceActiveMemorySource();
+        ActiveMemorySources.Choice choice = ActiveMemorySources.choose(paths.damonAdmin(), paths.procRoot(), vms.size(),
+                config.interval().toNanos() / 1000);
+        this.activeMemory = choice.source();
+        events.accept(choice.logLine());
     }
 
     /** Changes the guests' memory budget from the next interval on (0 = the host's MemTotal). */
     public void setBudget(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("budget must be >= 0, got " + bytes);
         budgetBytes = bytes;
-    }
-
-    /** Says how active memory is estimated on this host (logged once when the loop starts). */
-    private void announceActiveMemorySource() {
-        String why = dev.memvisor.qemu.collect.DamonAvailability.whyNot(java.nio.file.Path.of("/sys/kernel/mm/damon/admin"));
-        // A DAMON monitor per QEMU is not implemented yet; the referenced-bit sampler serves on every host.
-        events.accept("active memory: referenced bits of each QEMU's guest RAM (/proc/PID/smaps, clear_refs)"
-                + (why.isEmpty() ? "; DAMON is free on this host but not used yet" : "; DAMON not used: " + why));
     }
 
     /** Runs intervals until {@code stop} is set; the wait between intervals ends early when it is. */
@@ -137,12 +133,13 @@ public final class ControlLoop implements AutoCloseable {
         HostView view = new HostView((t0 - startNanos) / 1_000_000, machine, free, config.overheadPerVmBytes(), views);
         Plan plan = policy.decide(view);
         List<String> actions = new ArrayList<>();
-        long balloonSent = act(plan, errors, actions, t0);
+        Map<String, CgroupSetting> cgroups = new LinkedHashMap<>();
+        long balloonSent = act(plan, errors, actions, cgroups, t0);
         long cpu = processCpuNanos();
         Decision d = new Decision(view, plan, samples, errors, actions, mem.availableBytes(),
                 ksmStats == null ? 0 : ksmStats.pagesSharing(), psi.someAvg10(),
                 vmstat.get("pswpin"), vmstat.get("pswpout"), cpu - lastCpuNanos,
-                System.nanoTime() - t0, balloonSent);
+                System.nanoTime() - t0, balloonSent, cgroups);
         lastCpuNanos = cpu;
         decisions.accept(d);
         return d;
@@ -198,7 +195,7 @@ public final class ControlLoop implements AutoCloseable {
             shared = p.ksmMergingPages() * PAGE;
             profit = Math.max(0, p.ksmProfitBytes());
             vcpu = p.vcpuTicks();
-            active = referenced.sampleAndClear(vm.pid, configured);
+            active = activeMemory.activeBytes(vm.name(), vm.pid, configured);
         }
         long balloon = Math.max(0, configured - actual);
         long granted = rss >= 0 ? Math.min(rss, actual) : actual;
@@ -212,7 +209,7 @@ public final class ControlLoop implements AutoCloseable {
         return new VmSample(v, actual, shared, vcpu, g.reported() ? g.totalBytes() : -1);
     }
 
-    private long act(Plan plan, Map<String, String> errors, List<String> actions, long t0) {
+    private long act(Plan plan, Map<String, String> errors, List<String> actions, Map<String, CgroupSetting> cgroups, long t0) {
         long balloonSent = -1;
         for (VmPlan p : plan.vms()) {
             ManagedVm vm = find(p.name());
@@ -235,18 +232,7 @@ public final class ControlLoop implements AutoCloseable {
                 fail(vm, errors, e);
                 continue;
             }
-            if (vm.cgroup != null) {
-                long limit = Math.min(Long.MAX_VALUE - config.cgroupHeadroomBytes(), p.targetBytes()) + config.cgroupHeadroomBytes();
-                if (limit == vm.lastCgroupLimit) continue;
-                try {
-                    vm.cgroup.setLimit(limit);
-                    vm.lastCgroupLimit = limit;
-                    actions.add("cgroup " + vm.name() + " limit " + Size.format(limit));
-                } catch (RuntimeException e) {
-                    // v1 refuses (EBUSY) a limit below usage it cannot reclaim, e.g. with no host swap; retried next interval
-                    events.accept("vm " + vm.name() + ": cgroup limit " + Size.format(limit) + " not applied: " + e.getMessage());
-                }
-            }
+            if (vm.cgroup != null) applyCgroup(vm, p, actions, cgroups);
         }
         if (config.manageKsm() && KsmStats.available(paths.ksmDir())) {
             try {
@@ -262,6 +248,31 @@ public final class ControlLoop implements AutoCloseable {
             }
         }
         return balloonSent;
+    }
+
+    /**
+     * Carries the plan's host-swap target and allocation blocking out through the VM's cgroup
+     * ({@link CgroupSetting}: limit, then throttle). A limit the kernel refuses (v1: EBUSY when it cannot
+     * reclaim below it, e.g. without host swap) is logged and retried next interval.
+     */
+    private void applyCgroup(ManagedVm vm, VmPlan p, List<String> actions, Map<String, CgroupSetting> cgroups) {
+        CgroupSetting want = CgroupSetting.of(p, config.cgroupHeadroomBytes(), config.overheadPerVmBytes());
+        CgroupSetting had = vm.lastCgroup;
+        try {
+            if (had == null || had.limitBytes() != want.limitBytes()) {
+                vm.cgroup.setLimit(want.limitBytes());
+                actions.add("cgroup " + vm.name() + " limit " + Size.format(want.limitBytes()) + " (" + want.mode() + ")");
+            }
+            if (had == null || had.highBytes() != want.highBytes()) {
+                vm.cgroup.setHigh(want.highBytes());
+                actions.add("cgroup " + vm.name() + " high " + (want.highBytes() == CgroupSetting.NONE ? "none" : Size.format(want.highBytes())));
+            }
+            vm.lastCgroup = want;
+            cgroups.put(vm.name(), want);
+        } catch (RuntimeException e) {
+            vm.lastCgroup = null;
+            events.accept("vm " + vm.name() + ": cgroup " + want.mode() + " limit " + Size.format(want.limitBytes()) + " not applied: " + e.getMessage());
+        }
     }
 
     private void fail(ManagedVm vm, Map<String, String> errors, RuntimeException e) {
@@ -283,9 +294,10 @@ public final class ControlLoop implements AutoCloseable {
         return 0;
     }
 
-    /** Disconnects from every VM; the guests keep running with their current balloons. */
+    /** Disconnects from every VM and removes DAMON monitors it made; the guests keep running with their current balloons. */
     @Override
     public void close() {
         vms.forEach(ManagedVm::disconnect);
+        activeMemory.close();
     }
 }

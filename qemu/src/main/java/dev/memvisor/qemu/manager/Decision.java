@@ -2,6 +2,7 @@ package dev.memvisor.qemu.manager;
 
 import dev.memvisor.core.model.HostView;
 import dev.memvisor.core.model.Plan;
+import dev.memvisor.qemu.act.CgroupSetting;
 
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,9 @@ import java.util.Map;
  * @param managerCpuNanos the manager process's CPU time spent since the previous interval
  * @param stepNanos   wall time of this interval's collect-decide-act
  * @param balloonSentNanos nanoseconds from the start of collection to the last balloon command sent, or -1
+ * @param cgroups     per VM with a memory cgroup, what it carries after this interval
  */
 public record Decision(HostView view, Plan plan, Map<String, VmSample> samples, Map<String, String> errors,
                        List<String> actions, long memAvailableBytes, long ksmPagesSharing, double psiSomeAvg10,
                        long hostSwapInPages, long hostSwapOutPages,
-                       long managerCpuNanos, long stepNanos, long balloonSentNanos) {}
+                       long managerCpuNanos, long stepNanos, long balloonSentNanos, Map<String, CgroupSetting> cgroups) {}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
+import dev.memvisor.qemu.act.CgroupSetting;
 
 import java.time.Instant;
 
@@ -56,6 +57,15 @@ public final class DecisionJson {
             n.put("guestFree", v.guestFreeBytes());
             n.put("guestUsed", v.guestUsedBytes());
             n.put("vcpuTicks", s.vcpuTicks());
+            n.put("SWTGT", p == null ? 0 : p.swapTargetBytes());
+            n.put("blocked", p != null && p.blockAllocations());
+            CgroupSetting cg = d.cgroups().get(e.getKey());
+            if (cg != null) {
+                ObjectNode c = n.putObject("cgroup");
+                c.put("mode", cg.mode());
+                c.put("limit", cg.limitBytes());
+                c.put("high", cg.highBytes() == CgroupSetting.NONE ? -1 : cg.highBytes());
+            }
             n.put("reason", p == null ? "" : p.reason());
         }
         for (var e : d.errors().entrySet()) {

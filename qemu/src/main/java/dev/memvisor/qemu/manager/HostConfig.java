@@ -25,7 +25,7 @@ import java.util.Set;
  * metricsPort: 0         # Prometheus metrics on this port; 0 = off
  * log: ""                # decision log (JSON lines); "" = standard output
  * ksm: {manage: true, sleepMillis: 20}
- * cgroups: false         # a memory cgroup per VM carrying target + cgroupHeadroom as its limit
+ * cgroups: false         # a memory cgroup per VM: limit target + cgroupHeadroom, or target + overheadPerVm to host-swap (CgroupSetting)
  * cgroupHeadroom: 256M
  * vms:                   # name, qmp required; memory (default: asked from QEMU), reservation (0),
  *   - {name: a, qmp: /run/a.qmp, memory: 256M, reservation: 64M, limit: 256M, shares: normal, ballooning: true}
@@ -40,7 +40,7 @@ import java.util.Set;
  * @param manageKsm       whether the manager drives KSM's knobs
  * @param ksmSleepMillis  KSM's sleep between scans when the manager drives it
  * @param cgroups         whether each VM gets a memory cgroup carrying its limit
- * @param cgroupHeadroomBytes QEMU's own memory above the VM's target allowed by its cgroup
+ * @param cgroupHeadroomBytes QEMU's own memory above the VM's target allowed by its cgroup while the plan does not host-swap it
  * @param vms             the managed VMs
  */
 public record HostConfig(String policy, Duration interval, long budgetBytes, long overheadPerVmBytes, int metricsPort,

@@ -8,10 +8,11 @@ import java.nio.file.Path;
  * @param procRoot   /proc
  * @param ksmDir     /sys/kernel/mm/ksm
  * @param cgroupRoot /sys/fs/cgroup
+ * @param damonAdmin /sys/kernel/mm/damon/admin
  */
-public record HostPaths(Path procRoot, Path ksmDir, Path cgroupRoot) {
+public record HostPaths(Path procRoot, Path ksmDir, Path cgroupRoot, Path damonAdmin) {
     /** This host's real paths. */
     public static HostPaths system() {
-        return new HostPaths(Path.of("/proc"), Path.of("/sys/kernel/mm/ksm"), Path.of("/sys/fs/cgroup"));
+        return new HostPaths(Path.of("/proc"), Path.of("/sys/kernel/mm/ksm"), Path.of("/sys/fs/cgroup"), Path.of("/sys/kernel/mm/damon/admin"));
     }
 }

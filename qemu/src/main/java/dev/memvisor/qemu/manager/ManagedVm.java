@@ -1,6 +1,7 @@
 package dev.memvisor.qemu.manager;
 
 import dev.memvisor.core.model.VmSettings;
+import dev.memvisor.qemu.act.CgroupSetting;
 import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.qmp.QmpClient;
 
@@ -13,7 +14,7 @@ final class ManagedVm {
     VmSettings settings;
     MemoryCgroup cgroup;
     long lastBalloonSent = -1;
-    long lastCgroupLimit = -1;
+    CgroupSetting lastCgroup;
     String lastError;
     String lastClampNote;
 
@@ -29,6 +30,6 @@ final class ManagedVm {
         if (client != null) client.close();
         client = null;
         lastBalloonSent = -1;
-        lastCgroupLimit = -1;
+        lastCgroup = null;
     }
 }

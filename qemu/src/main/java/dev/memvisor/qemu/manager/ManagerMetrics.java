@@ -30,6 +30,8 @@ public final class ManagerMetrics implements AutoCloseable {
     private final Gauge mctltgt = vmGauge("memvisor_vm_mctltgt_bytes", "Balloon target (MCTLTGT)");
     private final Gauge target = vmGauge("memvisor_vm_target_bytes", "The policy's allocation target");
     private final Gauge swcur = vmGauge("memvisor_vm_swcur_bytes", "QEMU memory swapped by the host (SWCUR)");
+    private final Gauge swtgt = vmGauge("memvisor_vm_swtgt_bytes", "The plan's hypervisor swap target (SWTGT)");
+    private final Gauge cgroupLimit = vmGauge("memvisor_vm_cgroup_limit_bytes", "The hard limit of the VM's memory cgroup");
     private final Gauge shrd = vmGauge("memvisor_vm_shrd_bytes", "Memory merged by KSM (SHRD)");
     private final Gauge actv = vmGauge("memvisor_vm_actv_bytes", "Estimated active memory (ACTV)");
     private final HTTPServer server;
@@ -79,7 +81,10 @@ public final class ManagerMetrics implements AutoCloseable {
             if (p != null) {
                 mctltgt.labelValues(vm).set(p.balloonTargetBytes());
                 target.labelValues(vm).set(p.targetBytes());
+                swtgt.labelValues(vm).set(p.swapTargetBytes());
             }
+            var cg = d.cgroups().get(vm);
+            if (cg != null) cgroupLimit.labelValues(vm).set(cg.limitBytes());
         }
         for (String vm : d.errors().keySet()) {
             if (d.samples().containsKey(vm) || vm.startsWith("(")) continue;

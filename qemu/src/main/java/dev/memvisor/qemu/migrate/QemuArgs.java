@@ -39,7 +39,7 @@ public final class QemuArgs {
             String a = source.get(i);
             boolean hasValue = i + 1 < source.size();
             switch (a) {
-                case "-name" -> { out.add(a); out.add(name); i++; }
+                case "-name" -> { out.add(a); out.add(renamed(hasValue ? source.get(++i) : "", name)); }
                 case "-qmp" -> { out.add(a); out.add("unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off"); i++; }
                 case "-serial" -> {
                     out.add(a);
@@ -59,6 +59,17 @@ public final class QemuArgs {
         out.add("-incoming");
         out.add("defer");
         return out;
+    }
+
+    /**
+     * A {@code -name} value with the guest name replaced and its options (such as
+     * {@code debug-threads=on}, which names the vCPU threads) kept: {@code NAME[,opts]} or {@code guest=NAME[,opts]}.
+     */
+    static String renamed(String value, String name) {
+        int comma = value.indexOf(',');
+        String first = comma < 0 ? value : value.substring(0, comma);
+        String rest = comma < 0 ? "" : value.substring(comma);
+        return (first.startsWith("guest=") ? "guest=" : "") + name + rest;
     }
 
     /** Whether the command line has a virtio-balloon device with free-page-hint on. */

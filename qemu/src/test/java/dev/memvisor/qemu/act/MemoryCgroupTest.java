@@ -2,6 +2,7 @@ package dev.memvisor.qemu.act;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,19 @@ class MemoryCgroupTest {
             cg.setLimit(256L << 20);
             assertThat(cg.limit()).isEqualTo(256L << 20);
             assertThat(cg.usageBytes()).isBetween(0L, 256L << 20);
+            cg.setHigh(128L << 20);
+            assertThat(cg.high()).isEqualTo(128L << 20);
+            cg.setHigh(Long.MAX_VALUE);
+            assertThat(cg.high()).isEqualTo(Long.MAX_VALUE);
+            Path memsw = cg.dir().resolve("memory.memsw.limit_in_bytes");
+            if (h.version() == MemoryCgroup.Version.V1 && Files.exists(memsw)) {
+                // v1 refuses a memory limit above memory+swap: raising the limit must lift memsw first
+                Files.writeString(memsw, Long.toString(300L << 20));
+                cg.setLimit(512L << 20);
+                assertThat(cg.limit()).isEqualTo(512L << 20);
+                assertThat(Long.parseLong(Files.readString(memsw).trim())).isGreaterThanOrEqualTo(512L << 20);
+            }
+            assertThat(cg.swapBytes()).as("a sleeping process has nothing swapped").isZero();
             cg.setLimit(Long.MAX_VALUE);
             assertThat(cg.limit()).isEqualTo(Long.MAX_VALUE);
         } finally {

@@ -125,7 +125,7 @@ class ControlLoopRealTest {
         List<String> ev = new CopyOnWriteArrayList<>();
         loop.close(); // the monitor serves one client at a time
         try (ControlLoop other = new ControlLoop(cfg, PolicyRegistry.create("static", PolicyConfig.defaults()),
-                new HostPaths(Path.of("/proc"), Path.of("/sys/kernel/mm/ksm"), noCgroups), d -> { }, ev::add)) {
+                new HostPaths(Path.of("/proc"), Path.of("/sys/kernel/mm/ksm"), noCgroups, Path.of("/sys/kernel/mm/damon/admin")), d -> { }, ev::add)) {
             Decision d = other.step();
             assertThat(d.samples()).containsOnlyKeys("b");
             assertThat(d.errors()).isEmpty();

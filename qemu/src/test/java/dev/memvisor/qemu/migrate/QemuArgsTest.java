@@ -32,6 +32,14 @@ class QemuArgsTest {
     }
 
     @Test
+    void theDestinationKeepsTheNameOptionsSoItsVcpuThreadsAreNamedToo() {
+        List<String> src = List.of("qemu-system-x86_64", "-name", "web1,debug-threads=on", "-m", "512M");
+        assertThat(QemuArgs.destination(src, "web1-dest", Path.of("/d"))).containsSubsequence("-name", "web1-dest,debug-threads=on");
+        List<String> guestForm = List.of("qemu-system-x86_64", "-name", "guest=web1,debug-threads=on");
+        assertThat(QemuArgs.destination(guestForm, "w2", Path.of("/d"))).containsSubsequence("-name", "guest=w2,debug-threads=on");
+    }
+
+    @Test
     void detectsFreePageHint() {
         assertThat(QemuArgs.hasFreePageHint(SOURCE)).isTrue();
         assertThat(QemuArgs.hasFreePageHint(List.of("-device", "virtio-balloon-pci,id=b,free-page-reporting=on"))).isFalse();

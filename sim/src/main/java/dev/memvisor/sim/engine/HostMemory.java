@@ -19,6 +19,8 @@ public final class HostMemory {
     long sharedFrames;
     long sharedRefs;
     long swapUsedPages;
+    private boolean skipFreePages;
+    private long scanWorkPages, scanSkippedFreePages;
     VmMemory[] vms = new VmMemory[0];
     private final Rng rng;
 
@@ -111,14 +113,25 @@ public final class HostMemory {
         return false;
     }
 
-    /** Scans {@code pages} guest pages round-robin over the VMs for identical content. */
+    /**
+     * Scans {@code pages} guest pages round-robin over the VMs for identical content. With
+     * {@link #skipFreePages(boolean)} on, guest-free pages are passed over without counting
+     * against {@code pages} (at most one sweep of every VM per call).
+     */
     public void scan(long pages) {
         int n = vms.length;
         if (n == 0) return;
+        long skipBudget = skipFreePages ? totalGuestPages() : 0;
         for (long i = 0; i < pages; i++) {
             VmMemory vm = vms[(int) (i % n)];
             int g = vm.scanCursor;
+            if (skipBudget > 0) {
+                int passed = skipFree(vm, g, skipBudget);
+                skipBudget -= passed;
+                g = (int) ((g + (long) passed) % vm.pages);
+            }
             vm.scanCursor = g + 1 == vm.pages ? 0 : g + 1;
+            scanWorkPages++;
             if (vm.st[g << 1] != MAPPED) continue;
             int c = vm.content[g];
             if (c == UNIQUE) continue;
@@ -144,6 +157,39 @@ public final class HostMemory {
             hintVm[c] = vm.index;
             hintGpp[c] = g;
         }
+    }
+
+    /** Number of VMs on the host (read-only view). */
+    public int vmCount() { return vms.length; }
+
+    /** The memory of VM {@code i}, in scenario order (read-only view for the migration model). */
+    public VmMemory vmMemory(int i) { return vms[i]; }
+
+    /** Whether the sharing scanner passes over guest-free pages (introspection, Chiang et al., VEE 2013). */
+    public void skipFreePages(boolean on) { skipFreePages = on; }
+
+    /** Pages the sharing scanner has examined so far (the work it was charged for). */
+    public long scanWorkPages() { return scanWorkPages; }
+
+    /** Guest-free pages the scanner passed over so far. */
+    public long scanSkippedFreePages() { return scanSkippedFreePages; }
+
+    /** Counts the guest-free pages from {@code g} on (wrapping, at most {@code budget} and one sweep) and charges them as skipped. */
+    private int skipFree(VmMemory vm, int g, long budget) {
+        int passed = 0;
+        long max = Math.min(budget, vm.pages - 1L);
+        while (passed < max && vm.guestUse(g) == FREE) {
+            g = g + 1 == vm.pages ? 0 : g + 1;
+            passed++;
+        }
+        scanSkippedFreePages += passed;
+        return passed;
+    }
+
+    private long totalGuestPages() {
+        long t = 0;
+        for (VmMemory v : vms) t += v.pages;
+        return t;
     }
 
     Rng rng() { return rng; }

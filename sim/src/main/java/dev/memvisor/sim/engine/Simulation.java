@@ -109,6 +109,7 @@ public final class Simulation {
         }
         host.vms = mems;
         this.scanRate = h.policyConfig().sharingScanPagesPerSecond();
+        host.skipFreePages(sc.spec().host.sharing.skipFreePages);
     }
 
     /** Bytes of page arrays per guest page: content id, reverse map, free and balloon stacks, two state bytes. */
@@ -226,6 +227,8 @@ public final class Simulation {
         // time is counted in integral microseconds, converted once (no drift from adding fractions)
         for (int i = 0; i < microsInState.length; i++) result.secondsInState[i] = microsInState[i] / 1e6;
         result.wallMillis = (System.nanoTime() - started) / 1_000_000;
+        result.scanWorkPages = host.scanWorkPages();
+        result.scanSkippedFreePages = host.scanSkippedFreePages();
         return result;
     }
 

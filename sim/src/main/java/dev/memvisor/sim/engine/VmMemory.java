@@ -532,6 +532,18 @@ public final class VmMemory implements VirtualMemory {
         }
     }
 
+    /** Guest-physical pages of the VM (read-only view for the migration model). */
+    public int guestPageCount() { return pages; }
+
+    /** What the guest uses page {@code g} for: {@link PageState#FREE}, CACHE, ANON or BALLOON (read-only view). */
+    public int guestUse(int g) { return st[g << 1 | 1] & KIND; }
+
+    /** Whether page {@code g} reads as zero: no machine page behind it, or the zero page's content (read-only view). */
+    public boolean readsAsZero(int g) { return st[g << 1] == UNBACKED || content[g] == ZERO; }
+
+    /** The {@code i}-th page the guest's free list would hand out next, 0 first (read-only view). */
+    public int freeListPage(int i) { return freeStack[freeTop - 1 - i]; }
+
     /** Pages on the guest's free list. */
     public int guestFreePages() { return freeTop; }
 

@@ -30,6 +30,10 @@ public final class SimResult {
     public long wallMillis;
     /** Page references made by all VMs. */
     public long totalRefs;
+    /** Pages the sharing scanner examined. */
+    public long scanWorkPages;
+    /** Guest-free pages the sharing scanner passed over ({@code host.sharing.skipFreePages}). */
+    public long scanSkippedFreePages;
     /** Times the policy decided: every control interval plus every state change in between. */
     public long decisions;
     /** Decisions made because the host memory state changed between control intervals. */

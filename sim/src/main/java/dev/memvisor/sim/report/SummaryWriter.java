@@ -31,6 +31,7 @@ public final class SummaryWriter {
         String[] names = {"high", "soft", "hard", "low"};
         for (int i = 0; i < 4; i++) states.put(names[i], Num.round(r.secondsInState[i], 3));
         host.put("totalRefs", r.totalRefs);
+        host.set("sharingScan", sharingScan(r));
         host.put("decisions", r.decisions);
         host.put("stateChangeDecisions", r.stateChangeDecisions);
         host.put("reservationViolationPages", r.vms.stream().mapToLong(v -> v.reservationViolationPages).sum());
@@ -58,6 +59,27 @@ public final class SummaryWriter {
             o.put("reservationViolationPages", v.reservationViolationPages);
         }
         return root;
+    }
+
+    /**
+     * The sharing scanner's work and how fast sharing converged: the first sample time at which
+     * the host's shared-saved memory reached 90 % of its peak, and its peak (-1 when nothing was shared).
+     */
+    static ObjectNode sharingScan(SimResult r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("skipFreePages", r.scenario.spec().host.sharing.skipFreePages);
+        o.put("scannedPages", r.scanWorkPages);
+        o.put("skippedFreePages", r.scanSkippedFreePages);
+        java.util.List<Double> saved = r.series(HostCounter.SHARED_SAVED);
+        double peak = max(saved);
+        o.put("secondsTo90PctPeakSaved", Num.round(firstTimeAtLeast(r, saved, 0.9 * peak, peak), 3));
+        o.put("secondsToPeakSaved", Num.round(firstTimeAtLeast(r, saved, peak, peak), 3));
+        return o;
+    }
+
+    private static double firstTimeAtLeast(SimResult r, java.util.List<Double> xs, double level, double peak) {
+        for (int i = 0; i < xs.size() && peak > 0; i++) if (xs.get(i) >= level) return r.times.get(i);
+        return -1;
     }
 
     /** Writes {@code summary.json} into {@code dir}. */

@@ -20,6 +20,8 @@ public final class HostSpec {
     public String balloonRate = "32M";
     /** How fast the hypervisor swaps or compresses out one VM's pages, per second. */
     public String swapRate = "64M";
+    /** The page-sharing scanner. */
+    public SharingSpec sharing = new SharingSpec();
     /** Memory compression before swapping. */
     public CompressionSpec compression = new CompressionSpec();
     /** Pages sampled per VM per active-memory period (ESX: 100). */

@@ -68,6 +68,7 @@ public final class ScenarioValidator {
         PolicyConfig pc = policyConfig(ps);
         long control = duration("host.controlInterval", h.controlInterval, 1);
         if (control % step != 0) throw new ScenarioException("host.controlInterval", "got " + h.controlInterval + ", expected a multiple of step");
+        if (h.sharing == null) throw new ScenarioException("host.sharing", "expected a mapping such as {skipFreePages: true}");
         CompressionSpec c = h.compression == null ? new CompressionSpec() : h.compression;
         fraction("host.compression.compressibleFraction", c.compressibleFraction, true);
         fraction("host.compression.maxFraction", c.maxFraction, true);
