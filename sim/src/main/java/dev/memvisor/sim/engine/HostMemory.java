@@ -59,12 +59,12 @@ public final class HostMemory {
      * Frees one machine page for {@code requester} when the host has none, never below a reservation
      * while anything else can give: first a random page of the VM furthest above its target (as ESX's
      * hard and low states do), else of the VM furthest above its reservation (private pages, then
-     * shared ones until a shared frame loses its last reference), else compressed pages
-     * written to swap, else one of the requester's own pages swapped for the new one (its granted
-     * memory stays the same). Only when
-     * none of these can give does a VM at its reservation lose a page, counted in
-     * {@link VmMemory#reservationViolationPages()}. Returns false when no VM has a private page left.
-     * Reservations as floors: Waldspurger, OSDI 2002, section 3.2.
+     * shared ones until a shared frame loses its last reference), else compressed pages written to
+     * swap, else one of the requester's own pages swapped for the new one (its granted memory stays
+     * the same; for a copy-on-write break, {@code cowBreak}, one page lower: counted when that is
+     * below its reservation). Only when none of these can give does a VM at its reservation lose a
+     * page, counted in {@link VmMemory#reservationViolationPages()}. Returns false when no VM has a
+     * private page left. Reservations as floors: Waldspurger, OSDI 2002, section 3.2.
      */
     boolean reclaimOne(VmMemory requester, boolean cowBreak) {
         VmMemory victim = null;
