@@ -15,6 +15,7 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new MemvisorCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(new UsageErrorHandler());
         return cl.execute(args);
     }
 }

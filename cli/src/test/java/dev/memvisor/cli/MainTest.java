@@ -40,6 +40,16 @@ class MainTest {
     }
 
     @Test
+    void aBadOptionValueGetsTheCommandTheProblemAndAHintNotTheWholeHelp() {
+        CliRun r = CliRun.of("migration-model", "--memory", "-1G");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).startsWith("memvisor migration-model: ").contains("-1G")
+                .contains("Try 'memvisor migration-model --help'").doesNotContain("Usage:");
+        CliRun typo = CliRun.of("simulat");
+        assertThat(typo.err()).contains("simulate");
+    }
+
+    @Test
     void aFailingSubcommandIsNamedByItsFullPath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         CliRun r = CliRun.of("analyze", "esxtop", dir.resolve("missing.csv").toString(), "--out", dir.resolve("out").toString());
         assertThat(r.status()).isEqualTo(1);
