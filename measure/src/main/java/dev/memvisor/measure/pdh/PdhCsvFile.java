@@ -35,6 +35,8 @@ public final class PdhCsvFile implements AutoCloseable {
     private final String timeZoneName;
     private final int biasMinutes;
     private final List<CounterPath> columns;
+    private long lastLocalMillis = Long.MIN_VALUE;
+    private int fallBackShifts;
     private final long sizeBytes;
 
     private PdhCsvFile(Path file, Charset charset, CsvRecordReader records, String tz, int bias, List<CounterPath> columns, long size) {
@@ -148,7 +150,7 @@ public final class PdhCsvFile implements AutoCloseable {
             if (records.fieldCount() != expected) {
                 throw new FileFormatException(file, records.line(), expected + " fields as in the header, got " + records.fieldCount());
             }
-            long t = parseTimestamp(records.field(0), records.line()) + biasMinutes * 60_000L;
+            long t = utc(parseTimestamp(records.field(0), records.line()), records.line());
             for (int k = 0; k < selected.length; k++) {
                 int col = selected[k];
                 CounterPath p = columns.get(col);
@@ -158,6 +160,30 @@ public final class PdhCsvFile implements AutoCloseable {
             rows++;
         }
         return rows;
+    }
+
+    /**
+     * Local time to UTC. Perfmon writes local wall-clock time with the bias of the moment the log began, so
+     * when daylight saving time ends the clock goes back (at most an hour): from there on the bias is an
+     * hour larger. Any other step back is an error rather than a silently wrong series. (A start of daylight
+     * saving time, a one-hour gap, cannot be told from a pause in logging and is not corrected.)
+     */
+    private long utc(long local, long line) {
+        if (lastLocalMillis != Long.MIN_VALUE && local < lastLocalMillis) {
+            long back = lastLocalMillis - local;
+            if (back > 3_600_000L) {
+                throw new FileFormatException(file, line, "times in order (a clock may go back at most one hour, when daylight saving time ends), got one "
+                        + back / 1000 + " s before the previous row's");
+            }
+            fallBackShifts++;
+        }
+        lastLocalMillis = local;
+        return local + (biasMinutes + 60L * fallBackShifts) * 60_000L;
+    }
+
+    /** How many times the local clock went back (daylight saving time ended) in the rows read so far; each adds an hour to the bias. */
+    public int daylightSavingEnds() {
+        return fallBackShifts;
     }
 
     /** Characters read so far. */

@@ -170,6 +170,26 @@ class PdhCsvFileTest {
         }
     }
 
+    @Test
+    void theEndOfDaylightSavingTimeKeepsUtcTimesRisingAndOtherStepsBackAreErrors() throws IOException {
+        // US Pacific, 2026-11-01: 01:59:30 PDT (UTC-7) is followed by 01:00:00 PST (UTC-8)
+        String head = "\"(PDH-CSV 4.0) (Pacific Daylight Time)(420)\",\"\\\\h\\A\\x\"\n";
+        Path p = write("dst.csv", head + "\"11/01/2026 01:59:00\",\"1\"\n\"11/01/2026 01:59:30\",\"2\"\n"
+                + "\"11/01/2026 01:00:00\",\"3\"\n\"11/01/2026 01:00:30\",\"4\"\n", StandardCharsets.UTF_8);
+        try (PdhCsvFile f = PdhCsvFile.open(p)) {
+            List<Row> rows = readAll(f, new int[] {0});
+            assertThat(rows.get(1).t()).isEqualTo(Instant.parse("2026-11-01T08:59:30Z").toEpochMilli());
+            assertThat(rows.get(2).t()).isEqualTo(Instant.parse("2026-11-01T09:00:00Z").toEpochMilli());
+            assertThat(rows.get(3).t() - rows.get(2).t()).isEqualTo(30_000);
+            assertThat(f.daylightSavingEnds()).isEqualTo(1);
+        }
+        Path bad = write("back.csv", head + "\"11/01/2026 03:00:00\",\"1\"\n\"11/01/2026 01:30:00\",\"2\"\n", StandardCharsets.UTF_8);
+        try (PdhCsvFile f = PdhCsvFile.open(bad)) {
+            assertThatThrownBy(() -> readAll(f, new int[] {0})).isInstanceOf(FileFormatException.class)
+                    .hasMessageContaining("back.csv:3").hasMessageContaining("5400 s before the previous row's");
+        }
+    }
+
     private Path write(String name, String text, Charset cs) throws IOException {
         Path p = tmp.resolve(name);
         Files.write(p, text.getBytes(cs));
