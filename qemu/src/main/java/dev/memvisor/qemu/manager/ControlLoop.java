@@ -1,11 +1,13 @@
 package dev.memvisor.qemu.manager;
 
 import dev.memvisor.core.model.HostView;
+import dev.memvisor.core.model.MemoryThresholds;
 import dev.memvisor.core.model.Plan;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
+import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.qemu.act.BalloonTarget;
 import dev.memvisor.qemu.act.CgroupSetting;
@@ -34,8 +36,11 @@ import java.util.function.Consumer;
 /**
  * The real manager: every interval collects the host and each VM, builds a {@link HostView}, asks
  * the core policy for a {@link Plan} and carries it out (balloon targets, KSM knobs, memory cgroup
- * limits). A VM that cannot be reached is logged and left out; the others stay managed, and the
- * VM is retried every interval. Closing the loop disconnects and leaves the guests running.
+ * limits). Between intervals it checks free memory cheaply every {@link HostConfig#stateCheckInterval()}
+ * ({@link StateWatch}) and decides at once when the host memory state changes, as the simulator does,
+ * then keeps to its regular schedule. A VM that cannot be reached is logged and left out; the others
+ * stay managed, and the VM is retried every interval. Closing the loop disconnects and leaves the
+ * guests running.
  */
 public final class ControlLoop implements AutoCloseable {
     private static final long PAGE = 4096;
@@ -49,10 +54,12 @@ public final class ControlLoop implements AutoCloseable {
     private final List<ManagedVm> vms = new ArrayList<>();
     private final ActiveMemorySource activeMemory;
     private final KsmControl ksm;
+    private final StateWatch stateWatch;
     private final long startNanos = System.nanoTime();
     private MemoryCgroup.Hierarchy cgroupHierarchy;
     private long lastCpuNanos = processCpuNanos();
     private volatile long budgetBytes;
+    private String lastStateCheckError;
 
     /**
      * A loop over the configured VMs.
@@ -61,12 +68,25 @@ public final class ControlLoop implements AutoCloseable {
      * @param events    receives one line per notable event: a VM connected, lost or failing, and why
      */
     public ControlLoop(HostConfig config, MemoryPolicy policy, HostPaths paths, Consumer<Decision> decisions, Consumer<String> events) {
+        this(config, policy, PolicyConfig.defaults().thresholds(), paths, decisions, events);
+    }
+
+    /**
+     * A loop over the configured VMs whose state checks between intervals use {@code thresholds}
+     * (those the policy was made with, so a state change seen between intervals is one the policy acts on).
+     *
+     * @param decisions receives every {@link Decision}, at intervals and on state changes (the log, metrics, tests)
+     * @param events    receives one line per notable event: a VM connected, lost or failing, and why
+     */
+    public ControlLoop(HostConfig config, MemoryPolicy policy, MemoryThresholds thresholds, HostPaths paths,
+                       Consumer<Decision> decisions, Consumer<String> events) {
         this.config = config;
         this.policy = policy;
         this.paths = paths;
         this.decisions = decisions;
         this.events = events;
         this.ksm = new KsmControl(paths.ksmDir());
+        this.stateWatch = new StateWatch(thresholds, paths.procRoot());
         for (VmConfig v : config.vms()) vms.add(new ManagedVm(v));
         this.budgetBytes = config.budgetBytes();
         ActiveMemorySources.Choice choice = ActiveMemorySources.choose(paths.damonAdmin(), paths.procRoot(), vms.size(),
@@ -75,34 +95,79 @@ public final class ControlLoop implements AutoCloseable {
         events.accept(choice.logLine());
     }
 
-    /** Changes the guests' memory budget from the next interval on (0 = the host's MemTotal). */
+    /** Changes the guests' memory budget from the next interval or state check on (0 = the host's MemTotal). */
     public void setBudget(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("budget must be >= 0, got " + bytes);
         budgetBytes = bytes;
     }
 
-    /** Runs intervals until {@code stop} is set; the wait between intervals ends early when it is. */
+    /**
+     * Runs intervals until {@code stop} is set, deciding also between intervals when a state check sees
+     * the host memory state change. One thread: the checks run in the loop's own waits, and a waiter
+     * notified on {@code stop} (after setting it) ends the wait at once.
+     */
     public void run(AtomicBoolean stop) {
         long next = System.nanoTime();
         while (!stop.get()) {
-            step();
+            step(Trigger.INTERVAL);
             next += config.interval().toNanos();
-            synchronized (stop) {
-                long waitMs;
-                while (!stop.get() && (waitMs = (next - System.nanoTime()) / 1_000_000) > 0) {
-                    try {
-                        stop.wait(waitMs);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
+            if (!awaitInterval(stop, next)) return;
         }
     }
 
-    /** One interval: collect, decide, act. */
+    /**
+     * Waits until {@code deadline} (a System.nanoTime value) or until {@code stop} is set, checking the
+     * host memory state every state check interval and deciding at once on a change; the deadline, the
+     * regular schedule, is not moved by such a decision.
+     *
+     * @return false when the thread was interrupted (its interrupt flag is set again)
+     */
+    public boolean awaitInterval(AtomicBoolean stop, long deadline) {
+        long every = config.stateCheckInterval().toNanos();
+        long nextCheck = System.nanoTime() + every;
+        while (!stop.get()) {
+            long now = System.nanoTime();
+            if (now - deadline >= 0) return true;
+            if (every > 0 && now - nextCheck >= 0) {
+                if (checkState()) step(Trigger.STATE);
+                // from now, not from the missed slot: a slow decision does not cause a burst of checks
+                nextCheck = System.nanoTime() + every;
+                continue;
+            }
+            long wakeAt = every > 0 && nextCheck - deadline < 0 ? nextCheck : deadline;
+            synchronized (stop) {
+                if (stop.get()) break;
+                try {
+                    // rounded up: a 0 ms wait would wait for a notify only
+                    stop.wait(Math.max(1, (wakeAt - now + 999_999) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Feeds free memory, read cheaply, to the state watch; a check that cannot read is logged and counts as no change. */
+    private boolean checkState() {
+        try {
+            return stateWatch.check(budgetBytes, vms);
+        } catch (RuntimeException e) {
+            String msg = "state check: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            if (!msg.equals(lastStateCheckError)) events.accept(msg);
+            lastStateCheckError = msg;
+            return false;
+        }
+    }
+
+    /** One regular interval: collect, decide, act. */
     public Decision step() {
+        return step(Trigger.INTERVAL);
+    }
+
+    /** One decision, marked with what caused it: collect, decide, act. */
+    public Decision step(Trigger trigger) {
         long t0 = System.nanoTime();
         MemInfo mem = MemInfo.read(paths.procRoot());
         MemoryPressure psi = MemoryPressure.read(paths.procRoot());
@@ -114,6 +179,7 @@ public final class ControlLoop implements AutoCloseable {
             try {
                 connect(vm);
                 samples.put(vm.name(), sample(vm));
+                vm.observed = true;
                 if (vm.lastError != null) events.accept("vm " + vm.name() + ": managed again");
                 vm.lastError = null;
             } catch (RuntimeException e) {
@@ -131,6 +197,7 @@ public final class ControlLoop implements AutoCloseable {
             free = Math.max(0, mem.availableBytes());
         }
         HostView view = new HostView((t0 - startNanos) / 1_000_000, machine, free, config.overheadPerVmBytes(), views);
+        stateWatch.collected(free, machine);
         Plan plan = policy.decide(view);
         List<String> actions = new ArrayList<>();
         Map<String, CgroupSetting> cgroups = new LinkedHashMap<>();
@@ -139,7 +206,7 @@ public final class ControlLoop implements AutoCloseable {
         Decision d = new Decision(view, plan, samples, errors, actions, mem.availableBytes(),
                 ksmStats == null ? 0 : ksmStats.pagesSharing(), psi.someAvg10(),
                 vmstat.get("pswpin"), vmstat.get("pswpout"), cpu - lastCpuNanos,
-                System.nanoTime() - t0, balloonSent, cgroups);
+                System.nanoTime() - t0, balloonSent, cgroups, trigger, t0);
         lastCpuNanos = cpu;
         decisions.accept(d);
         return d;
@@ -198,6 +265,8 @@ public final class ControlLoop implements AutoCloseable {
             active = activeMemory.activeBytes(vm.name(), vm.pid, configured);
         }
         long balloon = Math.max(0, configured - actual);
+        vm.lastActualBytes = actual;
+        vm.lastKsmProfitBytes = profit;
         long granted = rss >= 0 ? Math.min(rss, actual) : actual;
         // QEMU's own memory is the policy's per-VM overhead, so a VM consumes at most what its guest may use
         long consumed = rss >= 0 ? Math.min(actual, Math.max(0, rss - profit)) : actual;

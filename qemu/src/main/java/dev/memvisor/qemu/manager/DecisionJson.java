@@ -21,6 +21,7 @@ public final class DecisionJson {
         o.put("time", wall.toString());
         o.put("tMs", d.view().timeMillis());
         o.put("policy", policy);
+        o.put("trigger", d.trigger().jsonName());
         o.put("state", d.plan().state().name());
         ObjectNode h = o.putObject("host");
         h.put("machine", d.view().machineBytes());

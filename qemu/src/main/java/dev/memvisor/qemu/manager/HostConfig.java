@@ -20,6 +20,7 @@ import java.util.Set;
  * <pre>
  * policy: esx            # a name from `memvisor policies`
  * interval: 5s           # control interval
+ * stateCheckInterval: 250ms # how often free memory is checked between intervals; a state change decides at once; 0 = off
  * budget: 0              # memory the guests may use together; 0 = the host's MemTotal
  * overheadPerVm: 32M     # hypervisor memory per VM the policy sets aside
  * metricsPort: 0         # Prometheus metrics on this port; 0 = off
@@ -33,6 +34,7 @@ import java.util.Set;
  *
  * @param policy          the policy name
  * @param interval        the control interval
+ * @param stateCheckInterval how often free memory is checked between intervals (a host state change decides at once); zero = off
  * @param budgetBytes     the guests' memory budget; 0 = MemTotal
  * @param overheadPerVmBytes per-VM overhead set aside by the policy
  * @param metricsPort     Prometheus port; 0 = off
@@ -43,14 +45,31 @@ import java.util.Set;
  * @param cgroupHeadroomBytes QEMU's own memory above the VM's target allowed by its cgroup while the plan does not host-swap it
  * @param vms             the managed VMs
  */
-public record HostConfig(String policy, Duration interval, long budgetBytes, long overheadPerVmBytes, int metricsPort,
+public record HostConfig(String policy, Duration interval, Duration stateCheckInterval, long budgetBytes, long overheadPerVmBytes, int metricsPort,
                          Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes,
                          List<VmConfig> vms) {
 
-    private static final Set<String> TOP = Set.of("policy", "interval", "budget", "overheadPerVm", "metricsPort", "log",
+    /** The default {@link #stateCheckInterval()}: cheap enough to run often, short against a 5 s interval. */
+    public static final Duration DEFAULT_STATE_CHECK = Duration.ofMillis(250);
+
+    private static final Set<String> TOP = Set.of("policy", "interval", "stateCheckInterval", "budget", "overheadPerVm", "metricsPort", "log",
             "ksm", "cgroups", "cgroupHeadroom", "vms");
     private static final Set<String> VM = Set.of("name", "qmp", "memory", "reservation", "limit", "shares", "ballooning");
     private static final Set<String> KSM = Set.of("manage", "sleepMillis");
+
+    /** Validates the durations. */
+    public HostConfig {
+        if (stateCheckInterval == null || stateCheckInterval.isNegative())
+            throw new ConfigException("stateCheckInterval: got " + stateCheckInterval + ", expected zero (off) or a positive duration");
+    }
+
+    /** A configuration with the default {@link #DEFAULT_STATE_CHECK state check}. */
+    public HostConfig(String policy, Duration interval, long budgetBytes, long overheadPerVmBytes, int metricsPort,
+                      Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes,
+                      List<VmConfig> vms) {
+        this(policy, interval, DEFAULT_STATE_CHECK, budgetBytes, overheadPerVmBytes, metricsPort, log, manageKsm,
+                ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+    }
 
     /**
      * Reads and validates a host.yaml; relative paths are resolved against its directory.
@@ -100,11 +119,12 @@ public record HostConfig(String policy, Duration interval, long budgetBytes, lon
             if (!shares.matches("(?i)low|normal|high|[1-9][0-9]*")) throw new ConfigException(where + ": shares: got '" + shares + "', expected low, normal, high or a number > 0");
             vms.add(new VmConfig(name, base.resolve(qmp), memory, reservation, limit, shares, bool(where, v, "ballooning", true)));
         }
-        Duration interval = duration(f, root, "interval", Duration.ofSeconds(5));
+        Duration interval = duration(f, root, "interval", Duration.ofSeconds(5), 100, false);
+        Duration stateCheck = duration(f, root, "stateCheckInterval", DEFAULT_STATE_CHECK, 10, true);
         int port = root.path("metricsPort").asInt(0);
         if (port < 0 || port > 65535) throw new ConfigException(f + ": metricsPort: got " + port + ", expected 0-65535");
         String log = root.path("log").asText("");
-        return new HostConfig(root.path("policy").asText("esx"), interval, size(f, root, "budget", 0),
+        return new HostConfig(root.path("policy").asText("esx"), interval, stateCheck, size(f, root, "budget", 0),
                 size(f, root, "overheadPerVm", 32 * Size.MIB), port, log.isBlank() ? null : base.resolve(log),
                 bool(f + ": ksm", ksm, "manage", true), ksm.path("sleepMillis").asLong(20),
                 bool(f, root, "cgroups", false), size(f, root, "cgroupHeadroom", 256 * Size.MIB), vms);
@@ -112,7 +132,7 @@ public record HostConfig(String policy, Duration interval, long budgetBytes, lon
 
     /** A copy with another log path. */
     public HostConfig withLog(Path p) {
-        return new HostConfig(policy, interval, budgetBytes, overheadPerVmBytes, metricsPort, p, manageKsm, ksmSleepMillis,
+        return new HostConfig(policy, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, p, manageKsm, ksmSleepMillis,
                 cgroups, cgroupHeadroomBytes, vms);
     }
 
@@ -140,7 +160,8 @@ public record HostConfig(String policy, Duration interval, long budgetBytes, lon
         return v.asBoolean();
     }
 
-    private static Duration duration(String where, JsonNode n, String key, Duration dflt) {
+    /** A duration such as 5s, 500ms, 1m or plain seconds; at least {@code minMillis}, or zero where {@code zeroAllowed}. */
+    private static Duration duration(String where, JsonNode n, String key, Duration dflt, long minMillis, boolean zeroAllowed) {
         JsonNode v = n.path(key);
         if (v.isMissingNode() || v.isNull()) return dflt;
         String t = v.asText().trim();
@@ -150,10 +171,12 @@ public record HostConfig(String policy, Duration interval, long budgetBytes, lon
             else if (t.endsWith("s")) d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
             else if (t.endsWith("m")) d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
             else d = Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-            if (d.toMillis() < 100) throw new NumberFormatException();
+            if (zeroAllowed && d.isZero()) return d;
+            if (d.toMillis() < minMillis) throw new NumberFormatException();
             return d;
         } catch (NumberFormatException e) {
-            throw new ConfigException(where + ": " + key + ": got '" + t + "', expected a duration of at least 100ms such as 5s, 500ms or 1m");
+            throw new ConfigException(where + ": " + key + ": got '" + t + "', expected a duration of at least " + minMillis
+                    + "ms such as 5s, 500ms or 1m" + (zeroAllowed ? ", or 0 for off" : ""));
         }
     }
 }

@@ -18,6 +18,12 @@ final class ManagedVm {
     String lastCgroupError;
     String lastError;
     String lastClampNote;
+    /** Whether the last collection observed the VM (it is then part of the host's used memory). */
+    boolean observed;
+    /** query-balloon's actual at the last collection: the most the guest may hold until the next one. */
+    long lastActualBytes;
+    /** KSM's profit for the QEMU process at the last collection, subtracted from its resident memory. */
+    long lastKsmProfitBytes;
 
     ManagedVm(VmConfig config) {
         this.config = config;
@@ -32,5 +38,6 @@ final class ManagedVm {
         client = null;
         lastBalloonSent = -1;
         lastCgroup = null;
+        observed = false;
     }
 }

@@ -19,7 +19,9 @@ public final class ManagerMetrics implements AutoCloseable {
     private final Gauge ksmSharing = gauge("memvisor_host_ksm_pages_sharing", "KSM pages_sharing");
     private final Gauge psi = gauge("memvisor_host_psi_memory_some_avg10", "Memory PSI some avg10 (percent)");
     private final Gauge cpu = gauge("memvisor_manager_cpu_seconds_last_interval", "CPU time the manager used in the last interval");
-    private final Counter decisionsTotal = Counter.builder().name("memvisor_decisions_total").help("Control intervals run").register(registry);
+    private final Counter decisionsTotal = Counter.builder().name("memvisor_decisions_total").help("Decisions made, at intervals and on state changes").register(registry);
+    private final Counter stateDecisions = Counter.builder().name("memvisor_state_decisions_total")
+            .help("Decisions made between intervals because the host memory state changed").register(registry);
     private final Counter vmErrors = Counter.builder().name("memvisor_vm_errors_total").help("Intervals in which a VM could not be managed")
             .labelNames("vm").register(registry);
     private final Gauge up = vmGauge("memvisor_vm_up", "1 if the VM was managed in the last interval");
@@ -56,9 +58,10 @@ public final class ManagerMetrics implements AutoCloseable {
         return Gauge.builder().name(name).help(help).labelNames("vm").register(registry);
     }
 
-    /** Records one interval. */
+    /** Records one decision. */
     public void record(Decision d) {
         decisionsTotal.inc();
+        if (d.trigger() == Trigger.STATE) stateDecisions.inc();
         hostMachine.set(d.view().machineBytes());
         hostFree.set(d.view().freeBytes());
         hostState.set(d.plan().state().ordinal());

@@ -46,6 +46,18 @@ class HostConfigTest {
         assertThat(c.budgetBytes()).isZero();
         assertThat(c.metricsPort()).isZero();
         assertThat(c.log()).isNull();
+        assertThat(c.stateCheckInterval()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void stateCheckIntervalIsADurationOrZeroForOff() throws Exception {
+        assertThat(HostConfig.load(write("stateCheckInterval: 100ms\nvms: [{name: a, qmp: a.qmp}]\n")).stateCheckInterval())
+                .isEqualTo(Duration.ofMillis(100));
+        assertThat(HostConfig.load(write("stateCheckInterval: 0\nvms: [{name: a, qmp: a.qmp}]\n")).stateCheckInterval()).isZero();
+        assertThatThrownBy(() -> HostConfig.load(write("stateCheckInterval: 2ms\nvms: [{name: a, qmp: a.qmp}]\n")))
+                .hasMessageContaining("stateCheckInterval").hasMessageContaining("'2ms'").hasMessageContaining("0 for off");
+        assertThatThrownBy(() -> HostConfig.load(write("stateCheckInterval: soon\nvms: [{name: a, qmp: a.qmp}]\n")))
+                .hasMessageContaining("host.yaml").hasMessageContaining("stateCheckInterval").hasMessageContaining("soon");
     }
 
     @Test

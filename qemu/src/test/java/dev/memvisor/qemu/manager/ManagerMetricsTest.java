@@ -34,7 +34,8 @@ class ManagerMetricsTest {
         Plan plan = new Plan(5000, HostMemoryState.SOFT, 200, List.of(new VmPlan("a", 150 * MIB, 106 * MIB, 8 * MIB, false, false, "rho")));
         Decision d = new Decision(view, plan, Map.of("a", new VmSample(a, 200 * MIB, 12 * MIB, 77, 190 * MIB)),
                 Map.of("ghost", "QMP socket /x does not exist"), List.of("balloon a 150M"), 900 * MIB, 3000, 0.5, 1, 2,
-                20_000_000, 30_000_000, 4_000_000, Map.of("a", new CgroupSetting("swap", 182 * MIB, CgroupSetting.NONE)));
+                20_000_000, 30_000_000, 4_000_000, Map.of("a", new CgroupSetting("swap", 182 * MIB, CgroupSetting.NONE)),
+                Trigger.STATE, 0);
         try (ManagerMetrics m = new ManagerMetrics(port)) {
             m.record(d);
             String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
@@ -46,10 +47,10 @@ class ManagerMetricsTest {
                     .contains("memvisor_vm_up{vm=\"ghost\"} 0.0").contains("memvisor_vm_errors_total{vm=\"ghost\"} 1.0")
                     .contains("memvisor_vm_swtgt_bytes{vm=\"a\"} 8388608.0")
                     .contains("memvisor_vm_cgroup_limit_bytes{vm=\"a\"} 1.90840832E8")
-                    .contains("memvisor_decisions_total 1.0");
+                    .contains("memvisor_decisions_total 1.0").contains("memvisor_state_decisions_total 1.0");
         }
         String line = DecisionJson.line(d, "esx", java.time.Instant.EPOCH);
-        assertThat(line).startsWith("{\"time\":\"1970-01-01T00:00:00Z\",\"tMs\":5000,\"policy\":\"esx\",\"state\":\"SOFT\"")
+        assertThat(line).startsWith("{\"time\":\"1970-01-01T00:00:00Z\",\"tMs\":5000,\"policy\":\"esx\",\"trigger\":\"state\",\"state\":\"SOFT\"")
                 .contains("\"MCTLSZ\":" + 56 * MIB).contains("\"MCTLTGT\":" + 106 * MIB).contains("\"pswpout\":2")
                 .contains("\"SWTGT\":" + 8 * MIB + ",\"blocked\":false,\"cgroup\":{\"mode\":\"swap\",\"limit\":" + 182 * MIB + ",\"high\":-1}")
                 .contains("{\"name\":\"ghost\",\"up\":false,\"error\":\"QMP socket /x does not exist\"}")
