@@ -16,6 +16,7 @@ import dev.memvisor.qemu.manager.Decision;
 import dev.memvisor.qemu.manager.DecisionJson;
 import dev.memvisor.qemu.manager.HostConfig;
 import dev.memvisor.qemu.manager.HostPaths;
+import dev.memvisor.qemu.manager.Trigger;
 import dev.memvisor.qemu.manager.VmConfig;
 import dev.memvisor.qemu.manager.VmSample;
 import java.io.IOException;
@@ -27,12 +28,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The real part of {@code memvisor demo}: four identical small QEMU guests (one busy, three idle,
  * one of the idle ones with a reservation) under the esx policy. Phase 1 has room: KSM merges the
- * idle guests' identical pages. Phase 2 lowers the budget below the guests' total: balloons take
- * memory, from idle guests first, never below the reservation. Everything started is stopped.
+ * idle guests' identical pages. Phase 2 lowers the budget below the guests' total right after an
+ * interval: the loop's state check sees free memory fall and decides before the next interval;
+ * balloons take memory, from idle guests first, never below the reservation. Everything started is stopped.
  */
 public final class RealDemo {
     private static final long MIB = Size.MIB;
@@ -79,19 +83,37 @@ public final class RealDemo {
             long tight = 500 * MIB;
             HostConfig cfg = new HostConfig("esx", INTERVAL, roomy, 32 * MIB, 0, null, true, 20, false, 0, vms);
             // a faster sharing scan than ESX's 200 pages/s, so sharing shows within the demo's minute
-            MemoryPolicy policy = PolicyRegistry.create("esx", PolicyConfig.builder().sharingScanPagesPerSecond(25_000).build());
+            PolicyConfig policyConfig = PolicyConfig.builder().sharingScanPagesPerSecond(25_000).build();
+            MemoryPolicy policy = PolicyRegistry.create("esx", policyConfig);
             ObjectMapper json = new ObjectMapper();
             List<Decision> phase1 = new ArrayList<>(), phase2 = new ArrayList<>();
-            try (ControlLoop loop = new ControlLoop(cfg, policy, HostPaths.system(), d -> { },
-                    l -> { err.println("memvisor demo: " + l); err.flush(); })) {
+            long[] lowered = {-1}; // System.nanoTime() when the budget was lowered
+            int[] intervals = {0};
+            AtomicBoolean stop = new AtomicBoolean();
+            ControlLoop[] loop = new ControlLoop[1];
+            // the loop's own schedule and state checks drive the demo; each decision is shown as it is made
+            Consumer<Decision> show = d -> {
+                (lowered[0] < 0 ? phase1 : phase2).add(d);
+                boolean interval = d.trigger() == Trigger.INTERVAL;
+                if (interval) intervals[0]++;
+                boolean lastOfPhase = interval && (intervals[0] == PHASE1 || intervals[0] == PHASE1 + PHASE2);
+                showDecision(d, out, json, lastOfPhase, lowered[0]);
+                if (interval && intervals[0] == PHASE1) {
+                    out.println("== phase 2: budget " + Size.format(tight) + " (below the guests' " + Size.format(4 * GUEST)
+                            + "): balloons reclaim, idle guests first; 'reserved' keeps " + Size.format(RESERVATION));
+                    out.flush();
+                    loop[0].setBudget(tight);
+                    lowered[0] = System.nanoTime();
+                }
+                if (intervals[0] >= PHASE1 + PHASE2) stop.set(true);
+            };
+            try (ControlLoop l = new ControlLoop(cfg, policy, policyConfig.thresholds(), HostPaths.system(), show,
+                    e -> { err.println("memvisor demo: " + e); err.flush(); })) {
+                loop[0] = l;
                 out.println("== phase 1: budget " + Size.format(roomy) + " (room for all): the guests idle, KSM merges identical pages");
-                for (int i = 0; i < PHASE1; i++) phase1.add(showStep(loop, out, json, i == PHASE1 - 1));
-                loop.setBudget(tight);
-                out.println("== phase 2: budget " + Size.format(tight) + " (below the guests' " + Size.format(4 * GUEST)
-                        + "): balloons reclaim, idle guests first; 'reserved' keeps " + Size.format(RESERVATION));
-                for (int i = 0; i < PHASE2; i++) phase2.add(showStep(loop, out, json, i == PHASE2 - 1));
+                l.run(stop);
             }
-            return summarize(out, phase1, phase2);
+            return summarize(out, phase1, phase2, lowered[0]);
         } finally {
             guests.forEach(Guest::close);
             if (savedKsm != null) restoreKsm(savedKsm);
@@ -101,13 +123,15 @@ public final class RealDemo {
         }
     }
 
-    private Decision showStep(ControlLoop loop, PrintWriter out, ObjectMapper json, boolean table) {
-        long t0 = System.nanoTime();
-        Decision d = loop.step();
+    private static void showDecision(Decision d, PrintWriter out, ObjectMapper json, boolean table, long lowered) {
         StringBuilder b = new StringBuilder(String.format("t=%3ds %-4s free %-6s ksm sharing %6d pages |",
                 d.view().timeMillis() / 1000, d.plan().state(), Size.format(d.view().freeBytes()), d.ksmPagesSharing()));
         for (var e : d.samples().entrySet()) {
             b.append(String.format(" %s %s (SHRD %s)", e.getKey(), Size.format(e.getValue().actualBytes()), Size.format(e.getValue().sharedBytes())));
+        }
+        if (d.trigger() == Trigger.STATE) {
+            b.append(String.format(" <- state change seen between intervals%s",
+                    lowered >= 0 ? String.format(", %.0f ms after the budget was lowered", (d.startNanos() - lowered) / 1e6) : ""));
         }
         out.println(b);
         if (table) {
@@ -118,18 +142,9 @@ public final class RealDemo {
             }
         }
         out.flush();
-        long wait = INTERVAL.toMillis() - (System.nanoTime() - t0) / 1_000_000;
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return d;
     }
 
-    private static int summarize(PrintWriter out, List<Decision> phase1, List<Decision> phase2) {
+    private static int summarize(PrintWriter out, List<Decision> phase1, List<Decision> phase2, long lowered) {
         long sharingStart = phase1.get(0).ksmPagesSharing(), sharingEnd = phase1.get(phase1.size() - 1).ksmPagesSharing();
         Map<String, VmSample> last = phase2.get(phase2.size() - 1).samples();
         long busy = GUEST - last.get("busy").actualBytes();
@@ -141,14 +156,23 @@ public final class RealDemo {
         ok &= check(out, idle > busy, "idle guests ballooned more than the busy one: idle " + Size.format(idle) + ", busy " + Size.format(busy));
         ok &= check(out, minReserved >= RESERVATION, "'reserved' never below its reservation " + Size.format(RESERVATION)
                 + ": lowest " + Size.format(minReserved));
+        // the fall is acted on before the next interval when the first decision of phase 2 is a state-triggered one
+        Decision firstTight = phase2.get(0);
+        ok &= check(out, firstTight.trigger() == Trigger.STATE, "the fall below soft was decided on before the next interval: "
+                + firstTight.trigger().jsonName() + " decision " + String.format("%.0f ms", (firstTight.startNanos() - lowered) / 1e6)
+                + " after the budget was lowered (interval " + INTERVAL.toMillis() + " ms)");
         List<Decision> all = new ArrayList<>(phase1);
         all.addAll(phase2);
-        double cpuMs = all.stream().skip(2).mapToLong(Decision::managerCpuNanos).sorted()
-                .skip((all.size() - 2) / 2).findFirst().orElse(0) / 1e6;
+        // CPU per regular interval: a state decision in between takes part of the interval's share
+        List<Decision> regular = all.stream().filter(d -> d.trigger() == Trigger.INTERVAL).toList();
+        double cpuMs = regular.stream().skip(2).mapToLong(Decision::managerCpuNanos).sorted()
+                .skip((regular.size() - 2) / 2).findFirst().orElse(0) / 1e6;
         String reaction = phase2.stream().filter(d -> d.plan().state() != dev.memvisor.core.model.HostMemoryState.HIGH
-                && d.balloonSentNanos() >= 0).findFirst().map(d -> String.format("%.1f ms", d.balloonSentNanos() / 1e6)).orElse("none sent");
+                && d.balloonSentNanos() >= 0).findFirst().map(d -> String.format("%.1f ms (trigger %s: seen after %.1f ms, collection -> sent %.1f ms)",
+                        (d.startNanos() + d.balloonSentNanos() - lowered) / 1e6, d.trigger().jsonName(),
+                        (d.startNanos() - lowered) / 1e6, d.balloonSentNanos() / 1e6)).orElse("none sent");
         out.println("  manager CPU per interval (median, 4 guests): " + String.format("%.0f ms", cpuMs)
-                + "; free below soft seen -> balloon targets sent: " + reaction);
+                + "; free below soft -> balloon targets sent: " + reaction);
         return ok ? 0 : 1;
     }
 

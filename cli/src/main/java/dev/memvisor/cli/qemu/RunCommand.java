@@ -8,6 +8,7 @@ import dev.memvisor.qemu.manager.DecisionJson;
 import dev.memvisor.qemu.manager.HostConfig;
 import dev.memvisor.qemu.manager.HostPaths;
 import dev.memvisor.qemu.manager.ManagerMetrics;
+import dev.memvisor.qemu.manager.Trigger;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -37,7 +38,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--policy", description = "Override the config's policy.")
     String policy;
 
-    @Option(names = "--intervals", description = "Stop after this many intervals (default: run until SIGTERM).")
+    @Option(names = "--intervals", description = "Stop after this many regular intervals (decisions on state changes between"
+            + " them are logged but not counted; default: run until SIGTERM).")
     int intervals;
 
     @Override
@@ -45,7 +47,8 @@ public final class RunCommand implements Callable<Integer> {
         HostConfig cfg = HostConfig.load(config);
         if (log != null) cfg = cfg.withLog(log);
         String name = policy != null ? policy : cfg.policy();
-        MemoryPolicy p = PolicyRegistry.create(name, PolicyConfig.defaults());
+        PolicyConfig policyConfig = PolicyConfig.defaults();
+        MemoryPolicy p = PolicyRegistry.create(name, policyConfig);
         PrintStream out = openLog(cfg.log());
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -64,18 +67,19 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         int[] count = {0};
         try (ManagerMetrics metrics = new ManagerMetrics(cfg.metricsPort());
-             ControlLoop loop = new ControlLoop(cfg, p, HostPaths.system(), d -> {
+             ControlLoop loop = new ControlLoop(cfg, p, policyConfig.thresholds(), HostPaths.system(), d -> {
                  out.println(DecisionJson.line(d, name, Instant.now()));
                  out.flush();
                  metrics.record(d);
-                 if (intervals > 0 && ++count[0] >= intervals) {
+                 if (intervals > 0 && d.trigger() == Trigger.INTERVAL && ++count[0] >= intervals) {
                      synchronized (stop) {
                          stop.set(true);
                      }
                  }
              }, line -> System.err.println("memvisor run: " + line))) {
             System.err.println("memvisor run: managing " + cfg.vms().size() + " VMs with policy " + name + " every "
-                    + cfg.interval().toMillis() + " ms" + (metrics.port() > 0 ? ", metrics on :" + metrics.port() + "/metrics" : ""));
+                    + cfg.interval().toMillis() + " ms" + (cfg.stateCheckInterval().isZero() ? ""
+                    : ", checking the host memory state every " + cfg.stateCheckInterval().toMillis() + " ms") + (metrics.port() > 0 ? ", metrics on :" + metrics.port() + "/metrics" : ""));
             loop.run(stop);
             System.err.println("memvisor run: stopped; guests left running");
         } finally {

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code memvisor demo --real} end to end on real (TCG) guests: its three claims hold and it leaves no QEMU behind. */
+/** {@code memvisor demo --real} end to end on real (TCG) guests: its four claims hold and it leaves no QEMU behind. */
 class RealDemoTest {
     @Test
     void showsSharingThenBallooningIdleGuestsFirstAndStopsItsGuests() throws Exception {
@@ -21,9 +21,12 @@ class RealDemoTest {
                 .contains("ok      KSM sharing rose while idle")
                 .contains("ok      idle guests ballooned more than the busy one")
                 .contains("ok      'reserved' never below its reservation")
+                .contains("ok      the fall below soft was decided on before the next interval: state decision")
+                .containsPattern("<- state change seen between intervals, \\d+ ms after the budget was lowered")
                 .doesNotContain("NOT MET")
                 .contains("stopped 4 guests")
-                .containsPattern("manager CPU per interval \\(median, 4 guests\\): \\d+ ms; free below soft seen -> balloon targets sent: [0-9.]+ ms");
+                .containsPattern("manager CPU per interval \\(median, 4 guests\\): \\d+ ms; free below soft -> balloon targets sent: [0-9.]+ ms"
+                        + " \\(trigger state: seen after [0-9.]+ ms, collection -> sent [0-9.]+ ms\\)");
         assertThat(r.err()).containsPattern("guests ready on (KVM|TCG)");
         // other runs of the demo may share this host: look only for guests under this run's directory
         var m = java.util.regex.Pattern.compile("starting 4 guests of \\S+ in (\\S+)").matcher(r.err());
