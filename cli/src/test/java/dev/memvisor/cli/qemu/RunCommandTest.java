@@ -65,6 +65,7 @@ class RunCommandTest {
         for (String l : lines) {
             JsonNode d = json.readTree(l);
             assertThat(d.path("policy").asText()).isEqualTo("esx");
+            assertThat(d.path("trigger").asText()).as("a roomy budget: regular intervals only").isEqualTo("interval");
             assertThat(d.path("host").path("machine").asLong()).isEqualTo(1L << 30);
             assertThat(d.path("vms").get(0).path("name").asText()).isEqualTo(VM);
             assertThat(d.path("vms").get(0).path("MEMSZ").asLong()).isEqualTo(128L << 20);
