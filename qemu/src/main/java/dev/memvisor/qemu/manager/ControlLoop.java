@@ -62,9 +62,10 @@ public final class ControlLoop implements AutoCloseable {
     private String lastStateCheckError;
 
     /**
-     * A loop over the configured VMs.
+     * A loop over the configured VMs whose state checks use the policies' default thresholds
+     * ({@link PolicyConfig#defaults()}).
      *
-     * @param decisions receives every interval's {@link Decision} (the log, metrics, tests)
+     * @param decisions receives every {@link Decision}, at intervals and on state changes (the log, metrics, tests)
      * @param events    receives one line per notable event: a VM connected, lost or failing, and why
      */
     public ControlLoop(HostConfig config, MemoryPolicy policy, HostPaths paths, Consumer<Decision> decisions, Consumer<String> events) {
@@ -122,7 +123,7 @@ public final class ControlLoop implements AutoCloseable {
      *
      * @return false when the thread was interrupted (its interrupt flag is set again)
      */
-    public boolean awaitInterval(AtomicBoolean stop, long deadline) {
+    private boolean awaitInterval(AtomicBoolean stop, long deadline) {
         long every = config.stateCheckInterval().toNanos();
         long nextCheck = System.nanoTime() + every;
         while (!stop.get()) {
@@ -152,7 +153,9 @@ public final class ControlLoop implements AutoCloseable {
     /** Feeds free memory, read cheaply, to the state watch; a check that cannot read is logged and counts as no change. */
     private boolean checkState() {
         try {
-            return stateWatch.check(budgetBytes, vms);
+            boolean changed = stateWatch.check(budgetBytes, vms);
+            lastStateCheckError = null;
+            return changed;
         } catch (RuntimeException e) {
             String msg = "state check: " + (e.getMessage() == null ? e.toString() : e.getMessage());
             if (!msg.equals(lastStateCheckError)) events.accept(msg);
