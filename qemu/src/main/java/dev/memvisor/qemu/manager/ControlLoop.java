@@ -164,6 +164,11 @@ public final class ControlLoop implements AutoCloseable {
         }
     }
 
+    /** Free memory as a state check would read it now (tests compare it with a collection's). */
+    long stateCheckFreeBytes() {
+        return stateWatch.read(budgetBytes, vms).freeBytes();
+    }
+
     /** One regular interval: collect, decide, act. */
     public Decision step() {
         return step(Trigger.INTERVAL);

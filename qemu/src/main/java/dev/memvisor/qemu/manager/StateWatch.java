@@ -37,17 +37,19 @@ final class StateWatch {
      * @return whether the host memory state changed since the previous observation
      */
     boolean check(long budgetBytes, List<ManagedVm> vms) {
-        long machine, free;
-        if (budgetBytes > 0) {
-            machine = budgetBytes;
-            free = Math.max(0, budgetBytes - usedByGuests(vms));
-        } else {
-            MemInfo mem = MemInfo.read(procRoot);
-            machine = mem.totalBytes();
-            free = Math.max(0, mem.availableBytes());
-        }
-        return machine > 0 && trigger.changed(free, machine);
+        Free f = read(budgetBytes, vms);
+        return f.machineBytes() > 0 && trigger.changed(f.freeBytes(), f.machineBytes());
     }
+
+    /** Free memory and the memory it is a part of, as a check reads them now (without feeding the trigger). */
+    Free read(long budgetBytes, List<ManagedVm> vms) {
+        if (budgetBytes > 0) return new Free(Math.max(0, budgetBytes - usedByGuests(vms)), budgetBytes);
+        MemInfo mem = MemInfo.read(procRoot);
+        return new Free(Math.max(0, mem.availableBytes()), mem.totalBytes());
+    }
+
+    /** One cheap observation: free bytes out of machine bytes (the budget, or MemTotal). */
+    record Free(long freeBytes, long machineBytes) {}
 
     /** The host memory state after the last observation. */
     HostMemoryState state() {

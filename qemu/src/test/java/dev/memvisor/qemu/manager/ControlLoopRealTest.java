@@ -93,6 +93,12 @@ class ControlLoopRealTest {
             }
         }
         assertThat(events).anyMatch(e -> e.startsWith("vm c: connected"));
+        // the state checks between intervals read statm only: they must see the free memory a full collection sees
+        Decision now = loop.step();
+        long cheap = loop.stateCheckFreeBytes();
+        System.err.println("[test] free: collection " + now.view().freeBytes() + ", state check " + cheap);
+        assertThat(cheap).as("free by a state check vs by the collection just before (budget " + BUDGET + ")")
+                .isCloseTo(now.view().freeBytes(), org.assertj.core.api.Assertions.within(4 * MIB));
         String json = DecisionJson.line(d, "test", java.time.Instant.EPOCH);
         assertThat(json).contains("\"name\":\"c\"").contains("\"RESV\":" + RESERVATION).doesNotContain("\n");
     }
