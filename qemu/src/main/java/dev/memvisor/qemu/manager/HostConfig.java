@@ -57,7 +57,7 @@ public record HostConfig(String policy, Duration interval, Duration stateCheckIn
     private static final Set<String> VM = Set.of("name", "qmp", "memory", "reservation", "limit", "shares", "ballooning");
     private static final Set<String> KSM = Set.of("manage", "sleepMillis");
 
-    /** Validates the durations. */
+    /** Validates the state check interval (the interval itself is checked where it is read). */
     public HostConfig {
         if (stateCheckInterval == null || stateCheckInterval.isNegative())
             throw new ConfigException("stateCheckInterval: got " + stateCheckInterval + ", expected zero (off) or a positive duration");
