@@ -61,4 +61,4 @@ for s in $(seq 1 "$SWITCHES"); do
 done
 echo "collect start (free below soft seen) -> balloon targets sent, ms:"
 tr '\n' ' ' < "$W/react.txt"; echo
-echo "  median: $(median < "$W/react.txt") ms (plus up to one interval until the crossing is sampled)"
+echo "  median: $(median < "$W/react.txt") ms (plus up to one stateCheckInterval, 250 ms by default, until the crossing is seen)"
