@@ -7,7 +7,6 @@ import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
-import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.qemu.act.BalloonTarget;
 import dev.memvisor.qemu.act.CgroupSetting;
@@ -60,17 +59,6 @@ public final class ControlLoop implements AutoCloseable {
     private long lastCpuNanos = processCpuNanos();
     private volatile long budgetBytes;
     private String lastStateCheckError;
-
-    /**
-     * A loop over the configured VMs whose state checks use the policies' default thresholds
-     * ({@link PolicyConfig#defaults()}).
-     *
-     * @param decisions receives every {@link Decision}, at intervals and on state changes (the log, metrics, tests)
-     * @param events    receives one line per notable event: a VM connected, lost or failing, and why
-     */
-    public ControlLoop(HostConfig config, MemoryPolicy policy, HostPaths paths, Consumer<Decision> decisions, Consumer<String> events) {
-        this(config, policy, PolicyConfig.defaults().thresholds(), paths, decisions, events);
-    }
 
     /**
      * A loop over the configured VMs whose state checks between intervals use {@code thresholds}
@@ -196,16 +184,10 @@ public final class ControlLoop implements AutoCloseable {
         }
         List<VmView> views = samples.values().stream().map(VmSample::view).toList();
         long budget = budgetBytes;
-        long machine = budget > 0 ? budget : mem.totalBytes();
-        long free;
-        if (budget > 0) {
-            long used = views.stream().mapToLong(VmView::consumedBytes).sum();
-            free = Math.max(0, budget - used);
-        } else {
-            free = Math.max(0, mem.availableBytes());
-        }
-        HostView view = new HostView((t0 - startNanos) / 1_000_000, machine, free, config.overheadPerVmBytes(), views);
-        stateWatch.collected(free, machine);
+        StateWatch.Free f = budget > 0 ? StateWatch.Free.ofBudget(budget, views.stream().mapToLong(VmView::consumedBytes).sum())
+                : StateWatch.Free.ofHost(mem);
+        HostView view = new HostView((t0 - startNanos) / 1_000_000, f.machineBytes(), f.freeBytes(), config.overheadPerVmBytes(), views);
+        stateWatch.collected(f.freeBytes(), f.machineBytes());
         Plan plan = policy.decide(view);
         List<String> actions = new ArrayList<>();
         Map<String, CgroupSetting> cgroups = new LinkedHashMap<>();
@@ -276,8 +258,7 @@ public final class ControlLoop implements AutoCloseable {
         vm.lastActualBytes = actual;
         vm.lastKsmProfitBytes = profit;
         long granted = rss >= 0 ? Math.min(rss, actual) : actual;
-        // QEMU's own memory is the policy's per-VM overhead, so a VM consumes at most what its guest may use
-        long consumed = rss >= 0 ? Math.min(actual, Math.max(0, rss - profit)) : actual;
+        long consumed = rss >= 0 ? ManagedVm.consumedBytes(actual, rss, profit) : actual;
         long act = active >= 0 ? Math.min(active, granted) : granted;
         long guestFree = g.reported() && g.freeBytes() >= 0 ? g.freeBytes() : VmView.UNKNOWN;
         long guestUsed = g.reported() && g.totalBytes() >= 0 && g.availableBytes() >= 0

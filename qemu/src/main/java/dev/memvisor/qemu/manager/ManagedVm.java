@@ -31,6 +31,15 @@ final class ManagedVm {
 
     String name() { return config.name(); }
 
+    /**
+     * What a VM costs the host from its QEMU's resident memory: less what KSM merged away, and at most
+     * what its guest may hold (QEMU's own memory is the policy's per-VM overhead). A collection and a
+     * state check both count a VM this way, so they agree on free memory.
+     */
+    static long consumedBytes(long actualBytes, long rssBytes, long ksmProfitBytes) {
+        return Math.min(actualBytes, Math.max(0, rssBytes - ksmProfitBytes));
+    }
+
     boolean connected() { return client != null && client.isOpen(); }
 
     void disconnect() {

@@ -43,13 +43,21 @@ final class StateWatch {
 
     /** Free memory and the memory it is a part of, as a check reads them now (without feeding the trigger). */
     Free read(long budgetBytes, List<ManagedVm> vms) {
-        if (budgetBytes > 0) return new Free(Math.max(0, budgetBytes - usedByGuests(vms)), budgetBytes);
-        MemInfo mem = MemInfo.read(procRoot);
-        return new Free(Math.max(0, mem.availableBytes()), mem.totalBytes());
+        return budgetBytes > 0 ? Free.ofBudget(budgetBytes, usedByGuests(vms)) : Free.ofHost(MemInfo.read(procRoot));
     }
 
-    /** One cheap observation: free bytes out of machine bytes (the budget, or MemTotal). */
-    record Free(long freeBytes, long machineBytes) {}
+    /** Free bytes out of machine bytes (the budget, or MemTotal), as a collection or a state check sees them. */
+    record Free(long freeBytes, long machineBytes) {
+        /** With a budget: what the guests do not use of it. */
+        static Free ofBudget(long budgetBytes, long usedByGuestsBytes) {
+            return new Free(Math.max(0, budgetBytes - usedByGuestsBytes), budgetBytes);
+        }
+
+        /** Without one: the host's MemAvailable out of MemTotal. */
+        static Free ofHost(MemInfo mem) {
+            return new Free(Math.max(0, mem.availableBytes()), mem.totalBytes());
+        }
+    }
 
     /** The host memory state after the last observation. */
     HostMemoryState state() {
@@ -67,7 +75,7 @@ final class StateWatch {
             }
             long rss = ResidentMemory.bytes(procRoot, vm.pid);
             // a process gone since the last collection uses nothing; the next collection reports it
-            if (rss >= 0) used += Math.min(vm.lastActualBytes, Math.max(0, rss - vm.lastKsmProfitBytes));
+            if (rss >= 0) used += ManagedVm.consumedBytes(vm.lastActualBytes, rss, vm.lastKsmProfitBytes);
         }
         return used;
     }

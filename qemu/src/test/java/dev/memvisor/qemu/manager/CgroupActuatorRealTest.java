@@ -1,6 +1,7 @@
 package dev.memvisor.qemu.manager;
 
 import dev.memvisor.core.model.HostMemoryState;
+import dev.memvisor.core.model.MemoryThresholds;
 import dev.memvisor.qemu.act.CgroupSetting;
 import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.act.TemporarySwap;
@@ -43,7 +44,7 @@ class CgroupActuatorRealTest {
              Guest g = TestGuests.launcher(dir).start(spec, TestGuests.BOOT, cg.get())) {
             HostConfig cfg = new HostConfig("test-scripted", Duration.ofSeconds(1), 0, OVERHEAD, 0, null, false, 20, true, HEADROOM,
                     List.of(new VmConfig(name, g.qmpSocket(), -1, 0, -1, "normal", false)));
-            try (ControlLoop loop = new ControlLoop(cfg, policy, HostPaths.system(), d -> { }, events::add)) {
+            try (ControlLoop loop = new ControlLoop(cfg, policy, MemoryThresholds.ESX_DEFAULT, HostPaths.system(), d -> { }, events::add)) {
                 MemoryCgroup c = cg.get();
                 Decision high = loop.step();
                 assertThat(high.errors()).as("events %s", events).isEmpty();

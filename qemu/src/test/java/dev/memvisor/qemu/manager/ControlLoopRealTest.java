@@ -55,7 +55,7 @@ class ControlLoopRealTest {
         MemoryPolicy policy = PolicyRegistry.names().contains("esx")
                 ? PolicyRegistry.create("esx", PolicyConfig.defaults()) : new ProportionalTestPolicy();
         System.err.println("[test] manager policy: " + policy.name());
-        loop = new ControlLoop(cfg, policy, HostPaths.system(), decisions::add, events::add);
+        loop = new ControlLoop(cfg, policy, PolicyConfig.defaults().thresholds(), HostPaths.system(), decisions::add, events::add);
     }
 
     @AfterAll
@@ -130,7 +130,7 @@ class ControlLoopRealTest {
         HostConfig cfg = new HostConfig("static", Duration.ofSeconds(1), 0, 32 * MIB, 0, null, false, 20, true, 64 * MIB, vms);
         List<String> ev = new CopyOnWriteArrayList<>();
         loop.close(); // the monitor serves one client at a time
-        try (ControlLoop other = new ControlLoop(cfg, PolicyRegistry.create("static", PolicyConfig.defaults()),
+        try (ControlLoop other = new ControlLoop(cfg, PolicyRegistry.create("static", PolicyConfig.defaults()), PolicyConfig.defaults().thresholds(),
                 new HostPaths(Path.of("/proc"), Path.of("/sys/kernel/mm/ksm"), noCgroups, Path.of("/sys/kernel/mm/damon/admin")), d -> { }, ev::add)) {
             Decision d = other.step();
             assertThat(d.samples()).containsOnlyKeys("b");
