@@ -440,11 +440,7 @@ public final class VmMemory implements VirtualMemory {
             if (st[c << 1] == MAPPED) { g = c; break; }
         }
         if (g < 0) {
-            int start = rng.nextInt(pages);
-            for (int i = 0; i < pages; i++) {
-                int c = start + i < pages ? start + i : start + i - pages;
-                if (st[c << 1] == MAPPED) { g = c; break; }
-            }
+            g = sweepFromRandom(MAPPED);
             if (g < 0) return false;
         }
         mapped--;
@@ -456,12 +452,27 @@ public final class VmMemory implements VirtualMemory {
             st[g << 1] = COMPRESSED;
             compressions++;
         } else {
-            st[g << 1] = SWAPPED;
-            swapped++;
-            host.swapUsedPages++;
-            swapOuts++;
+            toSwap(g);
         }
         return true;
+    }
+
+    /** The first page in host state {@code hostState} from a random start, wrapping; -1 when there is none. */
+    private int sweepFromRandom(byte hostState) {
+        int start = rng.nextInt(pages);
+        for (int i = 0; i < pages; i++) {
+            int g = start + i < pages ? start + i : start + i - pages;
+            if (st[g << 1] == hostState) return g;
+        }
+        return -1;
+    }
+
+    /** Marks page {@code g}, no longer in machine memory, as written to the host's swap. */
+    private void toSwap(int g) {
+        st[g << 1] = SWAPPED;
+        swapped++;
+        host.swapUsedPages++;
+        swapOuts++;
     }
 
     /**
@@ -470,18 +481,10 @@ public final class VmMemory implements VirtualMemory {
      */
     void swapOutSharedOne() {
         if (shared == 0) throw new IllegalStateException("VM " + index + ": no shared page to swap");
-        int start = rng.nextInt(pages);
-        for (int i = 0; i < pages; i++) {
-            int g = start + i < pages ? start + i : start + i - pages;
-            if (st[g << 1] != SHARED) continue;
-            unshare(g);
-            st[g << 1] = SWAPPED;
-            swapped++;
-            host.swapUsedPages++;
-            swapOuts++;
-            return;
-        }
-        throw new IllegalStateException("VM " + index + ": shared count " + shared + " but no shared page");
+        int g = sweepFromRandom(SHARED);
+        if (g < 0) throw new IllegalStateException("VM " + index + ": shared count " + shared + " but no shared page");
+        unshare(g);
+        toSwap(g);
     }
 
     /**
@@ -490,20 +493,13 @@ public final class VmMemory implements VirtualMemory {
      */
     boolean evictCompressedOne() {
         if (compressed == 0) return false;
-        int start = rng.nextInt(pages);
-        for (int i = 0; i < pages; i++) {
-            int g = start + i < pages ? start + i : start + i - pages;
-            if (st[g << 1] != COMPRESSED) continue;
-            long before = compressedFrames(compressed);
-            compressed--;
-            host.usedFrames -= before - compressedFrames(compressed);
-            st[g << 1] = SWAPPED;
-            swapped++;
-            host.swapUsedPages++;
-            swapOuts++;
-            return before != compressedFrames(compressed);
-        }
-        throw new IllegalStateException("VM " + index + ": compressed count " + compressed + " but no compressed page");
+        int g = sweepFromRandom(COMPRESSED);
+        if (g < 0) throw new IllegalStateException("VM " + index + ": compressed count " + compressed + " but no compressed page");
+        long before = compressedFrames(compressed);
+        compressed--;
+        host.usedFrames -= before - compressedFrames(compressed);
+        toSwap(g);
+        return before != compressedFrames(compressed);
     }
 
     /**
