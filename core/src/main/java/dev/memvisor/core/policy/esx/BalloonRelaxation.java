@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * How far balloons deflate in the high state, where the host has memory to spare: the free memory
- * above the high threshold, less what balloons already deflating will hand back anyway, goes back
+ * above the fraction to keep free, less what balloons already deflating will hand back anyway, goes back
  * to the ballooned VMs as the share-based allocation with the idle memory tax splits it (each VM's
  * present memory is its floor, so no balloon grows). Guests then fill what they get back and free
- * memory settles at the high threshold instead of falling through soft, so the host does not swing
+ * memory settles at that fraction instead of falling through soft, so the host does not swing
  * between inflating and deflating. The balloon driver deflates at its own rate toward the result.
  * Source: Waldspurger, OSDI 2002, sections 3 and 6.1 (ballooning follows the allocation targets;
  * only the soft and lower states reclaim).
@@ -30,16 +30,16 @@ final class BalloonRelaxation {
      * @param view          the host now
      * @param settled       per VM, the balloon it will have once deflations already ordered are done
      *                      (at most its current balloon)
-     * @param highThreshold free fraction of machine memory to keep (the high state's threshold)
+     * @param keepFree      free fraction of machine memory to keep (EsxPolicy: halfway between soft and high)
      * @return per VM a balloon target between 0 and {@code settled}
      */
-    long[] relax(HostView view, long[] settled, double highThreshold) {
+    long[] relax(HostView view, long[] settled, double keepFree) {
         List<VmView> vms = view.vms();
         int n = vms.size();
         long[] out = settled.clone();
         long inFlight = 0;
         for (int i = 0; i < n; i++) inFlight += vms.get(i).balloonBytes() - settled[i];
-        long spare = view.freeBytes() - (long) Math.ceil(highThreshold * view.machineBytes()) - inFlight;
+        long spare = view.freeBytes() - (long) Math.ceil(keepFree * view.machineBytes()) - inFlight;
         if (spare <= 0) return out;
         int[] idx = new int[n];
         int m = 0;

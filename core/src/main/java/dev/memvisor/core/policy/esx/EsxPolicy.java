@@ -20,7 +20,7 @@ import java.util.Map;
  * VMware ESX memory management (Waldspurger, OSDI 2002): targets from shares with the idle memory
  * tax ({@link IdleMemoryTax}), then the host memory state (with hysteresis) decides how the gap
  * between what a VM holds and its target is closed: high = page sharing only, and balloons deflate
- * toward the allocation, handing back free memory above the high threshold ({@link BalloonRelaxation});
+ * toward the allocation, handing back free memory above halfway between the soft and high thresholds ({@link BalloonRelaxation});
  * soft = ballooning; hard = also compression and hypervisor swapping of what the balloon
  * has not yet reclaimed; low = also block VMs above their target. Keeps the host state and the
  * balloon targets it set between calls, so use one instance per host and call it from one thread.
