@@ -38,7 +38,6 @@ import java.util.concurrent.Callable;
         description = {"Model a pre-copy live migration page by page, with and without knowledge of free pages.",
                 "Prints bytes, total time, downtime, iterations and pages per round for each strategy; --calibrate compares the model with the real runs in BENCHMARKS.md."})
 public final class MigrationModelCommand implements Callable<Integer> {
-    private static final double MIB = 1024.0 * 1024.0;
 
     @Spec CommandSpec spec;
 
@@ -128,8 +127,13 @@ public final class MigrationModelCommand implements Callable<Integer> {
         List<MigrationStrategy> strategies;
         try {
             double bw = size("--bandwidth", bandwidth);
-            params = new PreCopyParams(bw, stopCopyBandwidth == null ? bw : size("--stop-copy-bandwidth", stopCopyBandwidth), downtimeLimitMs * 1000,
-                    pageOverhead, pageOverhead + 1, maxIterations, 100_000, 0, 1024 * MIB, headroom == null ? -1 : size("--headroom", headroom));
+            params = PreCopyParams.qemuDefaults()
+                    .withBandwidth(bw)
+                    .withStopCopyBandwidth(stopCopyBandwidth == null ? bw : size("--stop-copy-bandwidth", stopCopyBandwidth))
+                    .withDowntimeLimitMicros(downtimeLimitMs * 1000)
+                    .withPageHeaderBytes(pageOverhead)
+                    .withMaxIterations(maxIterations)
+                    .withHeadroomBytes(headroom == null ? -1 : size("--headroom", headroom));
             strategies = "all".equals(strategy) ? List.of(MigrationStrategy.values()) : List.of(MigrationStrategy.parse(strategy));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

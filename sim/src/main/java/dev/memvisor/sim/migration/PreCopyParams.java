@@ -61,10 +61,16 @@ public record PreCopyParams(double bandwidth, double stopCopyBandwidth, long dow
                 syncIntervalMicros, stopOverheadMicros, balloonRate, headroomBytes);
     }
 
-    /** The same with another fixed downtime. */
-    public PreCopyParams withStopOverheadMicros(long micros) {
+    /** The same with another per-page header; a zero page costs the header and one byte, as in QEMU. */
+    public PreCopyParams withPageHeaderBytes(int bytes) {
+        return new PreCopyParams(bandwidth, stopCopyBandwidth, downtimeLimitMicros, bytes, bytes + 1, maxIterations,
+                syncIntervalMicros, stopOverheadMicros, balloonRate, headroomBytes);
+    }
+
+    /** The same with another balloon-first headroom (-1 = 1/16 of the guest's RAM). */
+    public PreCopyParams withHeadroomBytes(long bytes) {
         return new PreCopyParams(bandwidth, stopCopyBandwidth, downtimeLimitMicros, pageHeaderBytes, zeroPageBytes, maxIterations,
-                syncIntervalMicros, micros, balloonRate, headroomBytes);
+                syncIntervalMicros, stopOverheadMicros, balloonRate, bytes);
     }
 
     /** The same with another iteration cap. */
