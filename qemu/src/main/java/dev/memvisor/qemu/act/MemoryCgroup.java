@@ -106,9 +106,8 @@ public final class MemoryCgroup {
      * first, so the group may swap as much as it needs (cgroup-v1/memory.rst, section 2.4).
      */
     public void setLimit(long bytes) {
-        String v = bytes == Long.MAX_VALUE ? (version == Version.V2 ? "max" : "-1") : Long.toString(bytes);
         if (version == Version.V1 && Files.exists(dir.resolve(MEMSW)) && parseLimit(read(MEMSW)) < bytes) write(MEMSW, "-1");
-        write(version == Version.V2 ? "memory.max" : "memory.limit_in_bytes", v);
+        write(limitFile(), limitValue(bytes));
     }
 
     /**
@@ -118,13 +117,12 @@ public final class MemoryCgroup {
      * short of memory (v1 has no throttle; {@link #setLimit} is its hard stop).
      */
     public void setHigh(long bytes) {
-        String v = bytes == Long.MAX_VALUE ? (version == Version.V2 ? "max" : "-1") : Long.toString(bytes);
-        write(version == Version.V2 ? "memory.high" : "memory.soft_limit_in_bytes", v);
+        write(highFile(), limitValue(bytes));
     }
 
     /** The throttling point set by {@link #setHigh} (Long.MAX_VALUE: none). */
     public long high() {
-        return parseLimit(read(version == Version.V2 ? "memory.high" : "memory.soft_limit_in_bytes"));
+        return parseLimit(read(highFile()));
     }
 
     /** Whether the kernel accounts swap per cgroup (v2 memory.swap.current, v1 memory.memsw.* with swapaccount on). */
@@ -145,7 +143,20 @@ public final class MemoryCgroup {
 
     /** The memory limit in bytes (Long.MAX_VALUE: none). */
     public long limit() {
-        return parseLimit(read(version == Version.V2 ? "memory.max" : "memory.limit_in_bytes"));
+        return parseLimit(read(limitFile()));
+    }
+
+    private String limitFile() {
+        return version == Version.V2 ? "memory.max" : "memory.limit_in_bytes";
+    }
+
+    private String highFile() {
+        return version == Version.V2 ? "memory.high" : "memory.soft_limit_in_bytes";
+    }
+
+    /** What a limit file takes for {@code bytes}: Long.MAX_VALUE is "max" on v2 and "-1" on v1. */
+    private String limitValue(long bytes) {
+        return bytes == Long.MAX_VALUE ? (version == Version.V2 ? "max" : "-1") : Long.toString(bytes);
     }
 
     /** A limit file's value: "max" (v2) or a v1 value near 2^63 (its "unlimited") mean Long.MAX_VALUE. */
