@@ -64,8 +64,7 @@ public final class GuestLauncher {
     public Guest start(GuestSpec spec, Duration bootTimeout, MemoryCgroup cgroup) {
         Guest g = startProcess(spec, accelerator(), cgroup);
         try {
-            String ready = g.awaitReady(bootTimeout);
-            if (!ready.contains("balloon=yes")) throw new GuestStartException("guest " + spec.name() + ": the virtio_balloon driver did not bind: " + ready);
+            String ready = awaitReadyWithBalloon(g, bootTimeout);
             log.accept("guest " + spec.name() + " ready on " + g.accelerator() + " (pid " + g.pid() + ", " + ready.substring(ready.indexOf("ready") + 6) + ")");
             return g;
         } catch (RuntimeException e) {
@@ -81,8 +80,7 @@ public final class GuestLauncher {
         try {
             for (GuestSpec s : specs) started.add(startProcess(s, a, null));
             for (Guest g : started) {
-                String ready = g.awaitReady(bootTimeout);
-                if (!ready.contains("balloon=yes")) throw new GuestStartException("guest " + g.name() + ": the virtio_balloon driver did not bind: " + ready);
+                awaitReadyWithBalloon(g, bootTimeout);
             }
             log.accept(started.size() + " guests ready on " + a);
             return started;
@@ -90,6 +88,13 @@ public final class GuestLauncher {
             started.forEach(Guest::close);
             throw e;
         }
+    }
+
+    /** Waits for the guest's ready line and returns it; a guest whose virtio_balloon did not bind is a failed start. */
+    private static String awaitReadyWithBalloon(Guest g, Duration bootTimeout) {
+        String ready = g.awaitReady(bootTimeout);
+        if (!ready.contains("balloon=yes")) throw new GuestStartException("guest " + g.name() + ": the virtio_balloon driver did not bind: " + ready);
+        return ready;
     }
 
     /** Starts QEMU for the spec on this accelerator without waiting for the guest to boot. */
