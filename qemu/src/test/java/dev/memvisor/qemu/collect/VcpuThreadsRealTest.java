@@ -1,5 +1,6 @@
 package dev.memvisor.qemu.collect;
 
+import dev.memvisor.qemu.launch.Await;
 import dev.memvisor.qemu.launch.Guest;
 import dev.memvisor.qemu.launch.GuestSpec;
 import dev.memvisor.qemu.launch.TestGuests;
@@ -26,13 +27,8 @@ class VcpuThreadsRealTest {
                     .extracting(VcpuThreads.VcpuThread::index).containsExactly(0);
             long before = QemuProcessStats.read(PROC, g.pid()).vcpuTicks();
             long t0 = System.nanoTime();
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            long after = before;
             // wait on the condition (ticks grew by half a second of CPU at 100 Hz) rather than a fixed time; slow on a loaded TCG host
-            while (System.nanoTime() < deadline && after - before < 50) {
-                Thread.sleep(500);
-                after = QemuProcessStats.read(PROC, g.pid()).vcpuTicks();
-            }
+            long after = Await.until(Duration.ofSeconds(120), () -> QemuProcessStats.read(PROC, g.pid()).vcpuTicks(), t -> t - before >= 50);
             System.err.printf("[test] vCPU thread %s: %d ticks in %.1f s%n", first.get(0), after - before, (System.nanoTime() - t0) / 1e9);
             assertThat(after - before).as("vCPU ticks gained while mvload touches 20000 pages/s").isGreaterThanOrEqualTo(50);
             long process = QemuProcessStats.read(PROC, g.pid()).processTicks();
