@@ -2,7 +2,7 @@ package dev.memvisor.sim;
 
 import java.nio.file.Path;
 
-/** Where the project's examples and the shared data are, for tests. */
+/** Where the project's examples and its data folder are, for tests. */
 public final class TestPaths {
     private TestPaths() {}
 
@@ -18,8 +18,8 @@ public final class TestPaths {
         return root().resolve("examples").resolve(name);
     }
 
-    /** A file of ../shared/data. */
+    /** A file of the repository's data/ folder. */
     public static Path data(String rel) {
-        return root().resolve("../shared/data").resolve(rel).normalize();
+        return root().resolve("data").resolve(rel).normalize();
     }
 }

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code memvisor analyze esxtop} on the real export in ../shared/data. */
+/** {@code memvisor analyze esxtop} on the real export in data/. */
 class AnalyzeEsxtopCommandTest {
-    static final String ESXTOP = "../../shared/data/esxtop/esxtop-data.csv";
+    static final String ESXTOP = "../data/esxtop/esxtop-data.csv";
 
     @TempDir
     Path tmp;

@@ -121,7 +121,7 @@ class CorrectCpuCommandTest {
     void withoutProcessorInstancesVcpusMustBeGiven() throws Exception {
         Path h = tmp.resolve("h.csv");
         Files.writeString(h, "time,vm1\n2023-04-28T00:25:48Z,10\n");
-        CliRun r = CliRun.of("correct-cpu", "--host", h.toString(), "--guest", "../../shared/data/perfmon/perfmon.csv", "--vm", "vm1");
+        CliRun r = CliRun.of("correct-cpu", "--host", h.toString(), "--guest", "../data/perfmon/perfmon.csv", "--vm", "vm1");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("give --vcpus N");
     }
@@ -134,7 +134,7 @@ class CorrectCpuCommandTest {
         Instant start = Instant.parse("2023-04-28T00:25:40Z");
         for (int t = 0; t <= 3600; t += 20) sb.append(start.plusSeconds(t)).append(",30\n");
         Files.writeString(h, sb);
-        CliRun r = CliRun.of("correct-cpu", "--host", h.toString(), "--guest", "../../shared/data/perfmon/perfmon.csv", "--vm", "vm1",
+        CliRun r = CliRun.of("correct-cpu", "--host", h.toString(), "--guest", "../data/perfmon/perfmon.csv", "--vm", "vm1",
                 "--vcpus", "4", "--json");
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -147,10 +147,10 @@ class CorrectCpuCommandTest {
     @Test
     void badInputsAreNamed() throws Exception {
         Path[] f = files(10, 0);
-        CliRun unknown = CliRun.of("correct-cpu", "--host", "../../shared/data/esxtop/esxtop-data.csv", "--guest", f[1].toString(), "--vm", "zeus");
+        CliRun unknown = CliRun.of("correct-cpu", "--host", "../data/esxtop/esxtop-data.csv", "--guest", f[1].toString(), "--vm", "zeus");
         assertThat(unknown.status()).isEqualTo(1);
         assertThat(unknown.err()).contains("esxtop-data.csv:1").contains("portunus");
-        CliRun noOverlap = CliRun.of("correct-cpu", "--host", "../../shared/data/esxtop/esxtop-data.csv", "--guest", f[1].toString(), "--vm", "portunus");
+        CliRun noOverlap = CliRun.of("correct-cpu", "--host", "../data/esxtop/esxtop-data.csv", "--guest", f[1].toString(), "--vm", "portunus");
         assertThat(noOverlap.status()).isEqualTo(1);
         assertThat(noOverlap.err()).contains("overlap");
         assertThat(CliRun.of("correct-cpu", "--host", f[0].toString(), "--guest", f[1].toString(), "--vm", "vm1", "--window", "five").status()).isEqualTo(2);

@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Streams esxtop exports: the real one in ../shared/data and a synthetic one of {@code vms} VMs x 2,000 samples
+ * Streams esxtop exports: the real one in data/ and a synthetic one of {@code vms} VMs x 2,000 samples
  * generated in a temp dir. Score = ms per pass; MB/s = file size / score (the file size is printed on setup).
  */
 @State(Scope.Benchmark)
@@ -35,7 +35,7 @@ public class PdhStreamBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         if (file.equals("real")) {
-            path = Path.of(System.getProperty("memvisor.data", "../shared/data"), "esxtop/esxtop-data.csv");
+            path = Path.of(System.getProperty("memvisor.data", "../data"), "esxtop/esxtop-data.csv");
         } else {
             tmpDir = Files.createTempDirectory("memvisor-bench");
             path = tmpDir.resolve("esxtop-synthetic.csv");

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CpuReadersTest {
-    static final Path ESXTOP = Path.of("../../shared/data/esxtop/esxtop-data.csv");
-    static final Path PERFMON = Path.of("../../shared/data/perfmon/perfmon.csv");
+    static final Path ESXTOP = Path.of("../data/esxtop/esxtop-data.csv");
+    static final Path PERFMON = Path.of("../data/perfmon/perfmon.csv");
 
     @TempDir
     Path tmp;

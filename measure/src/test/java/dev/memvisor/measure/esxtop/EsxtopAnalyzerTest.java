@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/** The analysis of the real home-lab export in ../shared/data, checked against values read off the file by hand. */
+/** The analysis of the real home-lab export in data/, checked against values read off the file by hand. */
 class EsxtopAnalyzerTest {
-    static final Path ESXTOP = Path.of("../../shared/data/esxtop/esxtop-data.csv");
+    static final Path ESXTOP = Path.of("../data/esxtop/esxtop-data.csv");
 
     @TempDir
     Path tmp;
@@ -82,7 +82,7 @@ class EsxtopAnalyzerTest {
 
     @Test
     void aPerfmonFileIsNotAnEsxtopExport() {
-        assertThatThrownBy(() -> EsxtopAnalyzer.analyze(Path.of("../../shared/data/perfmon/perfmon.csv")))
+        assertThatThrownBy(() -> EsxtopAnalyzer.analyze(Path.of("../data/perfmon/perfmon.csv")))
                 .isInstanceOf(FileFormatException.class).hasMessageContaining("an esxtop batch export");
     }
 

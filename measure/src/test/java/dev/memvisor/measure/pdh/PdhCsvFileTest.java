@@ -16,10 +16,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Reads the real exports in ../shared/data and constructed edge cases. */
+/** Reads the real exports in data/ and constructed edge cases. */
 class PdhCsvFileTest {
-    static final Path ESXTOP = Path.of("../../shared/data/esxtop/esxtop-data.csv");
-    static final Path PERFMON = Path.of("../../shared/data/perfmon/perfmon.csv");
+    static final Path ESXTOP = Path.of("../data/esxtop/esxtop-data.csv");
+    static final Path PERFMON = Path.of("../data/perfmon/perfmon.csv");
 
     @TempDir
     Path tmp;
