@@ -1,13 +1,16 @@
 package dev.memvisor.sim.engine;
 
+import dev.memvisor.core.control.Action;
+import dev.memvisor.core.control.ControlDecision;
+import dev.memvisor.core.control.Controller;
+import dev.memvisor.core.control.HostAdapter;
+import dev.memvisor.core.control.PlanBounds;
+import dev.memvisor.core.control.Trigger;
 import dev.memvisor.core.model.HostMemoryState;
 import dev.memvisor.core.model.HostView;
-import dev.memvisor.core.model.Plan;
-import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyRegistry;
-import dev.memvisor.core.state.StateChangeTrigger;
 import dev.memvisor.sim.report.HostCounter;
 import dev.memvisor.sim.report.SimResult;
 import dev.memvisor.sim.report.VmCounter;
@@ -25,16 +28,18 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The page-level host simulator. Simulated time is integral (microseconds) and advances in fixed
  * steps; in each step the host schedules vCPUs, every VM's application makes its references in a
- * fixed VM order, the balloon drivers, hypervisor swapper and page-sharing scanner move, and every
- * control interval, and at once whenever the host memory state changes in between (with the
- * hysteresis of core's {@link StateChangeTrigger}), the policy decides a new {@link Plan} from a
- * {@link HostView} of the simulated state. The same scenario and seed always give the same result.
+ * fixed VM order, the balloon drivers, hypervisor swapper and page-sharing scanner move. The
+ * simulated host is a {@link HostAdapter} of core's {@link Controller}, the same control loop the
+ * real manager runs: every control interval, and at once whenever the host memory state changes in
+ * between, it observes a {@link HostView} of the simulated state, decides, bounds the plan and
+ * carries out the typed actions. The same scenario and seed always give the same result.
  */
-public final class Simulation {
+public final class Simulation implements HostAdapter {
     private static final long PAGE = 4096;
     private static final boolean DEBUG = System.getenv("MEMVISOR_SIM_DEBUG") != null;
     private static final double MB = 1024.0 * 1024.0;
@@ -50,9 +55,8 @@ public final class Simulation {
     private final List<SimVm> vms = new ArrayList<>();
     private final MemoryPolicy policy;
     private final Rng hostRng;
-    /** Watches free memory every step: a state change re-runs the policy before the next interval. */
-    private final StateChangeTrigger stateWatch;
-    private long decisions, stateChangeDecisions;
+    /** Core's control loop: fed free memory every step, it decides at intervals and on state changes. */
+    private final Controller controller;
     private HostMemoryState state = HostMemoryState.HIGH;
     private long scanRate;
     private double scanCarry;
@@ -64,7 +68,8 @@ public final class Simulation {
         this.sc = sc;
         Scenario.Host h = sc.host();
         this.policy = PolicyRegistry.create(h.policyName(), h.policyConfig());
-        this.stateWatch = new StateChangeTrigger(h.policyConfig().thresholds());
+        this.controller = new Controller(policy, new PlanBounds(h.policyConfig().maxBalloonFraction()),
+                h.policyConfig().thresholds(), h.controlMicros() / 1000, 0, 0);
         this.hostRng = new Rng(sc.seed(), 0);
         long frames = (h.machineBytes() - h.overheadBytesPerVm() * sc.vms().size()) / PAGE;
         // content ids: 0 is the zero page, then one pool per image (its OS pages, then application pages read from it)
@@ -185,14 +190,9 @@ public final class Simulation {
         long[] microsInState = new long[HostMemoryState.values().length];
         for (SimVm v : vms) v.active.start(v.mem, v.rng);
         while (now < end) {
-            boolean interval = now % sc.host().controlMicros() == 0;
-            // the watch sees every step's free memory, so it is fed whether or not an interval is due
-            boolean stateChanged = stateWatch.changed(Math.max(0, host.freeFrames()) * PAGE, sc.host().machineBytes());
-            if (interval || stateChanged) {
-                decide();
-                decisions++;
-                if (!interval) stateChangeDecisions++;
-            }
+            // the controller sees every step's free memory, so its state watch is fed whether or not an interval is due
+            Optional<Trigger> due = controller.poll(now / 1000, Math.max(0, host.freeFrames()) * PAGE, sc.host().machineBytes());
+            if (due.isPresent()) decide(due.get());
             step(step);
             now += step;
             if (now % sc.host().activePeriodMicros() == 0) {
@@ -222,8 +222,8 @@ public final class Simulation {
             r.reservationViolationPages = v.mem.reservationViolations;
             result.totalRefs += v.mem.refs;
         }
-        result.decisions = decisions;
-        result.stateChangeDecisions = stateChangeDecisions;
+        result.decisions = controller.decisions();
+        result.stateChangeDecisions = controller.stateDecisions();
         // time is counted in integral microseconds, converted once (no drift from adding fractions)
         for (int i = 0; i < microsInState.length; i++) result.secondsInState[i] = microsInState[i] / 1e6;
         result.wallMillis = (System.nanoTime() - started) / 1_000_000;
@@ -232,29 +232,44 @@ public final class Simulation {
         return result;
     }
 
-    /** Builds the view, asks the policy and carries out its plan. */
-    private void decide() {
-        HostView hv = view();
-        Plan plan = policy.decide(hv);
+    /** One pass of core's control loop over the simulated host. */
+    private void decide(Trigger trigger) {
+        ControlDecision d = controller.decide(this, now / 1000, trigger);
         if (DEBUG) {
-            System.err.println("t=" + now / 1e6 + " free=" + hv.freeBytes() / 1048576 + "M state=" + plan.state());
-            for (int i = 0; i < hv.vms().size(); i++) System.err.println("  " + hv.vms().get(i) + " -> " + plan.vms().get(i));
+            HostView hv = d.view();
+            System.err.println("t=" + now / 1e6 + " free=" + hv.freeBytes() / 1048576 + "M state=" + d.bounded().state()
+                    + " trigger=" + trigger.label());
+            for (int i = 0; i < hv.vms().size(); i++) System.err.println("  " + hv.vms().get(i) + " -> " + d.bounded().vms().get(i));
         }
-        state = plan.state();
-        scanRate = plan.sharingScanPagesPerSecond();
-        Map<String, VmPlan> byName = plan.byName();
-        double maxBalloon = sc.host().policyConfig().maxBalloonFraction();
-        for (SimVm v : vms) {
-            VmPlan p = byName.get(v.spec.name());
-            if (p == null) throw new IllegalStateException("policy " + policy.name() + " gave no plan for VM " + v.spec.name());
-            VmMemory m = v.mem;
-            m.targetPages = p.targetBytes() / PAGE;
-            long cap = Math.min((long) (m.pages * maxBalloon), m.pages - m.reservationPages);
-            m.balloonTargetPages = v.spec.settings().ballooning() ? Math.max(0, Math.min(cap, p.balloonTargetBytes() / PAGE)) : 0;
-            m.swapTargetPages = Math.min(m.pages, p.swapTargetBytes() / PAGE);
-            m.compressionAllowed = p.compressionAllowed() && sc.host().compression();
-            m.blockAllocations = p.blockAllocations();
+        if (!d.failures().isEmpty()) throw new IllegalStateException("simulated host refused " + d.failures());
+        state = d.bounded().state();
+    }
+
+    /** Carries out one action of the control loop on the simulated mechanisms. */
+    @Override
+    public void apply(Action action) {
+        if (action instanceof Action.Balloon b) {
+            vm(b.vm()).mem.balloonTargetPages = b.balloonBytes() / PAGE;
+        } else if (action instanceof Action.HostReclaim r) {
+            VmMemory m = vm(r.vm()).mem;
+            m.targetPages = r.targetBytes() / PAGE;
+            m.swapTargetPages = Math.min(m.pages, r.swapTargetBytes() / PAGE);
+            m.compressionAllowed = r.compressionAllowed() && sc.host().compression();
+            m.blockAllocations = r.blockAllocations();
+        } else if (action instanceof Action.SharingRate s) {
+            scanRate = s.pagesPerSecond();
         }
+    }
+
+    private SimVm vm(String name) {
+        for (SimVm v : vms) if (v.spec.name().equals(name)) return v;
+        throw new IllegalArgumentException("no simulated VM " + name);
+    }
+
+    /** The observation the control loop decides on: the simulated state as a {@link HostView}. */
+    @Override
+    public HostView observe(long nowMillis) {
+        return view();
     }
 
     /** What the host and its VMs look like now, for the policy. */
