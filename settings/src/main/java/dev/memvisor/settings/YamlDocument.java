@@ -167,6 +167,12 @@ public final class YamlDocument {
 
     /** An error about {@code key}, naming the file and the line where it is written or the {@code --set} that gave it. */
     public SettingsException error(String key, String detail) {
+        // a key that only holds what a --set wrote below it (host.policy from --set host.policy.idleTax=0)
+        for (Map.Entry<String, String> e : setBy.entrySet()) {
+            if (!lines.containsKey(key) && (e.getKey().startsWith(key + ".") || e.getKey().startsWith(key + "["))) {
+                return new SettingsException(name, 0, e.getValue(), key, detail);
+            }
+        }
         String k = key;
         while (true) {
             if (setBy.containsKey(k)) return new SettingsException(name, 0, setBy.get(k), key, detail);
