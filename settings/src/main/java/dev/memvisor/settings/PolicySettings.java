@@ -35,6 +35,14 @@ public record PolicySettings(String name, PolicyConfig config) {
         return new PolicySettings(DEFAULT_NAME, PolicyConfig.defaults());
     }
 
+    /**
+     * Reads a file's {@code policy: NAME} as {@code policy: {name: NAME}}, so {@code --set policy.idleTax=0.5}
+     * and {@code --policy NAME} apply to either form. Call before applying overrides.
+     */
+    public static void expandShorthand(YamlDocument doc) {
+        doc.expandScalar("policy", "name");
+    }
+
     /** Reads the block: a mapping of name and PolicyConfig keys, or a bare name. */
     static final class Reader extends StdDeserializer<PolicySettings> {
         Reader() {

@@ -8,6 +8,7 @@ package dev.memvisor.settings;
 public class SettingsException extends RuntimeException {
     private final String file;
     private final int line;
+    private final String setBy;
     private final String key;
     private final String detail;
 
@@ -25,6 +26,7 @@ public class SettingsException extends RuntimeException {
                 + (key.isEmpty() ? "" : "field " + key + ": ") + detail);
         this.file = file;
         this.line = line;
+        this.setBy = setBy;
         this.key = key;
         this.detail = detail;
     }
@@ -34,6 +36,9 @@ public class SettingsException extends RuntimeException {
 
     /** The 1-based line, or 0 when unknown. */
     public int line() { return line; }
+
+    /** The {@code --set} (or option) that gave the value, or null. */
+    public String setBy() { return setBy; }
 
     /** The dotted key, or empty for the whole file. */
     public String key() { return key; }

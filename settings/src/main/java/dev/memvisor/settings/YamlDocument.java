@@ -92,6 +92,21 @@ public final class YamlDocument {
     public ObjectNode root() { return root; }
 
     /**
+     * Rewrites a top-level scalar {@code key: VALUE} as {@code key: {into: VALUE}} (a shorthand such as
+     * {@code policy: esx}), so overrides of {@code key.x} find a mapping; errors keep the key's line.
+     */
+    public void expandScalar(String key, String into) {
+        JsonNode v = root.get(key);
+        if (v != null && v.isValueNode() && !v.isNull()) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.set(into, v);
+            root.set(key, o);
+            Integer l = lines.get(key);
+            if (l != null) lines.put(key + "." + into, l);
+        }
+    }
+
+    /**
      * Applies {@code PATH=VALUE}: the value is read as YAML (so numbers stay numbers and {@code {a: 1}}
      * is a mapping); the path is dotted with list indexes as {@code vms[1].memory} or {@code vms.1.memory}.
      * Errors name the override.
@@ -150,19 +165,6 @@ public final class YamlDocument {
         // what was under the key came from the override now, not from its old lines
         setBy.keySet().removeIf(k -> k.startsWith(key + ".") || k.startsWith(key + "["));
         setBy.put(key, label);
-    }
-
-    /** The 1-based line where {@code key} (or its closest enclosing key) is written, or 0. */
-    public int line(String key) {
-        String k = key;
-        while (true) {
-            if (setBy.containsKey(k)) return 0;
-            Integer l = lines.get(k);
-            if (l != null) return l;
-            int cut = Math.max(k.lastIndexOf('.'), k.lastIndexOf('['));
-            if (cut <= 0) return 0;
-            k = k.substring(0, cut);
-        }
     }
 
     /** An error about {@code key}, naming the file and the line where it is written or the {@code --set} that gave it. */

@@ -1,6 +1,7 @@
 package dev.memvisor.sim.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.memvisor.settings.PolicySettings;
 import dev.memvisor.settings.SettingsException;
 import dev.memvisor.settings.YamlDocument;
 
@@ -46,6 +47,7 @@ public final class ScenarioLoader {
     private static Scenario resolve(YamlDocument doc, Path baseDir, List<String> overrides) {
         ScenarioSpec spec;
         try {
+            PolicySettings.expandShorthand(doc);
             for (String o : overrides) doc.set(o);
             JsonNode host = doc.root().get("host");
             if (host != null && host.isObject() && host.has("policy")) {
