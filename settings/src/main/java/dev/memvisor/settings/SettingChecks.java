@@ -53,6 +53,7 @@ final class SettingChecks {
 
     private static void value(Object v, Class<?> type, Setting s, String key, YamlDocument doc) {
         if (v == null) {
+            if (s.absent().equals(Setting.REQUIRED)) throw doc.error(key, "is required: " + s.value());
             if (s.absent().isEmpty() && (s.unit() != Setting.Unit.NONE || !s.range().isEmpty())) {
                 throw doc.error(key, "got nothing, expected " + kind(type, s));
             }

@@ -32,8 +32,11 @@ public @interface Setting {
     /** What 0 means when 0 is allowed outside {@link #range()} (e.g. {@code off}); empty: 0 is not special. */
     String zero() default "";
 
-    /** What leaving the setting out means when it has no default value (e.g. {@code the configured memory}). */
+    /** What leaving the setting out means when it has no default value (e.g. {@code the configured memory}); {@value #REQUIRED}: it must be given. */
     String absent() default "";
+
+    /** The {@link #absent()} of a setting that must be given. */
+    String REQUIRED = "required";
 
     /** Where the default or the mechanism comes from (a paper, a product's documentation). */
     String source() default "";

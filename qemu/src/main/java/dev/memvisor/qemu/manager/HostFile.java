@@ -50,9 +50,9 @@ public final class HostFile {
 
     /** {@code vms[]}: one QEMU guest and its ESX-style memory settings. */
     public static final class Vm {
-        @Setting(value = "the VM's name: letters, digits, '.', '_' or '-' (it names its memory cgroup)", absent = "required")
+        @Setting(value = "the VM's name: letters, digits, '.', '_' or '-' (it names its memory cgroup)", absent = Setting.REQUIRED)
         public String name;
-        @Setting(value = "path of its QEMU's QMP socket, relative to this file; one VM a socket", absent = "required")
+        @Setting(value = "path of its QEMU's QMP socket, relative to this file; one VM a socket", absent = Setting.REQUIRED)
         public String qmp;
         @Setting(value = "configured memory", unit = Setting.Unit.BYTES, range = "[1M, inf)", absent = "what QEMU reports")
         public String memory;

@@ -97,7 +97,7 @@ class HostConfigTest {
         assertThatThrownBy(() -> load("vms:\n  - {name: web, qmp: w.qmp, reservation: lots}"))
                 .hasMessageContaining("host.yaml:2: field vms[0].reservation (web): got 'lots'");
         assertThatThrownBy(() -> load("vms: [{name: web}]"))
-                .hasMessageContaining("(web)").hasMessageContaining("qmp is missing");
+                .hasMessageContaining("field vms[0].qmp (web): is required");
         assertThatThrownBy(() -> load("vms:\n  - {name: web, qmp: a}\n  - {name: web, qmp: b}\n"))
                 .hasMessageContaining("host.yaml:3: field vms[1].name (web): a second VM named web (the first is vms[0])");
         assertThatThrownBy(() -> load("vms: [{name: db, qmp: a, memory: 1G, reservation: 2G}]"))

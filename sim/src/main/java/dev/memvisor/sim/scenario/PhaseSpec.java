@@ -5,7 +5,7 @@ import dev.memvisor.core.settings.Setting;
 /** One workload phase: its standalone duration and what changes; an empty field keeps the workload's value. */
 public final class PhaseSpec {
     @Setting(value = "how long the phase takes standalone (its work is this times refsPerSecond)", unit = Setting.Unit.DURATION,
-            range = "[1us, inf)")
+            range = "[1us, inf)", absent = Setting.REQUIRED)
     public String duration;
     @Setting(value = "working set during the phase", unit = Setting.Unit.BYTES, range = "[4K, 4T]", absent = "the workload's")
     public String workingSet;

@@ -6,7 +6,7 @@ import dev.memvisor.core.settings.Setting;
 public final class TraceSpec {
     @Setting("address (SPEC op address gap lines) or lirs (one block number a line)")
     public String format = "lirs";
-    @Setting(value = "the trace file, gzip or plain; relative to the scenario file's folder", absent = "required")
+    @Setting(value = "the trace file, gzip or plain; relative to the scenario file's folder", absent = Setting.REQUIRED)
     public String file;
     @Setting(value = "how many times the trace is replayed (its work)", range = "[1, inf)")
     public int loops = 1;

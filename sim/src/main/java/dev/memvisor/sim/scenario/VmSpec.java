@@ -7,7 +7,7 @@ import java.util.List;
 
 /** One VM, or {@code count} identical VMs named {@code name-1 .. name-N}. */
 public final class VmSpec {
-    @Setting(value = "the VM's name: letters, digits, '.', '_' or '-'; with count N the VMs are name-1..name-N", absent = "required")
+    @Setting(value = "the VM's name: letters, digits, '.', '_' or '-'; with count N the VMs are name-1..name-N", absent = Setting.REQUIRED)
     public String name;
     @Setting(value = "identical VMs this entry stands for", range = "[1, 4096]")
     public int count = 1;
