@@ -88,6 +88,52 @@ class HostConfigFuzzTest {
         assertThat(c.vms()).extracting(VmConfig::qmpSocket).containsExactly(Path.of("/run/vm1.qmp"), BASE.resolve("vm2.qmp"));
     }
 
+    /** Every field and list entry of the tree, as (parent, key or index). */
+    private static void nodes(com.fasterxml.jackson.databind.JsonNode n, List<Object[]> out) {
+        if (n.isObject()) {
+            for (var it = n.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                out.add(new Object[] {n, k});
+                nodes(n.get(k), out);
+            }
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                out.add(new Object[] {n, i});
+                nodes(n.get(i), out);
+            }
+        }
+    }
+
+    /** A key deleted or a value replaced anywhere in the tree: reaches every binding and check, not only the parser. */
+    @Property(tries = 1000)
+    void treeMutated(@ForAll("full") String text, @ForAll double where, @ForAll("values") String value, @ForAll boolean delete) throws Exception {
+        var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+        var root = yaml.readTree(text);
+        List<Object[]> all = new ArrayList<>();
+        nodes(root, all);
+        Object[] at = all.get((int) Math.floor(Math.abs(where) % 1.0 * all.size()));
+        com.fasterxml.jackson.databind.JsonNode v;
+        try {
+            v = yaml.readTree(value.isEmpty() ? "''" : value);
+        } catch (java.io.IOException e) {
+            v = null; // not YAML on its own (a lone quote): the text itself
+        }
+        if (v == null || v.isMissingNode()) v = com.fasterxml.jackson.databind.node.TextNode.valueOf(value);
+        if (at[0] instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            if (delete) o.remove((String) at[1]);
+            else o.set((String) at[1], v);
+        } else if (at[0] instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            if (delete) a.remove((Integer) at[1]);
+            else a.set((Integer) at[1], v);
+        }
+        readsOrRefusesAsDocumented(yaml.writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Provide
+    Arbitrary<String> full() {
+        return Arbitraries.just(FULL);
+    }
+
     @Provide
     Arbitrary<String> paths() {
         return Arbitraries.of("interval", "policy", "policy.idleTax", "policy.name", "policy.thresholds.low", "metricsPort", "ksm",
@@ -96,7 +142,7 @@ class HostConfigFuzzTest {
 
     @Provide
     Arbitrary<String> values() {
-        return Arbitraries.of("", "0", "-5", "abc", "1e400", "99999999999999999999s", "{}", "[]", "~", "{a: 1}", "1h", "vm1",
+        return Arbitraries.of("", "0", "-5", "abc", "1e400", "[{}]", "[~]", "{name: x, qmp: y}", "{sleepMillis: 0}", "99999999999999999999s", "{}", "[]", "~", "{a: 1}", "1h", "vm1",
                 "/run/vm1.qmp", "4G", "true", "'", "{", "65536", "0.5", ".nan", "9999999999999");
     }
 

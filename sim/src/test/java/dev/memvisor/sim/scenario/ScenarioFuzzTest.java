@@ -89,6 +89,47 @@ class ScenarioFuzzTest {
                 .ofMaxLength(300);
     }
 
+    /** Every field and list entry of the tree, as (parent, key or index). */
+    private static void nodes(com.fasterxml.jackson.databind.JsonNode n, List<Object[]> out) {
+        if (n.isObject()) {
+            for (var it = n.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                out.add(new Object[] {n, k});
+                nodes(n.get(k), out);
+            }
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                out.add(new Object[] {n, i});
+                nodes(n.get(i), out);
+            }
+        }
+    }
+
+    /** A key deleted or a value replaced anywhere in the tree: reaches every binding and check, not only the parser. */
+    @Property(tries = 1000)
+    void treeMutated(@ForAll("examples") String text, @ForAll double where, @ForAll("values") String value, @ForAll boolean delete) throws Exception {
+        var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+        var root = yaml.readTree(text);
+        List<Object[]> all = new ArrayList<>();
+        nodes(root, all);
+        Object[] at = all.get((int) Math.floor(Math.abs(where) % 1.0 * all.size()));
+        com.fasterxml.jackson.databind.JsonNode v;
+        try {
+            v = yaml.readTree(value.isEmpty() ? "''" : value);
+        } catch (java.io.IOException e) {
+            v = null; // not YAML on its own (a lone quote): the text itself
+        }
+        if (v == null || v.isMissingNode()) v = com.fasterxml.jackson.databind.node.TextNode.valueOf(value);
+        if (at[0] instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            if (delete) o.remove((String) at[1]);
+            else o.set((String) at[1], v);
+        } else if (at[0] instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
+            if (delete) a.remove((Integer) at[1]);
+            else a.set((Integer) at[1], v);
+        }
+        readsOrRefusesAsDocumented(yaml.writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
+    }
+
     @Provide
     Arbitrary<String> paths() {
         return Arbitraries.of("duration", "policy", "policy.idleTax", "policy.thresholds.soft", "policy.name", "host", "host.memory",
@@ -98,7 +139,7 @@ class ScenarioFuzzTest {
 
     @Provide
     Arbitrary<String> values() {
-        return Arbitraries.of("", "0", "-1", "1e400", "99999999999999999999h", "abc", "{}", "[]", "~", "[1, 2]", "{a: 1}", "4G", "1.5",
+        return Arbitraries.of("", "0", "-1", "1e400", "{duration: 1s}", "[{}]", "[~]", "{name: x, qmp: y}", "99999999999999999999h", "abc", "{}", "[]", "~", "[1, 2]", "{a: 1}", "4G", "1.5",
                 "true", "esx", "'", "{", "\t", "0.5", "-0.0", "NaN", ".inf", "4096", "1us");
     }
 
