@@ -3,7 +3,6 @@ package dev.memvisor.settings;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
@@ -16,9 +15,6 @@ public final class SettingsMapper {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .build();
-
-    /** Writes settings back as JSON (the scenario echoed in summary.json) with the same (de)serializers. */
-    public static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private SettingsMapper() {}
 }
