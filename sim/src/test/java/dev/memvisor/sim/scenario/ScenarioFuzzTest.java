@@ -1,9 +1,9 @@
 package dev.memvisor.sim.scenario;
 
 import dev.memvisor.sim.TestPaths;
+import dev.memvisor.settings.YamlMutations;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -85,49 +85,13 @@ class ScenarioFuzzTest {
 
     @Provide
     Arbitrary<String> yamlish() {
-        return Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789 :-{}[],#&*!|>'\"%@`\t\n\r.~\u00e9\u0000\u007f")
-                .ofMaxLength(300);
-    }
-
-    /** Every field and list entry of the tree, as (parent, key or index). */
-    private static void nodes(com.fasterxml.jackson.databind.JsonNode n, List<Object[]> out) {
-        if (n.isObject()) {
-            for (var it = n.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                out.add(new Object[] {n, k});
-                nodes(n.get(k), out);
-            }
-        } else if (n.isArray()) {
-            for (int i = 0; i < n.size(); i++) {
-                out.add(new Object[] {n, i});
-                nodes(n.get(i), out);
-            }
-        }
+        return YamlMutations.yamlish();
     }
 
     /** A key deleted or a value replaced anywhere in the tree: reaches every binding and check, not only the parser. */
     @Property(tries = 1000)
-    void treeMutated(@ForAll("examples") String text, @ForAll double where, @ForAll("values") String value, @ForAll boolean delete) throws Exception {
-        var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
-        var root = yaml.readTree(text);
-        List<Object[]> all = new ArrayList<>();
-        nodes(root, all);
-        Object[] at = all.get((int) Math.floor(Math.abs(where) % 1.0 * all.size()));
-        com.fasterxml.jackson.databind.JsonNode v;
-        try {
-            v = yaml.readTree(value.isEmpty() ? "''" : value);
-        } catch (java.io.IOException e) {
-            v = null; // not YAML on its own (a lone quote): the text itself
-        }
-        if (v == null || v.isMissingNode()) v = com.fasterxml.jackson.databind.node.TextNode.valueOf(value);
-        if (at[0] instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
-            if (delete) o.remove((String) at[1]);
-            else o.set((String) at[1], v);
-        } else if (at[0] instanceof com.fasterxml.jackson.databind.node.ArrayNode a) {
-            if (delete) a.remove((Integer) at[1]);
-            else a.set((Integer) at[1], v);
-        }
-        readsOrRefusesAsDocumented(yaml.writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
+    void treeMutated(@ForAll("examples") String text, @ForAll double where, @ForAll("values") String value, @ForAll boolean delete) {
+        readsOrRefusesAsDocumented(YamlMutations.treeMutated(text, where, value, delete).getBytes(StandardCharsets.UTF_8));
     }
 
     @Provide
@@ -145,25 +109,6 @@ class ScenarioFuzzTest {
 
     @Provide
     Arbitrary<String> mutated() {
-        Arbitrary<String> base = Arbitraries.of(exampleTexts());
-        Arbitrary<Integer> kind = Arbitraries.integers().between(0, 5);
-        Arbitrary<Double> where = Arbitraries.doubles().between(0, 1);
-        Arbitrary<String> insert = Arbitraries.of(":", " ", "\n", "\t", "{", "}", "[", "]", "-", "#", "&a", "*a", "!!binary", "|", ">",
-                "'", "\"", "0", "-1", "999999999999999999999", "1e400", "~", "\n  - ", ": :", ",", "\u00e9", "%", "@", "`", "\r", "\\",
-                "policy: nope\n", "host:\n  policy: {}\n");
-        return Combinators.combine(base, kind, where, where, insert).as((text, k, a, b, ins) -> {
-            int i = (int) (a * text.length());
-            int j = Math.min(text.length(), i + (int) (b * 40));
-            List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
-            int li = Math.min(lines.size() - 1, (int) (a * lines.size())), lj = Math.min(lines.size() - 1, (int) (b * lines.size()));
-            switch (k) {
-                case 0: return text.substring(0, i) + ins + text.substring(i);
-                case 1: return text.substring(0, i) + text.substring(j);
-                case 2: return text.substring(0, i) + ins + text.substring(j);
-                case 3: lines.add(lj, lines.get(li)); return String.join("\n", lines);
-                case 4: lines.remove(li); return String.join("\n", lines);
-                default: String t = lines.get(li); lines.set(li, lines.get(lj)); lines.set(lj, t); return String.join("\n", lines);
-            }
-        });
+        return YamlMutations.mutated(exampleTexts());
     }
 }
