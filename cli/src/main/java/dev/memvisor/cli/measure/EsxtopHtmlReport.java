@@ -3,6 +3,7 @@ package dev.memvisor.cli.measure;
 import dev.memvisor.measure.esxtop.EntityReport;
 import dev.memvisor.measure.esxtop.EsxtopAnalysis;
 import dev.memvisor.measure.esxtop.EsxtopFlag;
+import dev.memvisor.measure.esxtop.EsxtopMemoryState;
 import dev.memvisor.measure.esxtop.EsxtopMetric;
 
 import java.time.Instant;
@@ -38,6 +39,15 @@ final class EsxtopHtmlReport {
         h.append("</ul>");
 
         h.append("<h2>Host</h2>");
+        EsxtopMemoryState last = a.lastMemoryState();
+        if (last != null) {
+            h.append("<p>Memory state (ESXi 6.0+ numbering: high, clear, soft, hard, low): <b>").append(last.id()).append("</b> in the last sample, ")
+                    .append(a.worstMemoryState().id()).append(" at worst");
+            double pct = a.lastFreePctOfMinFree();
+            if (!Double.isNaN(pct)) h.append("; free memory ").append(SvgChart.fmt(pct)).append(" % of minFree");
+            h.append(".</p>");
+        }
+        for (String w : a.warnings()) h.append("<p class=\"flag\">").append(Html.escape(w)).append("</p>");
         Map<String, double[]> hostMem = new LinkedHashMap<>();
         for (EsxtopMetric m : List.of(EsxtopMetric.HOST_FREE, EsxtopMetric.HOST_MEMCTL, EsxtopMetric.HOST_SWAPPED, EsxtopMetric.HOST_SHARED_SAVED, EsxtopMetric.HOST_COMPRESSED)) {
             double[] s = a.host().series().get(m);
