@@ -133,7 +133,12 @@ public final class CorrectCpuCommand implements Callable<Integer> {
             ClockOffsetEstimator.Estimate e;
             if (guestLocal) {
                 // Local times of an unknown zone: first the zone (offsets of up to 14 h), then the skew around it.
-                ClockOffsetEstimator.Estimate coarse = ClockOffsetEstimator.estimate(host, guest.totalPct(), MAX_ZONE_MILLIS, Math.max(step, 30_000));
+                // Only offsets where the series overlap by at least half of what they could: edges correlate by chance.
+                long[] gt = guest.totalPct().times();
+                long hostInterval = Math.max(1, host.medianIntervalMillis());
+                int possible = (int) Math.min(host.size(), gt.length < 2 ? 0 : (gt[gt.length - 1] - gt[0]) / hostInterval);
+                ClockOffsetEstimator.Estimate coarse = ClockOffsetEstimator.estimate(host, guest.totalPct(), MAX_ZONE_MILLIS, Math.max(step, 30_000),
+                        Math.max(3, possible / 2));
                 if (Double.isNaN(coarse.correlation())) throw noOverlap(MAX_ZONE_MILLIS);
                 ClockOffsetEstimator.Estimate fine = ClockOffsetEstimator.estimate(host, guest.totalPct().shifted(coarse.offsetMillis()),
                         Math.max(step, 30_000) * 2, step);
