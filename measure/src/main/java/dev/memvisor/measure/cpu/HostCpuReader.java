@@ -108,7 +108,7 @@ public final class HostCpuReader {
                 double value = r.number(col, column);
                 if (!ValueRange.PERCENT_OF_ONE_PROCESSOR.allows(value)) {
                     throw new FileFormatException(file, r.line(), ValueRange.PERCENT_OF_ONE_PROCESSOR.expectation() + " in column " + (col + 1)
-                            + " (" + column + "), got " + ValueRange.show(value));
+                            + " (" + column + "), got '" + r.field(col).trim() + "'");
                 }
                 v.add(value);
             }

@@ -217,7 +217,7 @@ public final class PdhCsvFile implements AutoCloseable {
                 double v = records.number(col + 1, name);
                 if (ranges != null && ranges[k] != null && !ranges[k].allows(v)) {
                     throw new FileFormatException(file, records.line(), ranges[k].expectation() + " in column " + (col + 2) + " (" + name
-                            + "), got " + ValueRange.show(v));
+                            + "), got '" + records.field(col + 1).trim() + "'");
                 }
                 values[k] = v;
             }

@@ -78,7 +78,7 @@ public final class SimCpuCsvReader {
         double v = r.number(i, names[i]);
         if (!ValueRange.PERCENT_OF_ONE_PROCESSOR.allows(v)) {
             throw new FileFormatException(r.file(), r.line(), ValueRange.PERCENT_OF_ONE_PROCESSOR.expectation() + " in column " + (i + 1) + " ("
-                    + names[i] + "), got " + ValueRange.show(v));
+                    + names[i] + "), got '" + r.field(i).trim() + "'");
         }
         return v;
     }
