@@ -96,7 +96,7 @@ class MeasureInputErrorsTest {
         assertThat(host.get("memoryStateName").get("last").asText()).isEqualTo("clear");
         assertThat(host.get("freePctOfMinFree").asDouble()).isBetween(145.0, 147.0);
         assertThat(host.get("flags").toString()).contains("memory-state-not-high").doesNotContain("memory-state-soft-or-worse");
-        assertThat(Files.readString(tmp.resolve("report.html"))).contains("<b>clear</b>");
+        assertThat(Files.readString(tmp.resolve("report.html"))).contains("high, clear, soft, hard, low): clear in the last sample");
     }
 
     @Test
