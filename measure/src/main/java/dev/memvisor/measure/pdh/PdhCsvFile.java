@@ -59,7 +59,6 @@ public final class PdhCsvFile implements AutoCloseable {
     private final TimeSource timeSource;
     private final List<CounterPath> columns;
     private long lastLocalMillis = Long.MIN_VALUE;
-    private long lastUtcMillis = Long.MIN_VALUE;
     private ZoneOffset lastOffset;
     private int fallBackShifts;
     private final long sizeBytes;
@@ -269,9 +268,7 @@ public final class PdhCsvFile implements AutoCloseable {
             offset = lastOffset != null && valid.contains(lastOffset) ? lastOffset : valid.get(0);
         }
         lastOffset = offset;
-        long utc = local - offset.getTotalSeconds() * 1000L;
-        lastUtcMillis = utc;
-        return utc;
+        return local - offset.getTotalSeconds() * 1000L;
     }
 
     /** How many times the local clock went back (daylight saving time ended) in the rows read so far; each adds an hour to the bias. */
