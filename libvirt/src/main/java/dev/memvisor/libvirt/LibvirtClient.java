@@ -280,7 +280,7 @@ public final class LibvirtClient implements AutoCloseable {
     public void setMetadata(DomainId d, MemvisorMetadata m) {
         call(d, "set memvisor's metadata (virDomainSetMetadata)", dom -> {
             int flags = AFFECT_LIVE | (dom.isPersistent() == 1 ? AFFECT_CONFIG : 0);
-            dom.setMetadata(Domain.MetadataType.ELEMENT, m.isEmpty() ? null : m.toXml(), MemvisorMetadata.PREFIX, MemvisorMetadata.NAMESPACE, flags);
+            dom.setMetadata(Domain.MetadataType.ELEMENT, m.isEmpty() ? null : m.toBareXml(), MemvisorMetadata.PREFIX, MemvisorMetadata.NAMESPACE, flags);
             return null;
         });
     }

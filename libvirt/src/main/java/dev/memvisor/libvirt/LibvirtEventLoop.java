@@ -17,6 +17,8 @@ final class LibvirtEventLoop {
     private static final Object LOCK = new Object();
     private static int users;
     private static Thread thread;
+    /** Takes libvirt's errors off stderr: each one reaches the caller in a LibvirtCallException (held here so JNA keeps it). */
+    private static final org.libvirt.jna.Libvirt.VirErrorCallback QUIET = (userData, error) -> { };
 
     private LibvirtEventLoop() {}
 
@@ -24,6 +26,7 @@ final class LibvirtEventLoop {
     static void acquire(Consumer<String> log) throws LibvirtException {
         synchronized (LOCK) {
             Library.initEventLoop(); // idempotent; must precede virConnectOpen for events and keepalive
+            org.libvirt.Connect.setErrorCallback(QUIET);
             if (users++ == 0) {
                 Thread t = new Thread(() -> run(log), "memvisor-libvirt-events");
                 t.setDaemon(true);

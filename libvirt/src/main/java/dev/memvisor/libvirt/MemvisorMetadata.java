@@ -124,31 +124,40 @@ public record MemvisorMetadata(Optional<String> shares, OptionalLong reservation
         return parse(DomainXml.parseDocument(xml).getDocumentElement());
     }
 
-    /** The {@code <memvisor:vm>} element for virDomainSetMetadata, with its namespace declared. */
+    /** The {@code <memvisor:vm>} element as it stands in a domain's XML, with its namespace declared. */
     public String toXml() {
-        StringBuilder b = new StringBuilder("<" + PREFIX + ":" + ELEMENT + " xmlns:" + PREFIX + "=\"" + NAMESPACE + "\">");
-        shares.ifPresent(s -> child(b, "shares", "", s));
-        reservationBytes.ifPresent(v -> size(b, "reservation", v));
-        limitBytes.ifPresent(v -> size(b, "limit", v));
-        ballooning.ifPresent(v -> child(b, "ballooning", "", v.toString()));
-        return b.append("</").append(PREFIX).append(':').append(ELEMENT).append('>').toString();
+        return xml(PREFIX + ":", " xmlns:" + PREFIX + "=\"" + NAMESPACE + "\"");
     }
 
-    private static void size(StringBuilder b, String name, long bytes) {
+    /** The element without namespace, as virDomainSetMetadata takes it (libvirt adds the namespace and prefix itself). */
+    String toBareXml() {
+        return xml("", "");
+    }
+
+    private String xml(String prefix, String declaration) {
+        StringBuilder b = new StringBuilder("<" + prefix + ELEMENT + declaration + ">");
+        shares.ifPresent(s -> child(b, prefix, "shares", "", s));
+        reservationBytes.ifPresent(v -> size(b, prefix, "reservation", v));
+        limitBytes.ifPresent(v -> size(b, prefix, "limit", v));
+        ballooning.ifPresent(v -> child(b, prefix, "ballooning", "", v.toString()));
+        return b.append("</").append(prefix).append(ELEMENT).append('>').toString();
+    }
+
+    private static void size(StringBuilder b, String prefix, String name, long bytes) {
         String[] units = {"TiB", "GiB", "MiB", "KiB"};
         for (int i = 0; i < units.length; i++) {
             long scale = 1L << (10 * (units.length - i));
             if (bytes != 0 && bytes % scale == 0) {
-                child(b, name, " unit=\"" + units[i] + "\"", Long.toString(bytes / scale));
+                child(b, prefix, name, " unit=\"" + units[i] + "\"", Long.toString(bytes / scale));
                 return;
             }
         }
-        child(b, name, " unit=\"b\"", Long.toString(bytes));
+        child(b, prefix, name, " unit=\"b\"", Long.toString(bytes));
     }
 
-    private static void child(StringBuilder b, String name, String attrs, String text) {
-        b.append('<').append(PREFIX).append(':').append(name).append(attrs).append('>').append(text)
-                .append("</").append(PREFIX).append(':').append(name).append('>');
+    private static void child(StringBuilder b, String prefix, String name, String attrs, String text) {
+        b.append('<').append(prefix).append(name).append(attrs).append('>').append(text)
+                .append("</").append(prefix).append(name).append('>');
     }
 
     /** Rejects attributes other than {@code allowed} (namespace declarations aside), as the schema does. */
