@@ -23,7 +23,7 @@ class LibvirtReconnectRealTest {
 
     @Test
     void reconnectsAfterALibvirtdRestartAndLosesNothing() throws Exception {
-        TestDomains.Spec stays = TestDomains.Spec.balloon("stays", 128);
+        TestDomains.Spec stays = TestDomains.Spec.balloon("stays", 128).withStatsPeriod(3);
         TestDomains.Spec dies = TestDomains.Spec.balloon("dies", 128).withoutBalloon();
         TestDomains.Spec comes = TestDomains.Spec.balloon("comes", 128);
         RecordingListener events = new RecordingListener();
@@ -64,8 +64,10 @@ class LibvirtReconnectRealTest {
                 assertThat(events.reconnects()).isEqualTo(1);
                 assertThat(client.knownDomains()).contains(staysId, comesId).doesNotContain(diesId);
 
-                // calls and events work on the new connection
+                // calls and events work on the new connection; the stats period from the XML survived the restart
                 assertThat(client.memory(staysId).maxMemoryBytes()).isEqualTo(128L << 20);
+                assertThat(client.domainXml(staysId).statsPeriodSeconds()).isEqualTo(3);
+                assertThat(client.ensureStatsPeriod(staysId, 2)).as("a period the domain has is left alone").isFalse();
                 TestDomains.destroy(comes);
                 assertThat(Await.until(SETTLE, events::events, e -> e.contains(RecordingListener.stoppedLine(comesId))))
                         .containsOnlyOnce(RecordingListener.stoppedLine(comesId));

@@ -39,6 +39,8 @@ final class TestDomains {
 
         Spec withoutBalloon() { return new Spec(name, memoryMib, false, statsPeriod, metadata, persistent); }
 
+        Spec withStatsPeriod(int seconds) { return new Spec(name, memoryMib, balloon, seconds, metadata, persistent); }
+
         Spec withMetadata(String xml) { return new Spec(name, memoryMib, balloon, statsPeriod, xml, persistent); }
 
         Spec asPersistent() { return new Spec(name, memoryMib, balloon, statsPeriod, metadata, true); }
