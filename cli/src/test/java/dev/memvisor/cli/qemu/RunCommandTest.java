@@ -114,7 +114,7 @@ class RunCommandTest {
         CliRun r = CliRun.of("run", "--config", cfg.toString(), "--intervals", "1", "--log", log.toString());
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.err()).contains("vm hog: not managed: admission control against the budget (1G): vm hog refused: reservations"
-                + " and overheads would need 2.09G but the host has 1G, short by 1.09G").contains("managing 1 VMs with policy static");
+                + " and overheads would need 2.13G but the host has 1G, short by 1.13G").contains("managing 1 VMs with policy static");
         JsonNode d = new ObjectMapper().readTree(Files.readAllLines(log).get(0));
         assertThat(d.path("policy").asText()).isEqualTo("static");
         assertThat(d.path("vms")).hasSize(1);
