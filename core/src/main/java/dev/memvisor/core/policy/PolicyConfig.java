@@ -12,7 +12,10 @@ import dev.memvisor.core.unit.Size;
  * @param idleTax                    ESX idle memory tax rate tau in [0, 1); idle pages cost k = 1/(1-tau)
  * @param thresholds                 host memory state thresholds
  * @param maxBalloonFraction         the most of a VM's configured memory a balloon may hold (ESX: 65 %)
- * @param sharingScanPagesPerSecond  page-sharing scan rate for the whole host (ESX 2/3: 200 pages/s)
+ * @param sharingScanPagesPerSecond  page-sharing scan rate for the whole host (ESX 2/3: 200 pages/s); with
+ *                                   {@code sharingScanPassSeconds} the least rate ({@link SharingScanRate})
+ * @param sharingScanPassSeconds     the longest one scan pass over the host's machine memory may take: the rate grows with
+ *                                   machine memory as ksmtuned's does (default 655 s, ksmtuned's slowest setting); 0 = a fixed rate
  * @param hypervBufferPercent        Hyper-V memory buffer, % of committed memory kept free in each VM (default 20)
  * @param proxmoxTargetUsedFraction  Proxmox auto-ballooning host target: fraction of host memory used (0.8)
  * @param proxmoxMaxStepBytes        Proxmox: the most one VM's balloon moves in one step (100 MiB)
@@ -27,7 +30,7 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
                            long sharingScanPagesPerSecond, int hypervBufferPercent,
                            double proxmoxTargetUsedFraction, long proxmoxMaxStepBytes, long proxmoxDeadbandBytes,
                            double momPressureThreshold, double momStepFraction, double momMinGuestFreeFraction,
-                           double momMinChangeFraction, double momPressureCritical) {
+                           double momMinChangeFraction, double momPressureCritical, long sharingScanPassSeconds) {
 
     /** Validates every field; the message names the field, its value and the allowed range. */
     public PolicyConfig {
@@ -44,6 +47,7 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         fraction("momMinGuestFreeFraction", momMinGuestFreeFraction, true);
         fraction("momMinChangeFraction", momMinChangeFraction, true);
         fraction("momPressureCritical", momPressureCritical, true);
+        if (sharingScanPassSeconds < 0) throw new InvalidSettingException("sharingScanPassSeconds", sharingScanPassSeconds, "a number of seconds >= 0 (0 = a fixed rate)");
     }
 
     /** The configuration without {@code momPressureCritical} (kept for callers written before it existed; it defaults to 0.05). */
@@ -54,7 +58,7 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
                         double momMinChangeFraction) {
         this(idleTax, thresholds, maxBalloonFraction, sharingScanPagesPerSecond, hypervBufferPercent,
                 proxmoxTargetUsedFraction, proxmoxMaxStepBytes, proxmoxDeadbandBytes, momPressureThreshold,
-                momStepFraction, momMinGuestFreeFraction, momMinChangeFraction, 0.05);
+                momStepFraction, momMinGuestFreeFraction, momMinChangeFraction, 0.05, SharingScanRate.DEFAULT_PASS_SECONDS);
     }
 
     private static void fraction(String field, double v, boolean zeroAllowed) {
@@ -81,6 +85,7 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         b.proxmoxDeadbandBytes = proxmoxDeadbandBytes; b.momPressureThreshold = momPressureThreshold;
         b.momStepFraction = momStepFraction; b.momMinGuestFreeFraction = momMinGuestFreeFraction;
         b.momMinChangeFraction = momMinChangeFraction; b.momPressureCritical = momPressureCritical;
+        b.sharingScanPassSeconds = sharingScanPassSeconds;
         return b;
     }
 
@@ -99,6 +104,7 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         private double momMinGuestFreeFraction = 0.20;
         private double momMinChangeFraction = 0.0025;
         private double momPressureCritical = 0.05;
+        private long sharingScanPassSeconds = SharingScanRate.DEFAULT_PASS_SECONDS;
 
         private Builder() {}
 
@@ -128,13 +134,15 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         public Builder momMinChangeFraction(double v) { momMinChangeFraction = v; return this; }
         /** Sets MOM's critical host free fraction. */
         public Builder momPressureCritical(double v) { momPressureCritical = v; return this; }
+        /** Sets the longest time one sharing scan pass over machine memory may take (0 = the fixed rate only). */
+        public Builder sharingScanPassSeconds(long v) { sharingScanPassSeconds = v; return this; }
 
         /** Validates and builds. */
         public PolicyConfig build() {
             return new PolicyConfig(idleTax, thresholds, maxBalloonFraction, sharingScanPagesPerSecond,
                     hypervBufferPercent, proxmoxTargetUsedFraction, proxmoxMaxStepBytes, proxmoxDeadbandBytes,
                     momPressureThreshold, momStepFraction, momMinGuestFreeFraction, momMinChangeFraction,
-                    momPressureCritical);
+                    momPressureCritical, sharingScanPassSeconds);
         }
     }
 }

@@ -10,6 +10,8 @@ public final class PolicySpec {
     public double maxBalloonFraction = 0.65;
     /** Page-sharing scan rate for the whole host, pages per second (ESX 2/3: 200). */
     public long sharingScanPagesPerSecond = 200;
+    /** Longest time one sharing scan pass over machine memory may take, seconds (ksmtuned: 655); 0 = the fixed rate. */
+    public long sharingScanPassSeconds = dev.memvisor.core.policy.SharingScanRate.DEFAULT_PASS_SECONDS;
     /** Host memory state thresholds as fractions of machine memory. */
     public ThresholdsSpec thresholds = new ThresholdsSpec();
     /** Hyper-V memory buffer, percent. */

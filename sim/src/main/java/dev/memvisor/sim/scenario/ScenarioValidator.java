@@ -88,7 +88,7 @@ public final class ScenarioValidator {
         ThresholdsSpec t = ps.thresholds == null ? new ThresholdsSpec() : ps.thresholds;
         try {
             return PolicyConfig.builder().idleTax(ps.idleTax).maxBalloonFraction(ps.maxBalloonFraction)
-                    .sharingScanPagesPerSecond(ps.sharingScanPagesPerSecond)
+                    .sharingScanPagesPerSecond(ps.sharingScanPagesPerSecond).sharingScanPassSeconds(ps.sharingScanPassSeconds)
                     .thresholds(new MemoryThresholds(t.high, t.soft, t.hard, t.low))
                     .hypervBufferPercent(ps.hypervBufferPercent).proxmoxTargetUsedFraction(ps.proxmoxTargetUsedFraction)
                     .proxmoxMaxStepBytes(size("host.policy.proxmoxMaxStep", ps.proxmoxMaxStep, 1))
