@@ -24,6 +24,8 @@ import java.util.Set;
  * budget: 0              # memory the guests may use together; 0 = the host's MemTotal
  * overheadPerVm: 32M     # hypervisor memory per VM the policy sets aside
  * metricsPort: 0         # Prometheus metrics on this port; 0 = off
+ * metricsAddress: 127.0.0.1 # the address the metrics listen on (0.0.0.0 = every interface)
+ * qmpTimeout: 1s         # the longest one VM's QMP exchange may take before the VM counts as unreachable this time
  * log: ""                # decision log (JSON lines); "" = standard output
  * ksm: {manage: true, sleepMillis: 20}
  * cgroups: false         # a memory cgroup per VM: limit target + cgroupHeadroom, or target + overheadPerVm to host-swap (CgroupSetting)
@@ -38,6 +40,8 @@ import java.util.Set;
  * @param budgetBytes     the guests' memory budget; 0 = MemTotal
  * @param overheadPerVmBytes per-VM overhead set aside by the policy
  * @param metricsPort     Prometheus port; 0 = off
+ * @param metricsAddress  the address the metrics listen on
+ * @param qmpTimeout      the longest one QMP exchange with a VM may take (well under the interval)
  * @param log             the decision log path, or null for standard output
  * @param manageKsm       whether the manager drives KSM's knobs
  * @param ksmSleepMillis  KSM's sleep between scans when the manager drives it
@@ -46,29 +50,50 @@ import java.util.Set;
  * @param vms             the managed VMs
  */
 public record HostConfig(String policy, Duration interval, Duration stateCheckInterval, long budgetBytes, long overheadPerVmBytes, int metricsPort,
-                         Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes,
-                         List<VmConfig> vms) {
+                         String metricsAddress, Duration qmpTimeout, Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups,
+                         long cgroupHeadroomBytes, List<VmConfig> vms) {
 
     /** The default {@link #stateCheckInterval()}: cheap enough to run often, short against a 5 s interval. */
     public static final Duration DEFAULT_STATE_CHECK = Duration.ofMillis(250);
+    /** The default {@link #metricsAddress()}: this host only; scrapers elsewhere need it opened on purpose. */
+    public static final String DEFAULT_METRICS_ADDRESS = "127.0.0.1";
+    /** The default {@link #qmpTimeout()}: a healthy QEMU answers in milliseconds, and 1 s is well under the 5 s interval. */
+    public static final Duration DEFAULT_QMP_TIMEOUT = Duration.ofSeconds(1);
 
-    private static final Set<String> TOP = Set.of("policy", "interval", "stateCheckInterval", "budget", "overheadPerVm", "metricsPort", "log",
-            "ksm", "cgroups", "cgroupHeadroom", "vms");
+    private static final Set<String> TOP = Set.of("policy", "interval", "stateCheckInterval", "budget", "overheadPerVm", "metricsPort",
+            "metricsAddress", "qmpTimeout", "log", "ksm", "cgroups", "cgroupHeadroom", "vms");
     private static final Set<String> VM = Set.of("name", "qmp", "memory", "reservation", "limit", "shares", "ballooning");
     private static final Set<String> KSM = Set.of("manage", "sleepMillis");
 
-    /** Validates the state check interval (the interval itself is checked where it is read). */
+    /** Validates the state check interval and the QMP timeout (the interval itself is checked where it is read). */
     public HostConfig {
         if (stateCheckInterval == null || stateCheckInterval.isNegative())
             throw new ConfigException("stateCheckInterval: got " + stateCheckInterval + ", expected zero (off) or a positive duration");
+        if (qmpTimeout == null || qmpTimeout.toMillis() < 10 || qmpTimeout.compareTo(interval) >= 0)
+            throw new ConfigException("qmpTimeout: got " + (qmpTimeout == null ? null : qmpTimeout.toMillis() + "ms")
+                    + ", expected at least 10ms and under the interval (" + interval.toMillis() + "ms)");
     }
 
-    /** A configuration with the default {@link #DEFAULT_STATE_CHECK state check}. */
+    /** A configuration with the default state check, metrics address and QMP timeout. */
     public HostConfig(String policy, Duration interval, long budgetBytes, long overheadPerVmBytes, int metricsPort,
                       Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes,
                       List<VmConfig> vms) {
         this(policy, interval, DEFAULT_STATE_CHECK, budgetBytes, overheadPerVmBytes, metricsPort, log, manageKsm,
                 ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+    }
+
+    /** A configuration with the default metrics address and QMP timeout (at most half the interval). */
+    public HostConfig(String policy, Duration interval, Duration stateCheckInterval, long budgetBytes, long overheadPerVmBytes,
+                      int metricsPort, Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes,
+                      List<VmConfig> vms) {
+        this(policy, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, DEFAULT_METRICS_ADDRESS,
+                defaultQmpTimeout(interval), log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+    }
+
+    /** The default QMP timeout for an interval: {@link #DEFAULT_QMP_TIMEOUT}, at most half the interval. */
+    static Duration defaultQmpTimeout(Duration interval) {
+        Duration half = interval.dividedBy(2);
+        return half.compareTo(DEFAULT_QMP_TIMEOUT) < 0 ? half : DEFAULT_QMP_TIMEOUT;
     }
 
     /**
@@ -123,17 +148,24 @@ public record HostConfig(String policy, Duration interval, Duration stateCheckIn
         Duration stateCheck = duration(f, root, "stateCheckInterval", DEFAULT_STATE_CHECK, 10, true);
         int port = root.path("metricsPort").asInt(0);
         if (port < 0 || port > 65535) throw new ConfigException(f + ": metricsPort: got " + port + ", expected 0-65535");
+        String metricsAddress = root.path("metricsAddress").asText(DEFAULT_METRICS_ADDRESS).trim();
+        if (metricsAddress.isEmpty()) throw new ConfigException(f + ": metricsAddress: expected an address such as 127.0.0.1 or 0.0.0.0");
+        Duration qmpTimeout = duration(f, root, "qmpTimeout", defaultQmpTimeout(interval), 10, false);
+        if (qmpTimeout.compareTo(interval) >= 0) {
+            throw new ConfigException(f + ": qmpTimeout: got " + qmpTimeout.toMillis() + "ms, expected under the interval ("
+                    + interval.toMillis() + "ms), so a hung QEMU costs less than a decision");
+        }
         String log = root.path("log").asText("");
         return new HostConfig(root.path("policy").asText("esx"), interval, stateCheck, size(f, root, "budget", 0),
-                size(f, root, "overheadPerVm", 32 * Size.MIB), port, log.isBlank() ? null : base.resolve(log),
+                size(f, root, "overheadPerVm", 32 * Size.MIB), port, metricsAddress, qmpTimeout, log.isBlank() ? null : base.resolve(log),
                 bool(f + ": ksm", ksm, "manage", true), ksm.path("sleepMillis").asLong(20),
                 bool(f, root, "cgroups", false), size(f, root, "cgroupHeadroom", 256 * Size.MIB), vms);
     }
 
     /** A copy with another log path. */
     public HostConfig withLog(Path p) {
-        return new HostConfig(policy, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, p, manageKsm, ksmSleepMillis,
-                cgroups, cgroupHeadroomBytes, vms);
+        return new HostConfig(policy, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress, qmpTimeout,
+                p, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
     }
 
     private static void unknown(String where, String prefix, JsonNode node, Set<String> known) {
