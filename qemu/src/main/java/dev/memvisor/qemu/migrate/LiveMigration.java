@@ -153,8 +153,9 @@ public final class LiveMigration {
     /**
      * Checks that the destination waits for a migration and has it listen on {@code uri}: a QEMU
      * started with {@code -incoming defer} is told the URI ({@code migrate-incoming}); one started with
-     * {@code -incoming URI} already listens on its own URI, which QMP does not report, so it is taken
-     * as given (QEMU refuses migrate-incoming there with "For use with '-incoming defer'").
+     * {@code -incoming URI} (or told one already) listens on its own URI, which QMP does not report, so
+     * it is taken as given: QEMU refuses migrate-incoming there ("The incoming migration has already
+     * been started" in QEMU 7.2, "For use with '-incoming defer'" in later ones).
      *
      * @throws MigrationException naming the destination's state or QEMU's reason; nothing has been changed on the source
      */
@@ -174,7 +175,7 @@ public final class LiveMigration {
             dest.execute("migrate-incoming", Map.of("uri", uri));
             log.accept("destination listening on " + uri);
         } catch (QmpErrorReply e) {
-            if (!e.desc().contains("-incoming defer")) {
+            if (!e.desc().contains("-incoming defer") && !e.desc().contains("already been started")) {
                 throw new MigrationException("migration of " + vm + ": the destination cannot listen on " + uri + ": " + e.desc()
                         + "; nothing was changed on the source");
             }
