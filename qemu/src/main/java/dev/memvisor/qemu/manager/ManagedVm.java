@@ -80,12 +80,21 @@ final class ManagedVm {
      * alive but unreachable (stopped, hung) thus keeps counting until its process is gone.
      */
     long costNow(Path procRoot) {
+        return costNow(procRoot, true);
+    }
+
+    /**
+     * As {@link #costNow(Path)}; without {@code search} a VM whose QEMU process is not known yet costs
+     * 0 instead of a scan of every process's command line (the checks between intervals run every
+     * 250 ms; the observations search, and then the checks know the pid).
+     */
+    long costNow(Path procRoot, boolean search) {
         long p = pid;
         if (p <= 0) {
             // a QEMU whose process is not visible here (another pid namespace): its balloon figure is all there is
             if (observed) return Math.max(0, lastActualBytes);
             // no socket, no QEMU: skip the scan of every process's command line
-            if (!java.nio.file.Files.exists(config.qmpSocket())) return 0;
+            if (!search || !java.nio.file.Files.exists(config.qmpSocket())) return 0;
             p = QemuProcessFinder.pidForSocket(procRoot, config.qmpSocket()).orElse(-1);
             if (p <= 0) return 0;
             pid = p;
@@ -93,7 +102,7 @@ final class ManagedVm {
         long rss = ResidentMemory.bytes(procRoot, p);
         if (rss < 0) {
             // gone, or restarted under another pid that serves the same socket
-            if (!java.nio.file.Files.exists(config.qmpSocket())) return 0;
+            if (!search || !java.nio.file.Files.exists(config.qmpSocket())) return 0;
             long again = QemuProcessFinder.pidForSocket(procRoot, config.qmpSocket()).orElse(-1);
             if (again <= 0 || again == p) return 0;
             pid = again;

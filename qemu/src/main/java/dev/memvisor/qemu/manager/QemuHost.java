@@ -207,7 +207,7 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
         long used = 0, held = 0;
         int observed = 0;
         for (ManagedVm vm : vms) {
-            long c = vm.costNow(paths.procRoot());
+            long c = vm.costNow(paths.procRoot(), false);
             if (vm.observed) {
                 c = vm.betweenIntervals(c);
                 used += c;
