@@ -10,10 +10,7 @@ import dev.memvisor.core.policy.PolicyRegistry;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.BeforeTry;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,22 +43,19 @@ class SteadyRampTest {
     private static final long INTERVAL_MS = 2000;
     private static final long GUEST = 512 * MIB;
     private static final long OVERHEAD = 32 * MIB;
-    private Path dir;
-
-    @BeforeTry
-    void makeDir() throws IOException {
-        dir = Files.createTempDirectory("memvisor-ramp");
-    }
-
-    @AfterTry
-    void removeDir() {
-        dev.memvisor.qemu.launch.RunDirectory.delete(dir);
-    }
-
     @Property(tries = 8)
     void aSteadyRampIsNeverAnsweredByTakingABalloonBackBetweenIntervals(@ForAll @IntRange(min = 10, max = 60) int rampMibPerSecond,
                                                 @ForAll @IntRange(min = 20, max = 200) int balloonMibPerSecond,
                                                 @ForAll @IntRange(min = 1000, max = 1200) int budgetMib) throws Exception {
+        Path dir = Files.createTempDirectory("memvisor-ramp");
+        try {
+            ramp(dir, rampMibPerSecond, balloonMibPerSecond, budgetMib);
+        } finally {
+            dev.memvisor.qemu.launch.RunDirectory.delete(dir);
+        }
+    }
+
+    private void ramp(Path dir, int rampMibPerSecond, int balloonMibPerSecond, int budgetMib) throws Exception {
         FakeProc proc = new FakeProc(dir);
         long budget = budgetMib * MIB;
         try (FakeQemu ramp = new FakeQemu(proc, dir, "ramp", 301, GUEST, 200 * MIB);
