@@ -53,6 +53,8 @@ class HostYamlTest {
         assertThat(c.budgetBytes()).isZero();
         assertThat(c.overheadPerVmBytes()).isEqualTo(32 * Size.MIB);
         assertThat(c.metricsPort()).isZero();
+        assertThat(c.metricsAddress()).isEqualTo(HostConfig.DEFAULT_METRICS_ADDRESS);
+        assertThat(c.qmpTimeout()).isEqualTo(HostConfig.DEFAULT_QMP_TIMEOUT);
         assertThat(c.log()).isNull();
         assertThat(c.manageKsm()).isTrue();
         assertThat(c.ksmSleepMillis()).isEqualTo(20);

@@ -4,12 +4,12 @@ import dev.memvisor.core.admission.AdmissionDecision;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyRegistry;
-import dev.memvisor.qemu.manager.ControlLoop;
+import dev.memvisor.core.control.Trigger;
 import dev.memvisor.qemu.manager.DecisionJson;
 import dev.memvisor.qemu.manager.HostConfig;
 import dev.memvisor.qemu.manager.HostPaths;
+import dev.memvisor.qemu.manager.ManagerLoop;
 import dev.memvisor.qemu.manager.ManagerMetrics;
-import dev.memvisor.qemu.manager.Trigger;
 import dev.memvisor.qemu.manager.VmConfig;
 import dev.memvisor.qemu.collect.MemInfo;
 import dev.memvisor.core.unit.Size;
@@ -34,9 +34,9 @@ import picocli.CommandLine.Option;
 
 /** {@code memvisor run}: the real manager's control loop over this host's QEMU guests. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the memory manager on this host's QEMU guests: every interval collect, decide with a core"
-                + " policy and carry out the plan (balloons, KSM, memory cgroups). One JSON line per decision;"
-                + " SIGTERM stops it and leaves the guests running.")
+        description = "Run the memory manager on this host's QEMU guests: every interval observe, decide with a core"
+                + " policy, bound the plan and carry out its actions (balloons, KSM, memory cgroups). One JSON line per decision;"
+                + " SIGTERM stops it, restores KSM's settings and leaves the guests running.")
 public final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -90,8 +90,9 @@ public final class RunCommand implements Callable<Integer> {
         }, "memvisor-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         int[] count = {0};
-        try (ManagerMetrics metrics = new ManagerMetrics(cfg.metricsPort());
-             ControlLoop loop = new ControlLoop(cfg, p, policyConfig.thresholds(), paths, d -> {
+        java.util.function.Consumer<String> events = line -> System.err.println("memvisor run: " + line);
+        try (ManagerMetrics metrics = new ManagerMetrics(cfg.metricsAddress(), cfg.metricsPort(), events);
+             ManagerLoop loop = new ManagerLoop(cfg, p, policyConfig, paths, d -> {
                  out.println(DecisionJson.line(d, name, Instant.now()));
                  out.flush();
                  metrics.record(d);
@@ -100,10 +101,10 @@ public final class RunCommand implements Callable<Integer> {
                          stop.set(true);
                      }
                  }
-             }, line -> System.err.println("memvisor run: " + line))) {
+             }, events)) {
             System.err.println("memvisor run: managing " + cfg.vms().size() + " VMs with policy " + name + " every "
                     + cfg.interval().toMillis() + " ms" + (cfg.stateCheckInterval().isZero() ? ""
-                    : ", checking the host memory state every " + cfg.stateCheckInterval().toMillis() + " ms") + (metrics.port() > 0 ? ", metrics on :" + metrics.port() + "/metrics" : ""));
+                    : ", checking the host memory state every " + cfg.stateCheckInterval().toMillis() + " ms") + (metrics.port() > 0 ? ", metrics on http://" + cfg.metricsAddress() + ":" + metrics.port() + "/metrics" : ""));
             loop.run(stop);
             System.err.println("memvisor run: stopped; guests left running");
         } finally {

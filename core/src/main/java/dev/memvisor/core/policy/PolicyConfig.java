@@ -52,7 +52,11 @@ public record PolicyConfig(
         double momMinChangeFraction,
         @Setting(value = "mom: host free fraction at or under which guests are squeezed below their free reserve", range = "[0, 1)",
                 source = "oVirt MOM doc/balloon.rules (0.05)")
-        double momPressureCritical) {
+        double momPressureCritical,
+        @Setting(value = "the longest one page-sharing scan pass over the host's machine memory may take, in seconds: the scan rate"
+                + " grows with machine memory, never below sharingScanPagesPerSecond (SharingScanRate)", range = "(0, inf)",
+                zero = "a fixed rate (sharingScanPagesPerSecond)", source = "ksmtuned src/ksmtuned.sh.in (its slowest setting: 655 s)")
+        long sharingScanPassSeconds) {
 
     /** Validates every field against its {@link Setting#range()}; the message names the field, its value and the range. */
     public PolicyConfig {
@@ -69,6 +73,7 @@ public record PolicyConfig(
         Settings.check(PolicyConfig.class, "momMinGuestFreeFraction", momMinGuestFreeFraction);
         Settings.check(PolicyConfig.class, "momMinChangeFraction", momMinChangeFraction);
         Settings.check(PolicyConfig.class, "momPressureCritical", momPressureCritical);
+        Settings.check(PolicyConfig.class, "sharingScanPassSeconds", sharingScanPassSeconds);
     }
 
     /** All defaults. */
@@ -90,6 +95,7 @@ public record PolicyConfig(
         b.proxmoxDeadbandBytes = proxmoxDeadbandBytes; b.momPressureThreshold = momPressureThreshold;
         b.momStepFraction = momStepFraction; b.momMinGuestFreeFraction = momMinGuestFreeFraction;
         b.momMinChangeFraction = momMinChangeFraction; b.momPressureCritical = momPressureCritical;
+        b.sharingScanPassSeconds = sharingScanPassSeconds;
         return b;
     }
 
@@ -108,6 +114,7 @@ public record PolicyConfig(
         private double momMinGuestFreeFraction = 0.20;
         private double momMinChangeFraction = 0.0025;
         private double momPressureCritical = 0.05;
+        private long sharingScanPassSeconds = SharingScanRate.DEFAULT_PASS_SECONDS;
 
         private Builder() {}
 
@@ -137,13 +144,15 @@ public record PolicyConfig(
         public Builder momMinChangeFraction(double v) { momMinChangeFraction = v; return this; }
         /** Sets MOM's critical host free fraction. */
         public Builder momPressureCritical(double v) { momPressureCritical = v; return this; }
+        /** Sets the longest page-sharing scan pass (0 = a fixed rate). */
+        public Builder sharingScanPassSeconds(long v) { sharingScanPassSeconds = v; return this; }
 
         /** Validates and builds. */
         public PolicyConfig build() {
             return new PolicyConfig(idleTax, thresholds, maxBalloonFraction, sharingScanPagesPerSecond,
                     hypervBufferPercent, proxmoxTargetUsedFraction, proxmoxMaxStepBytes, proxmoxDeadbandBytes,
                     momPressureThreshold, momStepFraction, momMinGuestFreeFraction, momMinChangeFraction,
-                    momPressureCritical);
+                    momPressureCritical, sharingScanPassSeconds);
         }
     }
 }

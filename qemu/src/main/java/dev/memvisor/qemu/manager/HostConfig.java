@@ -29,6 +29,8 @@ import java.util.Map;
  * @param budgetBytes        the guests' memory budget; 0 = MemTotal
  * @param overheadPerVmBytes per-VM overhead set aside by the policy
  * @param metricsPort        Prometheus port; 0 = off
+ * @param metricsAddress     the address the metrics listen on
+ * @param qmpTimeout         the longest one QMP exchange with a VM may take (well under the interval)
  * @param log                the decision log path, or null for standard output
  * @param manageKsm          whether the manager drives KSM's knobs
  * @param ksmSleepMillis     KSM's sleep between scans when the manager drives it
@@ -37,26 +39,55 @@ import java.util.Map;
  * @param vms                the managed VMs
  */
 public record HostConfig(String policy, PolicyConfig policyConfig, Duration interval, Duration stateCheckInterval, long budgetBytes,
-                         long overheadPerVmBytes, int metricsPort, Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups,
-                         long cgroupHeadroomBytes, List<VmConfig> vms) {
+                         long overheadPerVmBytes, int metricsPort, String metricsAddress, Duration qmpTimeout, Path log,
+                         boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes, List<VmConfig> vms) {
 
     /** The default {@link #stateCheckInterval()}: cheap enough to run often, short against a 5 s interval. */
     public static final Duration DEFAULT_STATE_CHECK = Durations.parse(new HostFile().stateCheckInterval);
+    /** The default {@link #metricsAddress()}: this host only; scrapers elsewhere need it opened on purpose. */
+    public static final String DEFAULT_METRICS_ADDRESS = new HostFile().metricsAddress;
+    /** The default {@link #qmpTimeout()}: a healthy QEMU answers in milliseconds, and 1 s is well under the 5 s interval. */
+    public static final Duration DEFAULT_QMP_TIMEOUT = Duration.ofSeconds(1);
 
-    /** Validates the state check interval (the file's values are checked where it is read). */
+    /** Validates the state check interval and the QMP timeout (the file's other values are checked where it is read). */
     public HostConfig {
         if (stateCheckInterval == null || stateCheckInterval.isNegative())
             throw new ConfigException("stateCheckInterval: got " + stateCheckInterval + ", expected zero (off) or a positive duration");
         if (policyConfig == null) throw new ConfigException("policyConfig: got nothing, expected the policy's parameters");
+        if (qmpTimeout == null || qmpTimeout.toMillis() < 10 || qmpTimeout.compareTo(interval) >= 0)
+            throw new ConfigException("qmpTimeout: got " + (qmpTimeout == null ? null : qmpTimeout.toMillis() + "ms")
+                    + ", expected at least 10ms and under the interval (" + interval.toMillis() + "ms), so a hung QEMU costs less than a decision");
         vms = List.copyOf(vms);
     }
 
     /** A configuration with the default policy parameters. */
     public HostConfig(String policy, Duration interval, Duration stateCheckInterval, long budgetBytes, long overheadPerVmBytes,
+                      int metricsPort, String metricsAddress, Duration qmpTimeout, Path log, boolean manageKsm, long ksmSleepMillis,
+                      boolean cgroups, long cgroupHeadroomBytes, List<VmConfig> vms) {
+        this(policy, PolicyConfig.defaults(), interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
+                qmpTimeout, log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+    }
+
+    /** A configuration with these policy parameters and the default metrics address and QMP timeout. */
+    public HostConfig(String policy, PolicyConfig policyConfig, Duration interval, Duration stateCheckInterval, long budgetBytes,
+                      long overheadPerVmBytes, int metricsPort, Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups,
+                      long cgroupHeadroomBytes, List<VmConfig> vms) {
+        this(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, DEFAULT_METRICS_ADDRESS,
+                defaultQmpTimeout(interval), log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+    }
+
+    /** A configuration with the default policy parameters, metrics address and QMP timeout. */
+    public HostConfig(String policy, Duration interval, Duration stateCheckInterval, long budgetBytes, long overheadPerVmBytes,
                       int metricsPort, Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes,
                       List<VmConfig> vms) {
         this(policy, PolicyConfig.defaults(), interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, log, manageKsm,
                 ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+    }
+
+    /** The default QMP timeout for an interval: {@link #DEFAULT_QMP_TIMEOUT}, at most half the interval. */
+    public static Duration defaultQmpTimeout(Duration interval) {
+        Duration half = interval.dividedBy(2);
+        return half.compareTo(DEFAULT_QMP_TIMEOUT) < 0 ? half : DEFAULT_QMP_TIMEOUT;
     }
 
     /** A configuration with the default policy parameters and the default {@link #DEFAULT_STATE_CHECK state check}. */
@@ -115,9 +146,19 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
             Map<String, Integer> names = new HashMap<>();
             Map<Path, Integer> sockets = new HashMap<>();
             for (int i = 0; i < f.vms.size(); i++) vms.add(vm(doc, base, f.vms, i, names, sockets));
-            return new HostConfig(f.policy.name(), f.policy.config(), Durations.parse(f.interval), Durations.parse(f.stateCheckInterval),
-                    Size.parse(f.budget), Size.parse(f.overheadPerVm), f.metricsPort, f.log == null || f.log.isBlank() ? null : base.resolve(f.log),
-                    f.ksm.manage, f.ksm.sleepMillis, f.cgroups, Size.parse(f.cgroupHeadroom), vms);
+            Duration interval = Durations.parse(f.interval);
+            if (f.metricsAddress == null || f.metricsAddress.isBlank()) {
+                throw doc.error("metricsAddress", "expected an address such as 127.0.0.1 or 0.0.0.0");
+            }
+            Duration qmpTimeout = f.qmpTimeout == null || f.qmpTimeout.isBlank() ? defaultQmpTimeout(interval) : Durations.parse(f.qmpTimeout);
+            if (qmpTimeout.compareTo(interval) >= 0) {
+                throw doc.error("qmpTimeout", "got " + f.qmpTimeout + ", expected under the interval (" + f.interval
+                        + "), so a hung QEMU costs less than a decision");
+            }
+            return new HostConfig(f.policy.name(), f.policy.config(), interval, Durations.parse(f.stateCheckInterval),
+                    Size.parse(f.budget), Size.parse(f.overheadPerVm), f.metricsPort, f.metricsAddress.trim(), qmpTimeout,
+                    f.log == null || f.log.isBlank() ? null : base.resolve(f.log), f.ksm.manage, f.ksm.sleepMillis, f.cgroups,
+                    Size.parse(f.cgroupHeadroom), vms);
         } catch (SettingsException e) {
             throw new ConfigException(withVmName(doc, e).getMessage());
         }
@@ -169,14 +210,14 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
 
     /** A copy with another log path. */
     public HostConfig withLog(Path p) {
-        return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, p, manageKsm,
-                ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+        return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
+                qmpTimeout, p, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
     }
 
     /** A copy managing only these VMs (those admission control admitted). */
     public HostConfig withVms(List<VmConfig> admitted) {
-        return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, log, manageKsm,
-                ksmSleepMillis, cgroups, cgroupHeadroomBytes, admitted);
+        return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
+                qmpTimeout, log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, admitted);
     }
 
     /**

@@ -27,6 +27,11 @@ public final class HostFile {
     public String overheadPerVm = "32M";
     @Setting(value = "Prometheus metrics on http://HOST:PORT/metrics", range = "[1, 65535]", zero = "off")
     public int metricsPort = 0;
+    @Setting(value = "the address the metrics listen on (0.0.0.0 or :: = every interface)")
+    public String metricsAddress = "127.0.0.1";
+    @Setting(value = "the longest one VM's QMP exchange may take before the VM counts as unreachable this time; under the interval",
+            unit = Setting.Unit.DURATION, range = "[10ms, 1h]", absent = "1s, or half the interval when that is shorter")
+    public String qmpTimeout;
     @Setting(value = "decision log (JSON lines), relative to this file; empty: standard output")
     public String log = "";
     @Setting("Linux KSM, driven from the plan's page-sharing scan rate")

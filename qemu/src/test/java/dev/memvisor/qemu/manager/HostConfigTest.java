@@ -62,6 +62,21 @@ class HostConfigTest {
         assertThat(c.stateCheckInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.manageKsm()).isTrue();
         assertThat(c.ksmSleepMillis()).isEqualTo(20);
+        assertThat(c.metricsAddress()).as("metrics on this host only unless asked").isEqualTo("127.0.0.1");
+        assertThat(c.qmpTimeout()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void metricsAddressAndQmpTimeoutAreRead() throws Exception {
+        HostConfig c = HostConfig.load(write("metricsPort: 9464\nmetricsAddress: 0.0.0.0\nqmpTimeout: 250ms\nvms: [{name: a, qmp: a.qmp}]\n"));
+        assertThat(c.metricsAddress()).isEqualTo("0.0.0.0");
+        assertThat(c.qmpTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(HostConfig.load(write("interval: 1s\nvms: [{name: a, qmp: a.qmp}]\n")).qmpTimeout())
+                .as("at most half a short interval").isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> HostConfig.load(write("interval: 2s\nqmpTimeout: 3s\nvms: [{name: a, qmp: a.qmp}]\n")))
+                .hasMessageContaining("host.yaml").hasMessageContaining("qmpTimeout").hasMessageContaining("under the interval");
+        assertThatThrownBy(() -> HostConfig.load(write("qmpTimeout: soon\nvms: [{name: a, qmp: a.qmp}]\n")))
+                .hasMessageContaining("qmpTimeout").hasMessageContaining("soon");
     }
 
     @Test

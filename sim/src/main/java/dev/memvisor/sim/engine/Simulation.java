@@ -4,7 +4,6 @@ import dev.memvisor.core.control.Action;
 import dev.memvisor.core.control.ControlDecision;
 import dev.memvisor.core.control.Controller;
 import dev.memvisor.core.control.HostAdapter;
-import dev.memvisor.core.control.PlanBounds;
 import dev.memvisor.core.control.Trigger;
 import dev.memvisor.core.model.HostMemoryState;
 import dev.memvisor.core.model.HostView;
@@ -68,8 +67,7 @@ public final class Simulation implements HostAdapter {
         this.sc = sc;
         Scenario.Host h = sc.host();
         this.policy = PolicyRegistry.create(h.policyName(), h.policyConfig());
-        this.controller = new Controller(policy, new PlanBounds(h.policyConfig().maxBalloonFraction()),
-                h.policyConfig().thresholds(), h.controlMicros() / 1000, 0, 0);
+        this.controller = Controller.of(policy, h.policyConfig(), h.controlMicros() / 1000, 0);
         this.hostRng = new Rng(sc.seed(), 0);
         long frames = (h.machineBytes() - h.overheadBytesPerVm() * sc.vms().size()) / PAGE;
         // content ids: 0 is the zero page, then one pool per image (its OS pages, then application pages read from it)
