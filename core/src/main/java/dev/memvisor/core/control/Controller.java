@@ -136,10 +136,16 @@ public final class Controller {
     List<Action> changes(Plan bounded) {
         List<Action> out = new ArrayList<>();
         for (VmPlan p : bounded.vms()) {
+            // plugging first: a guest that grows gets its memory before its balloon moves
+            if (p.pluggedTargetBytes() != VmPlan.KEEP) {
+                Action g = new Action.Plug(p.name(), p.pluggedTargetBytes());
+                if (!g.equals(applied.get(key(g)))) out.add(g);
+            }
             Action b = new Action.Balloon(p.name(), p.balloonTargetBytes());
             Action last = applied.get(key(b));
             if (last == null || balloonMoved(((Action.Balloon) last).balloonBytes(), p.balloonTargetBytes())) out.add(b);
-            Action r = new Action.HostReclaim(p.name(), p.targetBytes(), p.swapTargetBytes(), p.compressionAllowed(), p.blockAllocations());
+            Action r = new Action.HostReclaim(p.name(), p.targetBytes(), p.swapTargetBytes(), p.compressionAllowed(), p.blockAllocations(),
+                    p.throttle());
             if (!r.equals(applied.get(key(r)))) out.add(r);
         }
         Action s = new Action.SharingRate(bounded.sharingScanPagesPerSecond());

@@ -77,6 +77,18 @@ public enum Counter {
     /** Guest memory held compressed by the host (its uncompressed size). */
     ZIP(Scope.VM, "ZIP", "Group Memory", "Compressed Memory MBytes", Unit.MBYTES, "compressedMBytes",
             "memvisor_vm_compressed_bytes", "guest memory held compressed by the host"),
+    /** Machine memory the VM's compressed pages take (esxtop's CACHEUSD; Linux zswap's pool). */
+    CACHEUSD(Scope.VM, "CACHEUSD", "Group Memory", "Used Compressed Memory MBytes", Unit.MBYTES, "usedCompressedMBytes",
+            "memvisor_vm_compression_cache_used_bytes", "machine memory the VM's compressed pages take"),
+    /** Memory plugged into the guest by its virtio-mem device (memvisor's; esxtop has no hot-plug counter). */
+    PLUGGED(Scope.VM, "PLUGGED", "Group Memory", "Hot-Plugged MBytes", Unit.MBYTES, "pluggedMBytes",
+            "memvisor_vm_plugged_bytes", "memory plugged into the guest by its virtio-mem device"),
+    /** The plugged size the virtio-mem device was asked for (QEMU's requested-size; memvisor's). */
+    PLUGTGT(Scope.VM, "PLUGTGT", "Group Memory", "Hot-Plug Target MBytes", Unit.MBYTES, "plugTargetMBytes",
+            "memvisor_vm_plug_target_bytes", "plugged size the virtio-mem device was asked for"),
+    /** Time some of the VM's threads stalled on memory (Linux PSI "some" of its QEMU's cgroup; memvisor's). */
+    MEMSTALL(Scope.VM, "%MSTALL", "Group Memory", "Memory Stall %", Unit.PERCENT, "memoryStallPct",
+            "memvisor_vm_memory_stall_seconds_total", "time some of the VM's threads stalled on memory (PSI some)"),
     // ---- per VM: Group Cpu ----
     /** CPU used by the VM as the host measures it. */
     USED(Scope.VM, "%USED", "Group Cpu", "% Used", Unit.PERCENT, "usedPct",

@@ -6,6 +6,8 @@ import dev.memvisor.core.settings.Setting;
 import dev.memvisor.core.settings.Settings;
 import dev.memvisor.core.unit.Size;
 
+import java.time.Duration;
+
 /**
  * Every policy parameter with its default, in one place (the reference configuration). A run
  * overrides only what it changes through {@link #builder()}; settings files bind their {@code policy:}
@@ -56,7 +58,30 @@ public record PolicyConfig(
         @Setting(value = "the longest one page-sharing scan pass over the host's machine memory may take, in seconds: the scan rate"
                 + " grows with machine memory, never below sharingScanPagesPerSecond (SharingScanRate)", range = "(0, inf)",
                 zero = "a fixed rate (sharingScanPagesPerSecond)", source = "ksmtuned src/ksmtuned.sh.in (its slowest setting: 655 s)")
-        long sharingScanPassSeconds) {
+        long sharingScanPassSeconds,
+        @Setting(value = "esx: a VM with a virtio-mem device whose balloon held at least one device block at every decision for this"
+                + " long has the balloon's whole blocks unplugged instead (a large, lasting reclaim)", unit = Setting.Unit.DURATION,
+                range = "[1s, 1d]", zero = "never: esx reclaims by ballooning only",
+                source = "memvisor: two of ESX's 30 s active-memory sampling periods, so a reclaim outlasts the estimate it follows")
+        Duration esxUnplugAfter,
+        @Setting(value = "psi: how often each VM's limit is probed down (one senpai interval); pressure above psiStallTarget backs"
+                + " it off at any decision", unit = Setting.Unit.DURATION, range = "[100ms, 1h]", source = "senpai.py --interval (6 s)")
+        Duration psiInterval,
+        @Setting(value = "psi: memory stall time (PSI some) a VM may have per psiInterval; less probes its limit down, more backs it off",
+                unit = Setting.Unit.DURATION, range = "[1us, 1h]", source = "senpai.py --pressure (10 ms)")
+        Duration psiStallTarget,
+        @Setting(value = "psi: the most one probe lowers a VM's limit, fraction of the limit", range = "(0, 1)",
+                source = "senpai.py --max-probe (0.01)")
+        double psiMaxProbe,
+        @Setting(value = "psi: the most one back-off raises a VM's limit, fraction of the limit", range = "(0, 10]",
+                source = "senpai.py --max-backoff (1.0)")
+        double psiMaxBackoff,
+        @Setting(value = "psi: a probe is psiMaxProbe once the stall is at most 1/psiCoeffProbe of the target, smaller (squared) above",
+                range = "(0, inf)", source = "senpai.py --coeff-probe (10)")
+        double psiCoeffProbe,
+        @Setting(value = "psi: a back-off is psiMaxBackoff once the stall is psiCoeffBackoff x the target, smaller (squared) below",
+                range = "(0, inf)", source = "senpai.py --coeff-backoff (20)")
+        double psiCoeffBackoff) {
 
     /** Validates every field against its {@link Setting#range()}; the message names the field, its value and the range. */
     public PolicyConfig {
@@ -74,6 +99,18 @@ public record PolicyConfig(
         Settings.check(PolicyConfig.class, "momMinChangeFraction", momMinChangeFraction);
         Settings.check(PolicyConfig.class, "momPressureCritical", momPressureCritical);
         Settings.check(PolicyConfig.class, "sharingScanPassSeconds", sharingScanPassSeconds);
+        check("esxUnplugAfter", esxUnplugAfter);
+        check("psiInterval", psiInterval);
+        check("psiStallTarget", psiStallTarget);
+        Settings.check(PolicyConfig.class, "psiMaxProbe", psiMaxProbe);
+        Settings.check(PolicyConfig.class, "psiMaxBackoff", psiMaxBackoff);
+        Settings.check(PolicyConfig.class, "psiCoeffProbe", psiCoeffProbe);
+        Settings.check(PolicyConfig.class, "psiCoeffBackoff", psiCoeffBackoff);
+    }
+
+    private static void check(String field, Duration d) {
+        if (d == null) throw new InvalidSettingException(field, null, "a duration");
+        Settings.check(PolicyConfig.class, field, d.toNanos());
     }
 
     /** All defaults. */
@@ -95,7 +132,9 @@ public record PolicyConfig(
         b.proxmoxDeadbandBytes = proxmoxDeadbandBytes; b.momPressureThreshold = momPressureThreshold;
         b.momStepFraction = momStepFraction; b.momMinGuestFreeFraction = momMinGuestFreeFraction;
         b.momMinChangeFraction = momMinChangeFraction; b.momPressureCritical = momPressureCritical;
-        b.sharingScanPassSeconds = sharingScanPassSeconds;
+        b.sharingScanPassSeconds = sharingScanPassSeconds; b.esxUnplugAfter = esxUnplugAfter;
+        b.psiInterval = psiInterval; b.psiStallTarget = psiStallTarget; b.psiMaxProbe = psiMaxProbe;
+        b.psiMaxBackoff = psiMaxBackoff; b.psiCoeffProbe = psiCoeffProbe; b.psiCoeffBackoff = psiCoeffBackoff;
         return b;
     }
 
@@ -115,6 +154,13 @@ public record PolicyConfig(
         private double momMinChangeFraction = 0.0025;
         private double momPressureCritical = 0.05;
         private long sharingScanPassSeconds = SharingScanRate.DEFAULT_PASS_SECONDS;
+        private Duration esxUnplugAfter = Duration.ofSeconds(60);
+        private Duration psiInterval = Duration.ofSeconds(6);
+        private Duration psiStallTarget = Duration.ofMillis(10);
+        private double psiMaxProbe = 0.01;
+        private double psiMaxBackoff = 1.0;
+        private double psiCoeffProbe = 10;
+        private double psiCoeffBackoff = 20;
 
         private Builder() {}
 
@@ -146,13 +192,28 @@ public record PolicyConfig(
         public Builder momPressureCritical(double v) { momPressureCritical = v; return this; }
         /** Sets the longest page-sharing scan pass (0 = a fixed rate). */
         public Builder sharingScanPassSeconds(long v) { sharingScanPassSeconds = v; return this; }
+        /** Sets how long a balloon must hold a device block before esx unplugs it (zero = never). */
+        public Builder esxUnplugAfter(Duration v) { esxUnplugAfter = v; return this; }
+        /** Sets psi's probe interval. */
+        public Builder psiInterval(Duration v) { psiInterval = v; return this; }
+        /** Sets psi's stall target per interval. */
+        public Builder psiStallTarget(Duration v) { psiStallTarget = v; return this; }
+        /** Sets psi's largest probe step. */
+        public Builder psiMaxProbe(double v) { psiMaxProbe = v; return this; }
+        /** Sets psi's largest back-off step. */
+        public Builder psiMaxBackoff(double v) { psiMaxBackoff = v; return this; }
+        /** Sets psi's probe coefficient. */
+        public Builder psiCoeffProbe(double v) { psiCoeffProbe = v; return this; }
+        /** Sets psi's back-off coefficient. */
+        public Builder psiCoeffBackoff(double v) { psiCoeffBackoff = v; return this; }
 
         /** Validates and builds. */
         public PolicyConfig build() {
             return new PolicyConfig(idleTax, thresholds, maxBalloonFraction, sharingScanPagesPerSecond,
                     hypervBufferPercent, proxmoxTargetUsedFraction, proxmoxMaxStepBytes, proxmoxDeadbandBytes,
                     momPressureThreshold, momStepFraction, momMinGuestFreeFraction, momMinChangeFraction,
-                    momPressureCritical, sharingScanPassSeconds);
+                    momPressureCritical, sharingScanPassSeconds, esxUnplugAfter, psiInterval, psiStallTarget, psiMaxProbe,
+                    psiMaxBackoff, psiCoeffProbe, psiCoeffBackoff);
         }
     }
 }

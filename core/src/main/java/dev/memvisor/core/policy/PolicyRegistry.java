@@ -6,6 +6,7 @@ import dev.memvisor.core.policy.esx.EsxPolicy;
 import dev.memvisor.core.policy.hyperv.HyperVPolicy;
 import dev.memvisor.core.policy.mom.MomPolicy;
 import dev.memvisor.core.policy.proxmox.ProxmoxPolicy;
+import dev.memvisor.core.policy.psi.PsiPolicy;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ public final class PolicyRegistry {
         register("proxmox", ProxmoxPolicy.class, ProxmoxPolicy::new);
         register("mom", MomPolicy.class, MomPolicy::new);
         register("static", StaticPolicy.class, StaticPolicy::new);
+        register("psi", PsiPolicy.class, PsiPolicy::new);
     }
 
     private PolicyRegistry() {}

@@ -81,6 +81,28 @@ class ControllerTest {
     }
 
     @Test
+    void aPlugIsSentBeforeTheBalloonAndOnlyWhenItChanges() {
+        dev.memvisor.core.model.HotplugMemory d = new dev.memvisor.core.model.HotplugMemory(GIB, 2 * MIB, 3 * GIB, 0, 0);
+        HostAdapter h = new HostAdapter() {
+            final List<Action> applied = new ArrayList<>();
+            @Override public HostView observe(long t) {
+                return new HostView(t, 8 * GIB, 4 * GIB, 0, List.of(VmView.fresh(VmSettings.of("vm", 4 * GIB), GIB).withHotplug(d)));
+            }
+            @Override public void apply(Action a) { applied.add(a); }
+        };
+        long[] plug = {GIB + MIB};
+        MemoryPolicy p = v -> new Plan(v.timeMillis(), HostMemoryState.HIGH, 0,
+                List.of(new VmPlan("vm", 2 * GIB, 0, 0, false, false, "test", plug[0], false)));
+        Controller c = new Controller(p, new PlanBounds(0.65), MemoryThresholds.ESX_DEFAULT, 1000, 0, 0);
+        assertThat(c.decide(h, 0, Trigger.INTERVAL).actions()).extracting(Action::kind).containsExactly("plug", "balloon", "reclaim", "sharing");
+        assertThat(c.decide(h, 0, Trigger.INTERVAL).actions()).isEmpty();
+        plug[0] = 2 * GIB;
+        assertThat(c.decide(h, 1000, Trigger.INTERVAL).actions()).containsExactly(new Action.Plug("vm", 2 * GIB));
+        plug[0] = VmPlan.KEEP;
+        assertThat(c.decide(h, 2000, Trigger.INTERVAL).actions()).isEmpty();
+    }
+
+    @Test
     void pollDecidesAtIntervalsAndOnStateChangesOnly() {
         Controller c = new Controller(new AskedBalloon(), new PlanBounds(0.65), MemoryThresholds.ESX_DEFAULT, 5000, 0, 0);
         long m = 100 * GIB;

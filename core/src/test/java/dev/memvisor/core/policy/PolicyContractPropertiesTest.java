@@ -60,8 +60,8 @@ class PolicyContractPropertiesTest {
     }
 
     @Test
-    void theRegistryKnowsAllFivePolicies() {
-        assertThat(PolicyRegistry.names()).containsExactlyInAnyOrder("esx", "hyperv", "proxmox", "mom", "static");
+    void theRegistryKnowsAllSixPolicies() {
+        assertThat(PolicyRegistry.names()).containsExactlyInAnyOrder("esx", "hyperv", "proxmox", "mom", "static", "psi");
         for (String n : PolicyRegistry.names()) assertThat(PolicyRegistry.create(n, PolicyConfig.defaults()).name()).isEqualTo(n);
     }
 

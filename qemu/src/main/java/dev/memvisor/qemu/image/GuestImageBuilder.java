@@ -19,7 +19,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Builds a small Linux guest from distribution packages: the Debian cloud kernel (unpacked by
- * scripts/install-deps.sh), static busybox, the virtio modules up to virtio_balloon and the
+ * scripts/install-deps.sh), static busybox, the virtio modules up to virtio_balloon and virtio_mem
+ * (memory hot-plug; the 6.1 cloud kernel has it as a module, CONFIG_VIRTIO_MEM=m) and the
  * {@code mvload} workload compiled statically with gcc.
  */
 public final class GuestImageBuilder {
@@ -29,7 +30,7 @@ public final class GuestImageBuilder {
 
     /** The virtio modules in load order; a module the kernel has built in is skipped. */
     public static final List<String> MODULE_ORDER = List.of(
-            "virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci", "virtio_balloon");
+            "virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci", "virtio_balloon", "virtio_mem");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,7 +1,9 @@
 /*
  * mvload: the memvisor guest's workload and CPU reporter (static, no dependencies).
  *   mvload touch SIZE RATE FILL  touch a working set of SIZE bytes (K/M/G suffixes) at RATE pages
- *                                per second (0 = once, then hold it); FILL = same|unique|zero.
+ *                                per second (0 = once, then hold it); FILL = same|unique|zero|half
+ *                                (half: unique bytes in the first 2 KiB, zeros after, so a page
+ *                                compresses to about half, ESX's 2 KB compression threshold).
  *                                Prints "mvload: t=<s> touched=<pages> ws=<bytes> pass=<n>" every 5 s.
  *   mvload cpu DEV SECONDS       every SECONDS write to DEV one "MVCPU" line from /proc/stat, one
  *                                "MVPROC" line per process and an "MVEND" line (format in README).
@@ -33,9 +35,12 @@ static double now_s(void) {
 
 static void fill_page(unsigned char *p, long page, const char *mode, unsigned long long pass) {
     if (strcmp(mode, "zero") == 0) { p[0] = 0; p[4095] = 0; return; }
-    unsigned long long seed = strcmp(mode, "unique") == 0 ? (unsigned long long)getpid() * 2654435761ULL + pass : 0;
+    int half = strcmp(mode, "half") == 0;
+    unsigned long long seed = half || strcmp(mode, "unique") == 0 ? (unsigned long long)getpid() * 2654435761ULL + pass : 0;
     unsigned long long x = (page + 1) * 0x9E3779B97F4A7C15ULL ^ seed;
-    for (int i = 0; i < 4096; i += 8) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; memcpy(p + i, &x, 8); }
+    int random_bytes = half ? 2048 : 4096;
+    for (int i = 0; i < random_bytes; i += 8) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; memcpy(p + i, &x, 8); }
+    if (half) memset(p + 2048, 0, 2048);
 }
 
 static int touch(long long size, long rate, const char *mode) {
@@ -116,6 +121,6 @@ int main(int argc, char **argv) {
         int every = atoi(argv[3]);
         for (;;) { cpu_report(out); sleep(every > 0 ? every : 1); }
     }
-    fprintf(stderr, "usage: mvload touch SIZE RATE same|unique|zero | mvload cpu DEV SECONDS\n");
+    fprintf(stderr, "usage: mvload touch SIZE RATE same|unique|zero|half | mvload cpu DEV SECONDS\n");
     return 2;
 }

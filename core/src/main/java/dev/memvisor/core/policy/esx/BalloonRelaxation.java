@@ -28,17 +28,17 @@ final class BalloonRelaxation {
      * The balloon each VM may shrink to now.
      *
      * @param view          the host now
-     * @param settled       per VM, the balloon it will have once deflations already ordered are done
-     *                      (at most its current balloon)
+     * @param settled       per VM, the memory it will withhold from the guest (balloon, and unplugged memory
+     *                      with a virtio-mem device) once deflations already ordered are done (at most what it withholds now)
      * @param keepFree      free fraction of machine memory to keep (EsxPolicy: halfway between soft and high)
-     * @return per VM a balloon target between 0 and {@code settled}
+     * @return per VM what to withhold, between 0 and {@code settled}
      */
     long[] relax(HostView view, long[] settled, double keepFree) {
         List<VmView> vms = view.vms();
         int n = vms.size();
         long[] out = settled.clone();
         long inFlight = 0;
-        for (int i = 0; i < n; i++) inFlight += vms.get(i).balloonBytes() - settled[i];
+        for (int i = 0; i < n; i++) inFlight += vms.get(i).withheldBytes() - settled[i];
         long spare = view.freeBytes() - (long) Math.ceil(keepFree * view.machineBytes()) - inFlight;
         if (spare <= 0) return out;
         int[] idx = new int[n];

@@ -2,15 +2,18 @@ package dev.memvisor.core.policy.esx;
 
 import dev.memvisor.core.model.HostMemoryState;
 import dev.memvisor.core.model.HostView;
+import dev.memvisor.core.model.HotplugMemory;
 import dev.memvisor.core.model.Plan;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
+import dev.memvisor.core.policy.MemorySplit;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyName;
 import dev.memvisor.core.policy.SharingScanRate;
 import dev.memvisor.core.state.HostStateMachine;
 import dev.memvisor.core.state.ReclamationMode;
+import dev.memvisor.core.unit.Size;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +28,12 @@ import java.util.Map;
  * soft = ballooning; hard = also compression and hypervisor swapping of what the balloon
  * has not yet reclaimed; low = also block VMs above their target. Keeps the host state and the
  * balloon targets it set between calls, so use one instance per host and call it from one thread.
+ * <p>A VM with a virtio-mem device grows past its plugged memory by plugging whole blocks, and gives
+ * memory back by ballooning as any VM; a reclaim that is large and lasting moves into unplugged memory:
+ * once the balloon has held at least one device block at every decision for {@code esxUnplugAfter},
+ * its whole blocks are unplugged (the balloon keeps the remainder of less than a block). The balloon
+ * stays the quick, fine-grained mechanism the guest answers at once; unplugging gives the guest a
+ * smaller MemTotal, so its own sizing (page cache, heuristics) follows, and frees QEMU's region.
  */
 @PolicyName("esx")
 public final class EsxPolicy implements MemoryPolicy {
@@ -32,8 +41,10 @@ public final class EsxPolicy implements MemoryPolicy {
     private final IdleMemoryTax tax;
     private final HostStateMachine states;
     private final BalloonRelaxation relaxation;
-    /** The balloon target last set per VM name: a balloon still deflating toward it is not counted twice. */
+    /** What the last plan withheld per VM name (balloon, and unplugged memory): a balloon still deflating toward it is not counted twice. */
     private final Map<String, Long> lastBalloonTarget = new HashMap<>();
+    /** Per VM with a virtio-mem device, since when (ms) its balloon has held at least one block, for the unplug rule. */
+    private final Map<String, Long> balloonedSince = new HashMap<>();
 
     /** Creates the policy; it keeps the host state between calls for hysteresis. */
     public EsxPolicy(PolicyConfig config) {
@@ -54,13 +65,13 @@ public final class EsxPolicy implements MemoryPolicy {
         for (int i = 0; i < n; i++) {
             VmView vm = view.vms().get(i);
             wanted[i] = wantedBalloon(vm, alloc.targets()[i]);
-            ordered[i] = lastBalloonTarget.getOrDefault(vm.name(), vm.balloonBytes());
+            ordered[i] = lastBalloonTarget.getOrDefault(vm.name(), vm.withheldBytes());
         }
         long[] balloons = new long[n];
         if (!mode.ballooning()) {
             // High: never inflate; deflate to the allocation's balloon, or further as spare memory allows.
             long[] settled = new long[n];
-            for (int i = 0; i < n; i++) settled[i] = Math.min(view.vms().get(i).balloonBytes(), ordered[i]);
+            for (int i = 0; i < n; i++) settled[i] = Math.min(view.vms().get(i).withheldBytes(), ordered[i]);
             long[] relaxed = relaxation.relax(view, settled, relaxedFreeFraction());
             for (int i = 0; i < n; i++) balloons[i] = Math.min(relaxed[i], wanted[i]);
         } else {
@@ -69,9 +80,9 @@ public final class EsxPolicy implements MemoryPolicy {
         }
         List<VmPlan> plans = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            VmPlan p = planFor(view.vms().get(i), alloc.targets()[i], alloc.reasons()[i], mode, balloons[i]);
-            lastBalloonTarget.put(p.name(), p.balloonTargetBytes());
-            plans.add(p);
+            VmView vm = view.vms().get(i);
+            lastBalloonTarget.put(vm.name(), Math.max(0, balloons[i]));
+            plans.add(planFor(vm, alloc.targets()[i], alloc.reasons()[i], mode, Math.max(0, balloons[i]), view.timeMillis()));
         }
         long scan = mode.sharing() ? SharingScanRate.pagesPerSecond(config, view) : 0;
         return new Plan(view.timeMillis(), state, scan, plans);
@@ -85,13 +96,45 @@ public final class EsxPolicy implements MemoryPolicy {
         return (config.thresholds().high() + config.thresholds().soft()) / 2;
     }
 
-    /** The balloon that holds what the guest must give up to fit its target, up to ESX's 65 % cap. */
+    /**
+     * What the guest must give up of its configured memory to fit its target: a balloon up to ESX's 65 %
+     * cap, and with a virtio-mem device also its whole region unplugged.
+     */
     private long wantedBalloon(VmView vm, long target) {
         long configured = vm.settings().configuredBytes();
-        return vm.settings().ballooning() ? Math.max(0, Math.min(configured - target, (long) (config.maxBalloonFraction() * configured))) : 0;
+        long cap = vm.settings().ballooning() ? (long) (config.maxBalloonFraction() * configured) : 0;
+        if (vm.hotplug() != null) {
+            cap = vm.hotplug().maxPluggedBytes() + (vm.settings().ballooning() ? (long) (config.maxBalloonFraction() * vm.hotplug().bootBytes()) : 0);
+        }
+        return Math.max(0, Math.min(configured - target, cap));
     }
 
-    private VmPlan planFor(VmView vm, long target, String reason, ReclamationMode mode, long balloon) {
+    /**
+     * The VM's plan: {@code withheld} (balloon, or unplugged memory and a balloon) and, in the hard and
+     * low states, host swap and blocking for what the guest still holds above its target.
+     */
+    private VmPlan planFor(VmView vm, long target, String reason, ReclamationMode mode, long withheld, long nowMillis) {
+        long visible = vm.settings().configuredBytes() - withheld;
+        MemorySplit m = MemorySplit.of(vm, visible, false);
+        HotplugMemory h = vm.hotplug();
+        if (h != null) {
+            long least = MemorySplit.of(vm, visible, true).pluggedBytes();
+            long plugged;
+            if (unplugDue(vm, m.balloonBytes(), nowMillis)) {
+                plugged = least;
+                if (plugged < m.pluggedBytes()) {
+                    reason = reason + "; balloon " + Size.format(m.balloonBytes()) + " held " + config.esxUnplugAfter().toSeconds()
+                            + " s: unplug " + Size.format(m.pluggedBytes() - plugged);
+                }
+            } else {
+                // what the balloon cannot hold (beyond maxBalloonFraction of the boot memory) is unplugged at once
+                long cap = vm.settings().ballooning() ? (long) (config.maxBalloonFraction() * h.bootBytes()) : 0;
+                plugged = Math.max(least, Math.min(m.pluggedBytes(), h.roundDown(visible + cap - h.bootBytes())));
+                if (plugged < m.pluggedBytes()) reason = reason + "; beyond the balloon's reach: unplug " + Size.format(m.pluggedBytes() - plugged);
+            }
+            m = new MemorySplit(plugged, Math.max(0, h.bootBytes() + plugged - visible));
+        }
+        long balloon = vm.settings().ballooning() ? m.balloonBytes() : 0;
         long swap = 0;
         long excess = Math.max(0, vm.grantedBytes() - target);
         if (mode.swapping()) {
@@ -99,6 +142,20 @@ public final class EsxPolicy implements MemoryPolicy {
             swap = vm.swappedBytes() + vm.compressedBytes() + excess;
         }
         boolean block = mode.blocking() && excess > 0;
-        return new VmPlan(vm.name(), target, Math.max(0, balloon), swap, mode.compression(), block, reason);
+        return new VmPlan(vm.name(), target, balloon, swap, mode.compression(), block, reason, m.pluggedBytes(), false);
+    }
+
+    /**
+     * The unplug rule: whether this VM's balloon of {@code balloonBytes} (what it would hold with the device
+     * kept as it is) has been at least one device block at every decision for {@code esxUnplugAfter}.
+     */
+    private boolean unplugDue(VmView vm, long balloonBytes, long nowMillis) {
+        long after = config.esxUnplugAfter().toMillis();
+        if (after <= 0 || balloonBytes < vm.hotplug().blockBytes()) {
+            balloonedSince.remove(vm.name());
+            return false;
+        }
+        long since = balloonedSince.computeIfAbsent(vm.name(), k -> nowMillis);
+        return nowMillis - since >= after;
     }
 }

@@ -5,6 +5,7 @@ import dev.memvisor.core.model.Plan;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.GuestUsage;
+import dev.memvisor.core.policy.MemorySplit;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyName;
@@ -23,7 +24,10 @@ import java.util.Locale;
  * back by ballooning, lowest weight first: first what VMs hold above their need, then down to
  * their minimum. Mapping: minimum = reservation, maximum = min(limit, configured),
  * startup = configured, weight = shares; a VM without a balloon driver (integration services)
- * keeps a static size. No page sharing and no hypervisor swapping.
+ * keeps a static size. No page sharing and no hypervisor swapping. A VM with a virtio-mem device
+ * acts as Hyper-V's hot-add does: startup = its boot memory, growing plugs whole blocks, and shrinking
+ * unplugs them (the balloon holds less than a block), so the guest's MemTotal follows its need
+ * ({@link MemorySplit}).
  */
 @PolicyName("hyperv")
 public final class HyperVPolicy implements MemoryPolicy {
@@ -46,7 +50,8 @@ public final class HyperVPolicy implements MemoryPolicy {
             min[i] = vm.settings().reservationBytes();
             max[i] = vm.settings().ceilingBytes();
             target[i] = clamp(vm.visibleBytes(), min[i], max[i]);
-            if (!vm.settings().ballooning()) min[i] = max[i] = target[i]; // without the driver, memory is static
+            // without the driver (and without hot-plug), memory is static
+            if (!vm.settings().ballooning() && vm.hotplug() == null) min[i] = max[i] = target[i];
             committed[i] = GuestUsage.usedBytes(vm);
             need[i] = clamp((long) Math.ceil(committed[i] * (1 + config.hypervBufferPercent() / 100.0)), min[i], max[i]);
             sum += target[i];
@@ -95,8 +100,9 @@ public final class HyperVPolicy implements MemoryPolicy {
         List<VmPlan> plans = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             VmView vm = vms.get(i);
-            long balloon = vm.settings().ballooning() ? vm.settings().configuredBytes() - target[i] : 0;
-            plans.add(new VmPlan(vm.name(), target[i], balloon, 0, false, false, reason[i]));
+            MemorySplit m = MemorySplit.of(vm, target[i], true);
+            long balloon = vm.settings().ballooning() ? m.balloonBytes() : 0;
+            plans.add(new VmPlan(vm.name(), target[i], balloon, 0, false, false, reason[i], m.pluggedBytes(), false));
         }
         return new Plan(view.timeMillis(), HostStateMachine.stateless(view.freeFraction(), config.thresholds()), 0, plans);
     }

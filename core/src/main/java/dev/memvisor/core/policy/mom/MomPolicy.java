@@ -5,6 +5,7 @@ import dev.memvisor.core.model.Plan;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.GuestUsage;
+import dev.memvisor.core.policy.MemorySplit;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyName;
@@ -83,12 +84,15 @@ public final class MomPolicy implements MemoryPolicy {
 
     private VmPlan unchanged(VmView vm, String reason) {
         long cur = current(vm);
-        long balloon = vm.settings().ballooning() ? vm.settings().configuredBytes() - cur : vm.balloonBytes();
-        return new VmPlan(vm.name(), cur, balloon, 0, false, false, reason);
+        MemorySplit m = MemorySplit.of(vm, cur, false);
+        long balloon = vm.settings().ballooning() ? m.balloonBytes() : vm.balloonBytes();
+        return new VmPlan(vm.name(), cur, balloon, 0, false, false, reason, m.pluggedBytes(), false);
     }
 
+    /** MOM only balloons: a virtio-mem device keeps what is plugged and plugs more only to grow past it. */
     private static VmPlan plan(VmView vm, long target, String reason) {
-        return new VmPlan(vm.name(), target, vm.settings().configuredBytes() - target, 0, false, false, reason);
+        MemorySplit m = MemorySplit.of(vm, target, false);
+        return new VmPlan(vm.name(), target, m.balloonBytes(), 0, false, false, reason, m.pluggedBytes(), false);
     }
 
     private static String pct(double f) {

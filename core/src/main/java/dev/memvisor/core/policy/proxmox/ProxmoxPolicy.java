@@ -5,6 +5,7 @@ import dev.memvisor.core.model.Plan;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.GuestUsage;
+import dev.memvisor.core.policy.MemorySplit;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyName;
@@ -78,8 +79,10 @@ public final class ProxmoxPolicy implements MemoryPolicy {
                 reason = (target > current[i] ? "grow " : "shrink ") + Size.format(Math.abs(target - current[i]))
                         + " toward host goal " + signed(goal);
             } else reason = "unchanged (" + direction + ", host goal " + signed(goal) + ")";
-            long balloon = vm.settings().ballooning() ? vm.settings().configuredBytes() - target : vm.balloonBytes();
-            plans.add(new VmPlan(vm.name(), target, Math.max(0, balloon), 0, false, false, reason));
+            // Proxmox only balloons: a virtio-mem device keeps what is plugged and plugs more only to grow past it
+            MemorySplit m = MemorySplit.of(vm, target, false);
+            long balloon = vm.settings().ballooning() ? m.balloonBytes() : vm.balloonBytes();
+            plans.add(new VmPlan(vm.name(), target, Math.max(0, balloon), 0, false, false, reason, m.pluggedBytes(), false));
         }
         return new Plan(view.timeMillis(), HostStateMachine.stateless(view.freeFraction(), config.thresholds()),
                 0, plans);

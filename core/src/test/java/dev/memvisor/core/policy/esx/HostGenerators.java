@@ -1,6 +1,7 @@
 package dev.memvisor.core.policy.esx;
 
 import dev.memvisor.core.model.HostView;
+import dev.memvisor.core.model.HotplugMemory;
 import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.model.VmView;
 import net.jqwik.api.Arbitraries;
@@ -16,8 +17,40 @@ import static dev.memvisor.core.unit.Size.MIB;
 public final class HostGenerators {
     private HostGenerators() {}
 
-    /** One VM with random settings and a random view. */
+    /**
+     * One VM with random settings and a random view: a third of them with a virtio-mem device (boot memory a
+     * random part of the configured size, the rest a region of whole blocks, some of it plugged and requested),
+     * and half of them with a memory stall total.
+     */
     public static Arbitrary<VmView> vms() {
+        Arbitrary<Integer> pct = Arbitraries.integers().between(0, 100);
+        Arbitrary<Integer> blockShift = Arbitraries.integers().between(20, 27);
+        Arbitrary<Long> stall = Arbitraries.longs().between(-1, 1_000_000_000L);
+        return Combinators.combine(plainVms(), Arbitraries.integers().between(0, 2), pct, pct, pct, blockShift, stall)
+                .as((v, kind, bootPct, plugPct, reqPct, shift, st) -> {
+                    VmView out = st >= 0 && st % 2 == 0 ? v.withMemoryStallMicros(st) : v;
+                    if (kind != 0) return out;
+                    long configured = v.settings().configuredBytes();
+                    long block = 1L << shift;
+                    long boot = Math.max(block, configured * Math.max(bootPct, 10) / 100 / block * block);
+                    if (boot >= configured) return out;
+                    long max = (configured - boot) / block * block;
+                    if (max == 0) return out;
+                    long plugged = max * plugPct / 100 / block * block;
+                    long requested = max * reqPct / 100 / block * block;
+                    HotplugMemory h = new HotplugMemory(boot, block, max, plugged, requested);
+                    // the balloon of a device VM lies within its boot memory (QEMU balloons relative to it)
+                    long balloon = Math.min(v.balloonBytes(), boot / 2);
+                    long present = boot + plugged;
+                    long granted = present - balloon;
+                    long active = Math.min(v.activeBytes(), granted);
+                    long used = Math.min(Math.max(0, v.guestUsedBytes()), granted);
+                    return new VmView(v.settings(), granted, granted, balloon, 0, 0, active, granted - used, used, h, out.memoryStallMicros());
+                });
+    }
+
+    /** One VM without a device or a stall total. */
+    public static Arbitrary<VmView> plainVms() {
         Arbitrary<Long> configuredMib = Arbitraries.longs().between(64, 16_384);
         Arbitrary<Integer> pct = Arbitraries.integers().between(0, 100);
         Arbitrary<Long> shares = Arbitraries.longs().between(1, 400_000);
