@@ -46,7 +46,7 @@ class PolicySettingsTest {
         assertThatThrownBy(() -> bind("policy:\n  idelTax: 0.5\n"))
                 .hasMessageStartingWith("p.yaml:2: field policy.idelTax: unknown field 'idelTax'; known fields: [name, idleTax,");
         assertThatThrownBy(() -> bind("policy: vmware\n"))
-                .hasMessage("p.yaml:1: field policy: got vmware, expected one of esx, hyperv, proxmox, mom, static");
+                .hasMessage("p.yaml:1: field policy: got vmware, expected one of esx, hyperv, proxmox, mom, static, psi");
         assertThatThrownBy(() -> bind("policy:\n  idleTax: 0.1\n  name: vmware\n"))
                 .hasMessageStartingWith("p.yaml:3: field policy.name: got vmware");
         assertThatThrownBy(() -> bind("policy:\n  hypervBufferPercent: 2.5\n"))

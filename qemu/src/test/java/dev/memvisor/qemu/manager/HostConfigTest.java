@@ -177,9 +177,9 @@ class HostConfigTest {
     @Test
     void anUnknownPolicyNamesTheFile() {
         assertThatThrownBy(() -> load("policy: vmware\n" + VM))
-                .hasMessage(dir.resolve("host.yaml") + ":1: field policy.name: got vmware, expected one of esx, hyperv, proxmox, mom, static");
+                .hasMessage(dir.resolve("host.yaml") + ":1: field policy.name: got vmware, expected one of esx, hyperv, proxmox, mom, static, psi");
         assertThatThrownBy(() -> load(VM, "policy.name=nope"))
-                .hasMessage(dir.resolve("host.yaml") + ": (--set policy.name=nope) field policy.name: got nope, expected one of esx, hyperv, proxmox, mom, static");
+                .hasMessage(dir.resolve("host.yaml") + ": (--set policy.name=nope) field policy.name: got nope, expected one of esx, hyperv, proxmox, mom, static, psi");
     }
 
     @Test

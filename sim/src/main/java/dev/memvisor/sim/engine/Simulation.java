@@ -253,9 +253,17 @@ public final class Simulation implements HostAdapter {
             m.targetPages = r.targetBytes() / PAGE;
             m.swapTargetPages = Math.min(m.pages, r.swapTargetBytes() / PAGE);
             m.compressionAllowed = r.compressionAllowed() && sc.host().compression();
-            m.blockAllocations = r.blockAllocations();
+            // a throttled VM gives up a page of its own for each new one above its target, as a blocked one does
+            m.blockAllocations = r.blockAllocations() || r.throttle();
+            m.throttle = r.throttle();
         } else if (action instanceof Action.SharingRate s) {
             scanRate = s.pagesPerSecond();
+        } else if (action instanceof Action.Plug p) {
+            // The simulated VMs have no virtio-mem device: their views carry none, so PlanBounds keeps every plan's
+            // plugged size as it is and the controller sends no Plug. A VM without a device has no region: plugging
+            // nothing changes nothing, anything else is refused (README, Simulator: hot-plug).
+            if (p.pluggedBytes() != 0) throw new IllegalArgumentException("simulated VM " + p.vm() + " has no virtio-mem device to plug "
+                    + p.pluggedBytes() + " bytes into");
         }
     }
 
@@ -280,7 +288,7 @@ public final class Simulation implements HostAdapter {
             long activePages = Math.round(v.active.fraction() * m.pages);
             views.add(new VmView(v.spec.settings(), m.grantedPages() * PAGE, consumed * PAGE, (long) m.balloonTop * PAGE,
                     m.swapped * PAGE, m.compressed * PAGE, activePages * PAGE,
-                    (long) m.freeTop * PAGE, ((long) m.anonPages + m.cachePages) * PAGE));
+                    (long) m.freeTop * PAGE, ((long) m.anonPages + m.cachePages) * PAGE, null, (long) (m.hostStallNs / 1000)));
         }
         return new HostView(now / 1000, sc.host().machineBytes(), Math.max(0, host.freeFrames()) * PAGE,
                 sc.host().overheadBytesPerVm(), views);
@@ -344,8 +352,10 @@ public final class Simulation implements HostAdapter {
             VmMemory m = v.mem;
             if (m.balloonTop < m.balloonTargetPages) m.inflate(b);
             else if (m.balloonTop > m.balloonTargetPages) m.deflate(b);
-            // the hypervisor swaps and compresses only in a state that allows it (never below the reservation)
-            if (state.allowsSwapping()) m.swapTowardTarget(s);
+            // a throttled VM is reclaimed toward its target at once, cold pages first (memory.high, whatever the host's
+            // state); otherwise the hypervisor swaps and compresses only in a state that allows it; never below the reservation
+            if (m.throttle) m.reclaimTowardTarget(s);
+            else if (state.allowsSwapping()) m.swapTowardTarget(s);
         }
         double scan = scanRate * dtSec + scanCarry;
         long n = (long) scan;

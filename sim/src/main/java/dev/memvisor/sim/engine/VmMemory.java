@@ -30,6 +30,8 @@ public final class VmMemory implements VirtualMemory {
     private final int[] balloonStack;
     int balloonTop;
     private int clockHand;
+    /** The host reclaim's CLOCK hand over this VM's pages (throttled VMs only). */
+    private int hostHand;
     private int cacheHand;
     int scanCursor;
 
@@ -44,6 +46,8 @@ public final class VmMemory implements VirtualMemory {
     long swapTargetPages;
     boolean compressionAllowed;
     boolean blockAllocations;
+    /** The plan throttles the VM at its target (memory.high): the host swaps it toward its target whatever the host state. */
+    boolean throttle;
 
     // costs (ns)
     final double faultNs, swapNs, decompressNs, guestSwapNs;
@@ -58,6 +62,12 @@ public final class VmMemory implements VirtualMemory {
     /** Pages the host took from this VM while it held no more than its reservation (only when nothing else could give). */
     long reservationViolations;
     double hvCpuNs;
+    /**
+     * Time the VM stalled waiting for the host to bring a page back (host swap-in, decompression): what
+     * Linux PSI counts as memory stall of its QEMU's cgroup. The guest's own swap-ins are I/O to the host,
+     * not host memory stalls, and are not counted.
+     */
+    double hostStallNs;
 
     // reference loop state
     private final int[] buf = new int[256];
@@ -185,7 +195,7 @@ public final class VmMemory implements VirtualMemory {
                 c += stallNs;
                 fresh = false;
             }
-            st[g << 1 | 1] |= REF | ACT;
+            st[g << 1 | 1] |= REF | ACT | HREF;
             avail -= c;
             actual += c;
             ideal += idealPerRef;
@@ -270,10 +280,12 @@ public final class VmMemory implements VirtualMemory {
             host.swapUsedPages--;
             swapIns++;
             stallNs += swapNs;
+            hostStallNs += swapNs;
         } else if (h == COMPRESSED) {
             uncompressOne();
             decompressions++;
             stallNs += decompressNs;
+            hostStallNs += decompressNs;
         } else {
             content[g] = ZERO;
         }
@@ -443,6 +455,38 @@ public final class VmMemory implements VirtualMemory {
             g = sweepFromRandom(MAPPED);
             if (g < 0) return false;
         }
+        evict(g, compress);
+        return true;
+    }
+
+    /**
+     * Reclaims up to {@code n} private pages while the VM holds more than its target, as the host
+     * kernel reclaims a cgroup above its memory.high: the first page its CLOCK finds not referenced since
+     * it last passed ({@link PageState#HREF}, a second chance), so cold pages go before the working set
+     * (Linux mm/vmscan.c reclaims from the inactive end of its LRU). Never below the reservation.
+     */
+    public void reclaimTowardTarget(long n) {
+        for (long i = 0; i < n && grantedPages() > targetPages && aboveReservation() && mapped > 0; i++) {
+            int g = -1;
+            for (long t = 0, max = 2L * pages; t < max; t++) {
+                int c = hostHand;
+                hostHand = c + 1 == pages ? 0 : c + 1;
+                if (st[c << 1] != MAPPED) continue;
+                int s = st[c << 1 | 1];
+                if ((s & HREF) != 0) {
+                    st[c << 1 | 1] = (byte) (s & ~HREF);
+                    continue;
+                }
+                g = c;
+                break;
+            }
+            if (g < 0) return;
+            evict(g, compressionAllowed);
+        }
+    }
+
+    /** Takes private page {@code g} out of machine memory: into the compression cache when allowed and it compresses, else to swap. */
+    private void evict(int g, boolean compress) {
         mapped--;
         host.usedFrames--;
         if (compress && compressed < compressionMaxPages && rng.nextDouble() < compressibleFraction) {
@@ -454,7 +498,6 @@ public final class VmMemory implements VirtualMemory {
         } else {
             toSwap(g);
         }
-        return true;
     }
 
     /** The first page in host state {@code hostState} from a random start, wrapping; -1 when there is none. */

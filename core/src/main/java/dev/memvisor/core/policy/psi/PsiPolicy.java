@@ -29,7 +29,7 @@ import java.util.Set;
  * swap or compressed swap behind it), so the cold memory of idle guests goes and busy guests keep what
  * they use. The balloon stays deflated: pressure inside the guest is not what the host's PSI sees, so a
  * balloon would shrink a guest past its working set unseen. Reservations and limits bound each limit
- * (starting point: what the VM holds); when the limits do not all fit the memory available to VMs, it
+ * (starting point: the VM's ceiling); when the limits do not all fit the memory available to VMs, it
  * is split by shares with the idle memory tax, as esx does ({@link IdleMemoryTax}). A VM whose pressure is
  * not observed keeps its ceiling. No page sharing. Keeps one probe per VM between calls: one instance
  * per host, called from one thread.
@@ -72,9 +72,10 @@ public final class PsiPolicy implements MemoryPolicy {
             } else {
                 SenpaiProbe p = probes.get(vm.name());
                 if (p == null || stall < p.lastStallMicros()) {
-                    // a new VM, or its QEMU restarted (its stall total began again): start at what it holds
-                    long start = Math.max(floor[i], Math.min(ceiling, vm.consumedBytes()));
-                    p = new SenpaiProbe(config, start, stall, view.timeMillis());
+                    // a new VM, or its QEMU restarted (its stall total began again): start unlimited, at its ceiling.
+                    // Senpai starts at the cgroup's memory.current; a VM's QEMU comes to hold nearly all of its guest's
+                    // memory anyway, and a guest still booting or filling must not meet a limit before it is probed
+                    p = new SenpaiProbe(config, ceiling, stall, view.timeMillis());
                     probes.put(vm.name(), p);
                 }
                 want[i] = p.tick(stall, view.timeMillis(), floor[i], ceiling);

@@ -24,13 +24,13 @@ final class SenpaiProbe {
     private long lastAdjustMillis;
     private String last = "";
 
-    /** A probe starting at {@code startBytes} (senpai: the cgroup's memory.current) with the stall total seen now. */
+    /** A probe starting at {@code startBytes} (senpai: the cgroup's memory.current; PsiPolicy: the VM's ceiling) with the stall total seen now. */
     SenpaiProbe(PolicyConfig config, long startBytes, long stallMicros, long nowMillis) {
         this.config = config;
         this.limit = startBytes;
         this.lastStallMicros = stallMicros;
         this.lastAdjustMillis = nowMillis;
-        this.last = "probe starts at what the VM holds, " + Size.format(startBytes);
+        this.last = "probe starts at " + Size.format(startBytes);
     }
 
     /** The stall total seen last (a smaller one means the VM's process restarted). */

@@ -39,25 +39,27 @@ class PsiPolicyTest {
 
     @Test
     void senpaisStepsWorkedByHand() {
-        PsiPolicy p = new PsiPolicy(SENPAI);
-        // starts at what the VM holds: 2G
-        assertThat(plan(p, 0, vm("a", 2 * GIB, 0)).targetBytes()).isEqualTo(2 * GIB);
+        // senpai's defaults, but a largest probe of 10 % so a back-off stays under the ceiling
+        PsiPolicy p = new PsiPolicy(PolicyConfig.builder().psiMaxProbe(0.1).build());
+        // starts unlimited, at the VM's 4G ceiling
+        assertThat(plan(p, 0, vm("a", 2 * GIB, 0)).targetBytes()).isEqualTo(4 * GIB);
         // 5 s later (under the 6 s interval), no stall: holds
-        assertThat(plan(p, 5_000, vm("a", 2 * GIB, 0)).targetBytes()).isEqualTo(2 * GIB);
-        // 6 s: no stall at all, err = 10000 / 1: the full 1 % probe
-        long probed = (long) (2 * GIB - 2 * GIB * 0.01) & ~4095L;
+        assertThat(plan(p, 5_000, vm("a", 2 * GIB, 0)).targetBytes()).isEqualTo(4 * GIB);
+        // 6 s: no stall at all, err = 10000 / 1: the full 10 % probe
+        long probed = (long) (4 * GIB - 4 * GIB * 0.1) & ~4095L;
         VmPlan at6 = plan(p, 6_000, vm("a", 2 * GIB, 0));
         assertThat(at6.targetBytes()).isEqualTo(probed);
-        assertThat(at6.reason()).contains("probe -1.00%");
+        assertThat(at6.reason()).contains("probe -10.00%");
         assertThat(at6.throttle()).isTrue();
         assertThat(at6.balloonTargetBytes()).isZero();
         // 40 ms of stall by the next decision, 4x the 10 ms target: back off (4 / 20)^2 x 1.0 = 4 %
         VmPlan back = plan(p, 7_000, vm("a", 2 * GIB, 40_000));
         assertThat(back.targetBytes()).isEqualTo((long) (probed + probed * 0.04) & ~4095L);
         assertThat(back.reason()).contains("back off +4.00%");
-        // 9 ms over the next 6 s: under the target, err = 10/9, probe (1.11 / 10)^2 x 1 % = 0.0123 %
+        // 9 ms over the next 6 s: under the target, err = 10/9, probe (1.11 / 10)^2 x 10 % = 0.123 %
         VmPlan small = plan(p, 13_000, vm("a", 2 * GIB, 49_000));
-        assertThat(small.targetBytes()).isLessThan(back.targetBytes()).isGreaterThan(back.targetBytes() - back.targetBytes() / 5000);
+        assertThat(small.targetBytes()).isEqualTo((long) (back.targetBytes() - back.targetBytes() * Math.pow(10.0 / 9 / 10, 2) * 0.1) & ~4095L);
+        assertThat(small.reason()).contains("probe -0.12%");
     }
 
     @Test
@@ -99,11 +101,11 @@ class PsiPolicyTest {
     }
 
     @Test
-    void aRestartedVmStartsAgainFromWhatItHolds() {
+    void aRestartedVmStartsAgainUnlimited() {
         PsiPolicy p = new PsiPolicy(PolicyConfig.builder().psiInterval(Duration.ofSeconds(1)).psiMaxProbe(0.5).build());
         plan(p, 0, vm("a", 2 * GIB, 1_000_000));
-        assertThat(plan(p, 1_000, vm("a", 2 * GIB, 1_000_000)).targetBytes()).isEqualTo(GIB);
+        assertThat(plan(p, 1_000, vm("a", 2 * GIB, 1_000_000)).targetBytes()).isEqualTo(2 * GIB);
         // the stall total went back: a new QEMU
-        assertThat(plan(p, 2_000, vm("a", 3 * GIB, 5)).targetBytes()).isEqualTo(3 * GIB);
+        assertThat(plan(p, 2_000, vm("a", 3 * GIB, 5)).targetBytes()).isEqualTo(4 * GIB);
     }
 }
