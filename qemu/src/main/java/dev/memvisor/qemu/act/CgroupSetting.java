@@ -12,10 +12,15 @@ import dev.memvisor.core.control.Action;
  *       VM's memory above its granted target out, without the guest's knowledge (ESX hypervisor swapping).</li>
  *   <li>{@code block} (blockAllocations): as swap, plus the throttle (v2 memory.high, v1 soft limit)
  *       at the target, so allocations above it are held and reclaimed at once (ESX state low).</li>
+ *   <li>{@code throttle} (the plan's throttle: the psi policy): v2 memory.high at target + overhead, which
+ *       reclaims above it at once and slows allocations, never refusing them, with the hard limit only at
+ *       target + headroom against a runaway (senpai's way); v1 has no such throttle, so its hard limit is set
+ *       at target + overhead (the host reclaims at it; with no swap the kernel may refuse it, EBUSY).</li>
  * </ul>
- * Source: Waldspurger, "Memory Resource Management in VMware ESX Server" (OSDI 2002), section 6.
+ * Sources: Waldspurger, "Memory Resource Management in VMware ESX Server" (OSDI 2002), section 6;
+ * cgroup-v2.rst ("memory.high"); facebookincubator/senpai (memory.high as the probe).
  *
- * @param mode       headroom, swap or block
+ * @param mode       headroom, swap, block or throttle
  * @param limitBytes the hard limit (v2 memory.max, v1 memory.limit_in_bytes)
  * @param highBytes  the throttle (v2 memory.high, v1 memory.soft_limit_in_bytes); Long.MAX_VALUE = none
  */
@@ -30,7 +35,17 @@ public record CgroupSetting(String mode, long limitBytes, long highBytes) {
      * @param overheadBytes QEMU's own memory (the policy's per-VM overhead) added to the target when it does
      */
     public static CgroupSetting of(Action.HostReclaim reclaim, long headroomBytes, long overheadBytes) {
+        return of(reclaim, headroomBytes, overheadBytes, MemoryCgroup.Version.V2);
+    }
+
+    /** The setting for a VM's host-reclaim action on a cgroup of this version (the throttle differs: v1 has none). */
+    public static CgroupSetting of(Action.HostReclaim reclaim, long headroomBytes, long overheadBytes, MemoryCgroup.Version version) {
         long target = reclaim.targetBytes();
+        if (reclaim.throttle() && !reclaim.blockAllocations()) {
+            long high = saturatedAdd(target, overheadBytes);
+            if (version == MemoryCgroup.Version.V1) return new CgroupSetting("throttle", high, high);
+            return new CgroupSetting("throttle", Math.max(high, saturatedAdd(target, headroomBytes)), high);
+        }
         if (reclaim.blockAllocations()) return new CgroupSetting("block", saturatedAdd(target, overheadBytes), saturatedAdd(target, overheadBytes));
         if (reclaim.swapTargetBytes() > 0) return new CgroupSetting("swap", saturatedAdd(target, overheadBytes), NONE);
         return new CgroupSetting("headroom", saturatedAdd(target, headroomBytes), NONE);

@@ -24,6 +24,18 @@ public final class MemoryCgroup {
         this.version = version;
     }
 
+    /**
+     * The mount point of this host's cgroup v2 (unified) hierarchy: {@code cgroupRoot} itself on a pure v2
+     * host, {@code cgroupRoot/unified} on a hybrid one (systemd's layout, where the memory controller may be
+     * on v1), or null when there is none. Its cgroups have memory.pressure with or without the memory controller.
+     */
+    public static Path unifiedRoot(Path cgroupRoot) {
+        for (Path p : new Path[] {cgroupRoot, cgroupRoot.resolve("unified")}) {
+            if (Files.isRegularFile(p.resolve("cgroup.controllers"))) return p;
+        }
+        return null;
+    }
+
     /** Where the memory controller is on this host: v2 if a unified hierarchy lists it, else v1. */
     public static Hierarchy detect(Path cgroupRoot) {
         for (Path p : new Path[] {cgroupRoot, cgroupRoot.resolve("unified")}) {
@@ -164,6 +176,46 @@ public final class MemoryCgroup {
         if (v.equals("max")) return Long.MAX_VALUE;
         long l = Long.parseLong(v);
         return l >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : l;
+    }
+
+    /** memory.stat as name to value (bytes for sizes, counts for events). */
+    public java.util.Map<String, Long> stat() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String line : read("memory.stat").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 2) {
+                try {
+                    out.put(f[0], Long.parseLong(f[1]));
+                } catch (NumberFormatException e) {
+                    // not a number: skip
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether the kernel accounts and limits the group's compressed swap (cgroup v2 with zswap: memory.zswap.max,
+     * and memory.stat's zswap and zswapped); v1 has neither.
+     */
+    public boolean zswapAccounted() {
+        return version == Version.V2 && Files.exists(dir.resolve("memory.zswap.max"));
+    }
+
+    /**
+     * Caps the group's compressed swap pool (v2 {@code memory.zswap.max}, bytes of compressed memory; 0 sends
+     * its pages straight to the swap device; Long.MAX_VALUE: no cap). Source: cgroup-v2.rst, "memory.zswap.max".
+     *
+     * @throws IllegalStateException on v1, which has no per-group zswap control
+     */
+    public void setZswapMax(long bytes) {
+        if (!zswapAccounted()) throw new IllegalStateException("cgroup " + dir + ": no memory.zswap.max (cgroup v1, or a kernel without zswap)");
+        write("memory.zswap.max", limitValue(bytes));
+    }
+
+    /** The group's compressed swap cap (Long.MAX_VALUE: none). */
+    public long zswapMax() {
+        return parseLimit(read("memory.zswap.max"));
     }
 
     /** Memory charged to the cgroup now. */

@@ -38,4 +38,14 @@ public record MemoryPressure(double someAvg10, double someAvg60, long someTotalM
         Path p = procRoot.resolve("pressure/memory");
         return Files.isReadable(p) ? parse(KeyValueFile.read(p)) : NONE;
     }
+
+    /**
+     * Reads a cgroup v2 directory's {@code memory.pressure}: the stalls of its processes only (cgroup-v2.rst,
+     * "PSI - Pressure Stall Information"; every v2 cgroup has it, with or without the memory controller).
+     *
+     * @throws java.io.UncheckedIOException naming the file when it cannot be read (no PSI, or the cgroup is gone)
+     */
+    public static MemoryPressure readCgroup(Path cgroupDir) {
+        return parse(KeyValueFile.read(cgroupDir.resolve("memory.pressure")));
+    }
 }

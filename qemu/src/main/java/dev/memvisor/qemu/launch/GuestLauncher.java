@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * Starts QEMU guests from a {@link GuestImage}, each with a QMP socket and a virtio-balloon device
- * (statistics polling, deflate-on-oom, free-page-reporting), on KVM when /dev/kvm boots a guest and
- * on TCG otherwise. Every guest it starts is also killed by a JVM shutdown hook if still running.
+ * (statistics polling, deflate-on-oom, free-page-reporting), and when asked a virtio-mem device, on KVM
+ * when /dev/kvm boots a guest and on TCG otherwise. Every guest it starts is also killed by a JVM shutdown hook if still running.
  * Device options: QEMU docs/system/devices/virtio-balloon (QEMU 7.2).
  */
 public final class GuestLauncher {
@@ -33,6 +33,8 @@ public final class GuestLauncher {
     private final String qemu;
     private final Consumer<String> log;
     private volatile Accelerator accelerator;
+    /** Names of the guests started with a virtio-mem device, whose driver must bind. */
+    private final Set<String> hotplugGuests = ConcurrentHashMap.newKeySet();
 
     /** A launcher for this image that puts each guest's files under {@code runDir/NAME}; {@code log} receives progress lines. */
     public GuestLauncher(GuestImage image, Path runDir, Consumer<String> log) {
@@ -90,10 +92,14 @@ public final class GuestLauncher {
         }
     }
 
-    /** Waits for the guest's ready line and returns it; a guest whose virtio_balloon did not bind is a failed start. */
-    private static String awaitReadyWithBalloon(Guest g, Duration bootTimeout) {
+    /** Waits for the guest's ready line and returns it; a guest whose virtio_balloon (or virtio_mem, when it has the device) did not bind is a failed start. */
+    private String awaitReadyWithBalloon(Guest g, Duration bootTimeout) {
         String ready = g.awaitReady(bootTimeout);
         if (!ready.contains("balloon=yes")) throw new GuestStartException("guest " + g.name() + ": the virtio_balloon driver did not bind: " + ready);
+        if (hotplugGuests.contains(g.name()) && !ready.contains("virtio_mem=yes")) {
+            throw new GuestStartException("guest " + g.name() + ": the virtio_mem driver did not bind (is virtio_mem in the guest image? memvisor guest-image"
+                    + " rebuilds it): " + ready);
+        }
         return ready;
     }
 
@@ -114,14 +120,17 @@ public final class GuestLauncher {
         }
         Path qmp = dir.resolve("qmp.sock");
         // debug-threads=on names the vCPU threads "CPU n/KVM|TCG", so their CPU time can be read from /proc
-        List<String> cmd = List.of(qemu, "-name", spec.name() + ",debug-threads=on", "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
-                "-m", (spec.memoryBytes() >> 20) + "M", "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
+        List<String> cmd = new ArrayList<>(List.of(qemu, "-name", spec.name() + ",debug-threads=on", "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
+                "-m", memoryArgument(spec), "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
                 "-no-reboot", "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
                 "-append", spec.kernelCmdline(),
                 "-serial", "file:" + dir.resolve("console.log"), "-serial", "file:" + dir.resolve("cpu.log"),
                 "-qmp", "unix:" + qmp + ",server=on,wait=off",
                 "-device", "virtio-balloon-pci,id=balloon0,deflate-on-oom=" + (spec.deflateOnOom() ? "on" : "off")
-                        + ",free-page-reporting=on,guest-stats-polling-interval=" + spec.statsPollingSeconds());
+                        + ",free-page-reporting=on,guest-stats-polling-interval=" + spec.statsPollingSeconds()));
+        cmd.addAll(virtioMemArguments(spec));
+        if (spec.hasHotplug()) hotplugGuests.add(spec.name());
+        else hotplugGuests.remove(spec.name());
         if (cgroup != null) cmd = inCgroup(cgroup, cmd);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile())
@@ -134,6 +143,27 @@ public final class GuestLauncher {
                     + "): run scripts/install-deps.sh to install qemu-system-x86");
         }
     }
+
+    /** QEMU's {@code -m}: the boot memory, and with a virtio-mem device {@code maxmem} = boot memory + its region. */
+    static String memoryArgument(GuestSpec spec) {
+        String m = (spec.memoryBytes() >> 20) + "M";
+        return spec.hasHotplug() ? m + ",maxmem=" + ((spec.memoryBytes() + spec.hotplugBytes()) >> 20) + "M" : m;
+    }
+
+    /**
+     * The memory backend and virtio-mem device of a guest that has one (none otherwise): a RAM backend of
+     * the region's size and {@code virtio-mem-pci,id=vmem0,memdev=vmem0-ram,requested-size=...[,block-size=...]}.
+     * Source: QEMU docs/system/devices/virtio-mem.rst.
+     */
+    static List<String> virtioMemArguments(GuestSpec spec) {
+        if (!spec.hasHotplug()) return List.of();
+        String dev = "virtio-mem-pci,id=" + VIRTIO_MEM_ID + ",memdev=" + VIRTIO_MEM_ID + "-ram,requested-size=" + spec.pluggedBytes()
+                + (spec.hotplugBlockBytes() > 0 ? ",block-size=" + spec.hotplugBlockBytes() : "");
+        return List.of("-object", "memory-backend-ram,id=" + VIRTIO_MEM_ID + "-ram,size=" + spec.hotplugBytes(), "-device", dev);
+    }
+
+    /** The id the launcher gives a guest's virtio-mem device (its QOM path is /machine/peripheral/vmem0). */
+    public static final String VIRTIO_MEM_ID = "vmem0";
 
     /**
      * The command run by a shell that first joins the cgroup (writing its own pid, which QEMU keeps

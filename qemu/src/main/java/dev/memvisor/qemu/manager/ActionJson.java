@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one JSON form of core's typed {@link Action}s in the decision log: {@code {"kind": "balloon",
- * "vm": "a", "balloonBytes": 67108864}}, {@code {"kind": "reclaim", "vm": "a", "targetBytes": ...,
- * "swapTargetBytes": ..., "compressionAllowed": ..., "blockAllocations": ...}}, {@code {"kind":
- * "sharing", "pagesPerSecond": 6404}}: the record's components under its kind, written and read
- * back by Jackson, so scripts and tests read actions as data.
+ * The one JSON form of core's typed {@link Action}s in the decision log: {@code {"kind": "plug", "vm": "a",
+ * "pluggedBytes": 268435456}}, {@code {"kind": "balloon", "vm": "a", "balloonBytes": 67108864}},
+ * {@code {"kind": "reclaim", "vm": "a", "targetBytes": ..., "swapTargetBytes": ..., "compressionAllowed": ...,
+ * "blockAllocations": ..., "throttle": ...}}, {@code {"kind": "sharing", "pagesPerSecond": 6404}}: the
+ * record's components under its kind, written and read back by Jackson, so scripts and tests read
+ * actions as data.
  */
 public final class ActionJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,10 +37,11 @@ public final class ActionJson {
     public static Action read(JsonNode o) {
         String kind = o.path("kind").asText("");
         Class<? extends Action> type = switch (kind) {
+            case "plug" -> Action.Plug.class;
             case "balloon" -> Action.Balloon.class;
             case "reclaim" -> Action.HostReclaim.class;
             case "sharing" -> Action.SharingRate.class;
-            default -> throw new IllegalArgumentException("action kind '" + kind + "': expected balloon, reclaim or sharing");
+            default -> throw new IllegalArgumentException("action kind '" + kind + "': expected plug, balloon, reclaim or sharing");
         };
         ObjectNode fields = ((ObjectNode) o).deepCopy();
         fields.remove("kind");

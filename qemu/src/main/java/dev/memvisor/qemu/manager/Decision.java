@@ -6,6 +6,7 @@ import dev.memvisor.core.control.Trigger;
 import dev.memvisor.core.model.HostView;
 import dev.memvisor.core.model.Plan;
 import dev.memvisor.qemu.act.CgroupSetting;
+import dev.memvisor.qemu.act.VirtioMemPlug;
 
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,20 @@ import java.util.Map;
  * @param managerCpuNanos the manager process's CPU time since the previous decision
  * @param stepNanos       wall time of this decision's observe-decide-apply
  * @param startNanos      System.nanoTime() when it started
+ * @param plugChanges     per VM, the change of its plugged size that completed since the previous decision (how long it took)
  */
 public record Decision(ControlDecision control, Observation observation, Effects effects, long managerCpuNanos, long stepNanos,
-                       long startNanos) {
+                       long startNanos, Map<String, VirtioMemPlug.Change> plugChanges) {
+
+    /** Copies the map. */
+    public Decision {
+        plugChanges = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(plugChanges));
+    }
+
+    /** A decision in which no plug change completed. */
+    public Decision(ControlDecision control, Observation observation, Effects effects, long managerCpuNanos, long stepNanos, long startNanos) {
+        this(control, observation, effects, managerCpuNanos, stepNanos, startNanos, Map.of());
+    }
 
     /** Why the manager decided. */
     public Trigger trigger() { return control.trigger(); }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memvisor.core.control.ControlDecision;
+import dev.memvisor.core.model.HotplugMemory;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.qemu.act.CgroupSetting;
+import dev.memvisor.qemu.act.VirtioMemPlug;
 
 import java.time.Instant;
 import java.util.Map;
@@ -16,6 +18,27 @@ public final class DecisionJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DecisionJson() {}
+
+    /** A VM's virtio-mem device: its layout, what is plugged and requested, and the change under way. */
+    private static void plug(ObjectNode n, VmView v, VmPlan p, Decision d) {
+        HotplugMemory h = v.hotplug();
+        n.put("boot", h.bootBytes());
+        n.put("block", h.blockBytes());
+        n.put("max", h.maxPluggedBytes());
+        n.put("PLUGGED", h.pluggedBytes());
+        n.put("PLUGTGT", h.requestedBytes());
+        n.put("planned", p.pluggedTargetBytes());
+        Long sent = d.effects().pluggedRequested().get(v.name());
+        if (sent != null) n.put("plugSent", sent);
+    }
+
+    /** One completed change of a plugged size: from, to, and how long it took. */
+    private static void change(ObjectNode n, VirtioMemPlug.Change c) {
+        n.put("from", c.fromBytes());
+        n.put("to", c.toBytes());
+        n.put("ms", c.tookMicros() / 1000.0);
+        n.put("by", c.byEvent() ? "event" : "observation");
+    }
 
     /** The decision as a single-line JSON object; sizes in bytes, esxtop names for per-VM counters, actions as {@link ActionJson}. */
     public static String line(Decision d, String policy, Instant wall) {
@@ -43,6 +66,16 @@ public final class DecisionJson {
         h.put("psiSomeAvg10", hr.psiSomeAvg10());
         h.put("pswpin", hr.swapInPages());
         h.put("pswpout", hr.swapOutPages());
+        h.put("zswpin", hr.zswapInPages());
+        h.put("zswpout", hr.zswapOutPages());
+        h.put("ZIP", hr.zswappedBytes());
+        h.put("CACHEUSD", hr.zswapPoolBytes());
+        if (d.effects().zswap() != null) {
+            ObjectNode z = h.putObject("zswap");
+            z.put("enabled", d.effects().zswap().enabled());
+            z.put("compressor", d.effects().zswap().compressor());
+            z.put("maxPoolPercent", d.effects().zswap().maxPoolPercent());
+        }
         ArrayNode vms = o.putArray("vms");
         Map<String, VmPlan> plans = d.plan().byName();
         for (VmView v : d.view().vms()) {
@@ -61,6 +94,11 @@ public final class DecisionJson {
             n.put("MCTLTGT", p.balloonTargetBytes());
             n.put("TARGET", p.targetBytes());
             n.put("SWCUR", v.swappedBytes());
+            n.put("ZIP", v.compressedBytes());
+            n.put("CACHEUSD", s.compressedPoolBytes());
+            n.put("zipSource", s.zipSource());
+            n.put("memStallUs", v.memoryStallMicros());
+            if (v.hotplug() != null) plug(n.putObject("plug"), v, p, d);
             n.put("SHRD", s.sharedBytes());
             n.put("ACTV", v.activeBytes());
             n.put("actual", s.actualBytes());
@@ -78,6 +116,8 @@ public final class DecisionJson {
                 c.put("mode", cg.mode());
                 c.put("limit", cg.limitBytes());
                 c.put("high", cg.highBytes() == CgroupSetting.NONE ? -1 : cg.highBytes());
+                Long zmax = d.effects().zswapMax().get(v.name());
+                if (zmax != null) c.put("zswapMax", zmax);
             }
             n.put("reason", p.reason());
         }
@@ -100,6 +140,10 @@ public final class DecisionJson {
             }
         }
         o.put("managerCpuMs", d.managerCpuNanos() / 1e6);
+        if (!d.plugChanges().isEmpty()) {
+            ObjectNode pc = o.putObject("plugDone");
+            for (var e : d.plugChanges().entrySet()) change(pc.putObject(e.getKey()), e.getValue());
+        }
         o.put("stepMs", d.stepNanos() / 1e6);
         if (d.balloonSentNanos() >= 0) o.put("balloonSentMs", d.balloonSentNanos() / 1e6);
         return o.toString();

@@ -37,10 +37,12 @@ import java.util.Map;
  * @param cgroups            whether each VM gets a memory cgroup carrying its limit
  * @param cgroupHeadroomBytes QEMU's own memory above the VM's target allowed by its cgroup while the plan does not host-swap it
  * @param vms                the managed VMs
+ * @param zswap              how the manager drives zswap
  */
 public record HostConfig(String policy, PolicyConfig policyConfig, Duration interval, Duration stateCheckInterval, long budgetBytes,
                          long overheadPerVmBytes, int metricsPort, String metricsAddress, Duration qmpTimeout, Path log,
-                         boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes, List<VmConfig> vms) {
+                         boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes, List<VmConfig> vms,
+                         ZswapConfig zswap) {
 
     /** The default {@link #stateCheckInterval()}: cheap enough to run often, short against a 5 s interval. */
     public static final Duration DEFAULT_STATE_CHECK = Durations.parse(new HostFile().stateCheckInterval);
@@ -58,6 +60,15 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
             throw new ConfigException("qmpTimeout: got " + (qmpTimeout == null ? null : qmpTimeout.toMillis() + "ms")
                     + ", expected at least 10ms and under the interval (" + interval.toMillis() + "ms), so a hung QEMU costs less than a decision");
         vms = List.copyOf(vms);
+        if (zswap == null) zswap = ZswapConfig.OFF;
+    }
+
+    /** A configuration that leaves zswap alone (host.yaml drives it by default: {@link #load}). */
+    public HostConfig(String policy, PolicyConfig policyConfig, Duration interval, Duration stateCheckInterval, long budgetBytes,
+                      long overheadPerVmBytes, int metricsPort, String metricsAddress, Duration qmpTimeout, Path log,
+                      boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes, List<VmConfig> vms) {
+        this(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress, qmpTimeout, log,
+                manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms, ZswapConfig.OFF);
     }
 
     /** A configuration with the default policy parameters. */
@@ -142,6 +153,7 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
             if (f.vms == null || f.vms.isEmpty()) throw doc.error("vms", "expected a list of VMs with name and qmp");
             if (f.policy == null) throw doc.error("policy", "expected a policy name or a mapping such as {name: esx, idleTax: 0.5}");
             if (f.ksm == null) throw doc.error("ksm", "expected a mapping such as {manage: true, sleepMillis: 20}");
+            if (f.zswap == null) throw doc.error("zswap", "expected a mapping such as {manage: true, compressor: lzo, maxFraction: 0.1}");
             List<VmConfig> vms = new ArrayList<>();
             Map<String, Integer> names = new HashMap<>();
             Map<Path, Integer> sockets = new HashMap<>();
@@ -158,7 +170,7 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
             return new HostConfig(f.policy.name(), f.policy.config(), interval, Durations.parse(f.stateCheckInterval),
                     Size.parse(f.budget), Size.parse(f.overheadPerVm), f.metricsPort, f.metricsAddress.trim(), qmpTimeout,
                     f.log == null || f.log.isBlank() ? null : base.resolve(f.log), f.ksm.manage, f.ksm.sleepMillis, f.cgroups,
-                    Size.parse(f.cgroupHeadroom), vms);
+                    Size.parse(f.cgroupHeadroom), vms, ZswapConfig.of(f.zswap));
         } catch (SettingsException e) {
             throw new ConfigException(withVmName(doc, e).getMessage());
         }
@@ -208,16 +220,22 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
         return new SettingsException(e.file(), e.line(), e.setBy(), e.key() + " (" + name.asText() + ")", e.detail());
     }
 
+    /** A copy with this zswap configuration. */
+    public HostConfig withZswap(ZswapConfig z) {
+        return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
+                qmpTimeout, log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms, z);
+    }
+
     /** A copy with another log path. */
     public HostConfig withLog(Path p) {
         return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
-                qmpTimeout, p, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+                qmpTimeout, p, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms, zswap);
     }
 
     /** A copy managing only these VMs (those admission control admitted). */
     public HostConfig withVms(List<VmConfig> admitted) {
         return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
-                qmpTimeout, log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, admitted);
+                qmpTimeout, log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, admitted, zswap);
     }
 
     /**

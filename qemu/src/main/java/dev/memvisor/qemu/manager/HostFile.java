@@ -36,6 +36,8 @@ public final class HostFile {
     public String log = "";
     @Setting("Linux KSM, driven from the plan's page-sharing scan rate")
     public Ksm ksm = new Ksm();
+    @Setting("Linux zswap (the host's compressed swap cache), driven from the plan's compression")
+    public Zswap zswap = new Zswap();
     @Setting("a memory cgroup per VM (v1 or v2) carrying the plan's limits and hypervisor swap")
     public boolean cgroups = false;
     @Setting(value = "QEMU's memory above the VM's target its cgroup allows while the plan does not host-swap it",
@@ -51,6 +53,19 @@ public final class HostFile {
         @Setting(value = "KSM's sleep_millisecs between scans; pages_to_scan = rate x sleep / 1000", range = "[1, 60000]",
                 source = "Linux Documentation/admin-guide/mm/ksm.rst (default 20)")
         public int sleepMillis = 20;
+    }
+
+    /** {@code zswap:}: whether and how the manager drives /sys/module/zswap/parameters. */
+    public static final class Zswap {
+        @Setting("turn zswap on while the plan lets a VM be compressed (esx: the hard and low states; psi: always), with the pool"
+                + " capped from the VMs' caches; put the host's settings back when none may be and on exit")
+        public boolean manage = true;
+        @Setting("zswap's compressor while memvisor has it on, one the kernel lists in /proc/crypto (lzo, lz4, zstd...); empty: the host's")
+        public String compressor = "";
+        @Setting(value = "each VM's compression cache, fraction of its configured memory: zswap's max_pool_percent is the sum over the VMs"
+                + " that may be compressed, and on cgroup v2 it is each VM's memory.zswap.max", range = "(0, 1]",
+                source = "ESX: a VM's compression cache holds at most 10 % of it (Mem.MemZipMaxPct)")
+        public double maxFraction = 0.10;
     }
 
     /** {@code vms[]}: one QEMU guest and its ESX-style memory settings. */

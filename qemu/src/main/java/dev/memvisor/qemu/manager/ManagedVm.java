@@ -3,6 +3,7 @@ package dev.memvisor.qemu.manager;
 import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.qemu.act.CgroupSetting;
 import dev.memvisor.qemu.act.MemoryCgroup;
+import dev.memvisor.qemu.act.VirtioMemPlug;
 import dev.memvisor.qemu.collect.ResidentMemory;
 import dev.memvisor.qemu.launch.QemuProcessFinder;
 import dev.memvisor.qemu.qmp.QmpClient;
@@ -25,8 +26,20 @@ final class ManagedVm {
     volatile MemoryCgroup cgroup;
     /** Whether the last observation saw the VM (it is then in the view and its memory counts as used). */
     volatile boolean observed;
-    /** query-balloon's actual at the last observation that reached the VM: the most the guest may hold; -1 before any. */
+    /** query-balloon's actual at the last observation that reached the VM (relative to its boot memory); -1 before any. */
     volatile long lastActualBytes = -1;
+    /** The guest's memory at the last observation: actual and what its virtio-mem device has plugged; the most it may hold; -1 before any. */
+    volatile long lastGuestBytes = -1;
+    /** The VM's virtio-mem device, or null when it has none (found when connecting). */
+    volatile VirtioMemPlug plug;
+    /** The VM's boot memory (QEMU's base-memory): what QEMU's balloon works within; -1 before connecting. */
+    volatile long bootBytes = -1;
+    /** The cgroup v2 directory whose memory.pressure is this VM's alone, or null when there is none (pressure unknown). */
+    volatile Path pressureDir;
+    /** Whether the last reclaim action let the VM's pages be compressed (zswap). */
+    volatile boolean compressionAllowed;
+    /** What the VM's memory.zswap.max was set to (v2), or -1 when not set since connecting. */
+    volatile long lastZswapMaxBytes = -1;
     /** KSM's profit for the QEMU process at the last observation, subtracted from its resident memory. */
     volatile long lastKsmProfitBytes;
     /** What the VM consumed at the last observation. */
@@ -92,7 +105,7 @@ final class ManagedVm {
         long p = pid;
         if (p <= 0) {
             // a QEMU whose process is not visible here (another pid namespace): its balloon figure is all there is
-            if (observed) return Math.max(0, lastActualBytes);
+            if (observed) return Math.max(0, lastGuestBytes);
             // no socket, no QEMU: skip the scan of every process's command line
             if (!search || !java.nio.file.Files.exists(config.qmpSocket())) return 0;
             p = QemuProcessFinder.pidForSocket(procRoot, config.qmpSocket()).orElse(-1);
@@ -110,7 +123,7 @@ final class ManagedVm {
             if (rss < 0) return 0;
         }
         VmSettings s = settings;
-        long cap = lastActualBytes >= 0 ? lastActualBytes : s != null ? s.configuredBytes() : config.memoryBytes() > 0 ? config.memoryBytes() : rss;
+        long cap = lastGuestBytes >= 0 ? lastGuestBytes : s != null ? s.configuredBytes() : config.memoryBytes() > 0 ? config.memoryBytes() : rss;
         return consumedBytes(cap, rss, lastKsmProfitBytes);
     }
 
@@ -126,5 +139,11 @@ final class ManagedVm {
         client = null;
         lastGuestBytesSent = -1;
         lastCgroup = null;
+        lastZswapMaxBytes = -1;
+    }
+
+    /** The memory QEMU's balloon works within: the boot memory with a virtio-mem device, else the configured memory. */
+    long balloonBaseBytes() {
+        return plug != null && bootBytes > 0 ? bootBytes : settings.configuredBytes();
     }
 }

@@ -7,6 +7,7 @@ import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyConfig;
+import dev.memvisor.qemu.act.VirtioMemPlug;
 
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
@@ -37,6 +38,7 @@ public final class ManagerLoop implements AutoCloseable {
     private String lastDecisionError;
     private final Map<String, String> reportedFailures = new HashMap<>();
     private final Set<String> bounded = new HashSet<>();
+    private final Map<String, VirtioMemPlug.Change> reportedPlugs = new HashMap<>();
 
     /**
      * A manager of the configured VMs with this policy; its bounds and state thresholds come from
@@ -53,6 +55,10 @@ public final class ManagerLoop implements AutoCloseable {
         this.host = new QemuHost(config, paths, events);
         this.controller = Controller.of(policy, policyConfig, config.interval().toMillis(), 0);
         host.onReconnect(controller::forget);
+        if (policy.name().equals("psi") && !config.cgroups()) {
+            events.accept("policy psi: its limits are carried by the VMs' memory cgroups, and its pressure comes from a cgroup of each VM's"
+                    + " own; with cgroups: false it can only observe (set cgroups: true)");
+        }
     }
 
     /** The QEMU host the loop decides for. */
@@ -149,11 +155,25 @@ public final class ManagerLoop implements AutoCloseable {
         ControlDecision cd = controller.decide(host, nowMillis(), trigger);
         Effects effects = host.effects();
         long cpu = processCpuNanos();
-        Decision d = new Decision(cd, host.lastObservation(), effects, cpu - lastCpuNanos, System.nanoTime() - t0, t0);
+        Decision d = new Decision(cd, host.lastObservation(), effects, cpu - lastCpuNanos, System.nanoTime() - t0, t0, plugChanges());
         lastCpuNanos = cpu;
         report(d);
         decisions.accept(d);
         return d;
+    }
+
+    /** The plug changes that completed since the last decision, per VM (each reported once). */
+    private Map<String, VirtioMemPlug.Change> plugChanges() {
+        Map<String, VirtioMemPlug.Change> out = new java.util.LinkedHashMap<>();
+        for (VmConfig v : config.vms()) {
+            VirtioMemPlug p = host.virtioMem(v.name());
+            VirtioMemPlug.Change c = p == null ? null : p.last();
+            if (c != null && !c.equals(reportedPlugs.get(v.name()))) {
+                out.put(v.name(), c);
+                reportedPlugs.put(v.name(), c);
+            }
+        }
+        return out;
     }
 
     /** Reports a refused action and a plan held within its bounds when each starts, not at every decision it lasts. */

@@ -68,6 +68,21 @@ public final class ManagerMetrics implements AutoCloseable {
     private final Gauge cgroupLimit = vmGauge("memvisor_vm_cgroup_limit_bytes", "The hard limit of the VM's memory cgroup");
     private final Gauge shrd = vmGauge("memvisor_vm_shrd_bytes", "Memory merged by KSM (SHRD)");
     private final Gauge actv = vmGauge("memvisor_vm_actv_bytes", "Estimated active memory (ACTV)");
+    // named by core's counter catalogue (esxtop's ZIP and CACHEUSD; memvisor's PLUGGED, PLUGTGT, %MSTALL)
+    private final Gauge zip = vmGauge(dev.memvisor.core.counter.Counter.ZIP);
+    private final Gauge cacheUsed = vmGauge(dev.memvisor.core.counter.Counter.CACHEUSD);
+    private final Gauge plugged = vmGauge(dev.memvisor.core.counter.Counter.PLUGGED);
+    private final Gauge plugTarget = vmGauge(dev.memvisor.core.counter.Counter.PLUGTGT);
+    private final Counter memStall = Counter.builder().name(promName(dev.memvisor.core.counter.Counter.MEMSTALL))
+            .help(dev.memvisor.core.counter.Counter.MEMSTALL.description()).labelNames("vm").register(registry);
+    private final Gauge plugSeconds = vmGauge("memvisor_vm_plug_last_change_seconds",
+            "How long the last completed change of the VM's plugged memory took (virtio-mem)");
+    private final Gauge hostZip = Gauge.builder().name(promName(dev.memvisor.core.counter.Counter.HOST_ZIP))
+            .help(dev.memvisor.core.counter.Counter.HOST_ZIP.description()).register(registry);
+    private final Gauge hostZipSaved = Gauge.builder().name(promName(dev.memvisor.core.counter.Counter.HOST_ZIP_SAVED))
+            .help(dev.memvisor.core.counter.Counter.HOST_ZIP_SAVED.description()).register(registry);
+    /** Each VM's memory stall total at the last decision, so the counter grows by what was added since. */
+    private final java.util.Map<String, Long> lastStall = new java.util.HashMap<>();
     private final HTTPServer server;
     /** Held so the logger and its handler live as long as the server (java.util.logging keeps loggers weakly). */
     private final Logger exporterLog;
@@ -141,6 +156,14 @@ public final class ManagerMetrics implements AutoCloseable {
         return Gauge.builder().name(name).help(help).labelNames("vm").register(registry);
     }
 
+    private Gauge vmGauge(dev.memvisor.core.counter.Counter c) {
+        return vmGauge(promName(c), c.description());
+    }
+
+    private static String promName(dev.memvisor.core.counter.Counter c) {
+        return c.prometheusName().orElseThrow(() -> new IllegalStateException(c + " has no Prometheus name"));
+    }
+
     /** Records one decision. */
     public void record(Decision d) {
         decisionsTotal.inc();
@@ -171,7 +194,20 @@ public final class ManagerMetrics implements AutoCloseable {
             }
             var cg = d.cgroups().get(vm);
             if (cg != null) cgroupLimit.labelValues(vm).set(cg.limitBytes());
+            zip.labelValues(vm).set(v.compressedBytes());
+            cacheUsed.labelValues(vm).set(e.getValue().compressedPoolBytes());
+            if (v.hotplug() != null) {
+                plugged.labelValues(vm).set(v.hotplug().pluggedBytes());
+                plugTarget.labelValues(vm).set(v.hotplug().requestedBytes());
+            }
+            if (v.memoryStallMicros() >= 0) {
+                Long was = lastStall.put(vm, v.memoryStallMicros());
+                if (was != null && v.memoryStallMicros() >= was) memStall.labelValues(vm).inc((v.memoryStallMicros() - was) / 1e6);
+            }
         }
+        for (var e : d.plugChanges().entrySet()) plugSeconds.labelValues(e.getKey()).set(e.getValue().tookMicros() / 1e6);
+        hostZip.set(d.observation().host().zswappedBytes());
+        hostZipSaved.set(Math.max(0, d.observation().host().zswappedBytes() - d.observation().host().zswapPoolBytes()));
         for (String vm : d.errors().keySet()) {
             up.labelValues(vm).set(0);
             vmErrors.labelValues(vm).inc();

@@ -7,16 +7,22 @@ import dev.memvisor.core.model.HostView;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.qemu.act.CgroupSetting;
+import dev.memvisor.qemu.act.CompressionCache;
 import dev.memvisor.qemu.act.KsmControl;
 import dev.memvisor.qemu.act.MemoryCgroup;
+import dev.memvisor.qemu.act.PressureCgroup;
 import dev.memvisor.qemu.act.QmpBalloon;
+import dev.memvisor.qemu.act.VirtioMemPlug;
+import dev.memvisor.qemu.act.ZswapControl;
 import dev.memvisor.qemu.collect.ActiveMemorySources;
 import dev.memvisor.qemu.collect.ActiveMemoryWindow;
+import dev.memvisor.qemu.collect.CompressedSwap;
 import dev.memvisor.qemu.collect.KsmStats;
 import dev.memvisor.qemu.collect.MemInfo;
 import dev.memvisor.qemu.qmp.QmpClient;
 import dev.memvisor.qemu.qmp.QmpTimeoutException;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,9 +43,10 @@ import java.util.function.Consumer;
  * (/proc, KSM) and every VM at once, each with its own deadline ({@link VmProbe}), so a QEMU that is
  * stopped or hung costs only its own VM; a VM that cannot be observed is left out of the view, and
  * while its QEMU is alive the memory it still holds keeps counting ({@link FreeMemory}). Applying
- * carries out the typed actions: a balloon through QMP ({@link QmpBalloon}), the hypervisor's own
- * reclamation through the VM's memory cgroup ({@link CgroupSetting}), the sharing rate through KSM's
- * knobs ({@link KsmControl}), whose settings are put back on close. Closing disconnects and leaves
+ * carries out the typed actions: a plugged size through the VM's virtio-mem device ({@link VirtioMemPlug}),
+ * a balloon through QMP ({@link QmpBalloon}), the hypervisor's own reclamation through the VM's memory
+ * cgroup ({@link CgroupSetting}) and the host's compressed swap ({@link CompressionCache}: zswap), the
+ * sharing rate through KSM's knobs ({@link KsmControl}); KSM's and zswap's settings are put back on close. Closing disconnects and leaves
  * the guests running with their balloons as they are.
  */
 public final class QemuHost implements HostAdapter, AutoCloseable {
@@ -64,6 +71,13 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
     private Observation last;
     private boolean intervalObservation = true;
     private final Map<String, Long> sentGuestBytes = new LinkedHashMap<>();
+    private final Map<String, Long> pluggedSent = new LinkedHashMap<>();
+    private final ZswapControl zswap;
+    /** zswap's settings as found (put back on close), or null when the manager does not drive zswap. */
+    private final ZswapControl.Settings zswapSaved;
+    /** What the manager last set zswap to, or null (the host's own, or unknown after a failure). */
+    private ZswapControl.Settings zswapSet;
+    private String zswapError;
     private long balloonSentNanos = -1;
     private String ksmError;
 
@@ -90,6 +104,26 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
         });
         this.ksm = new KsmControl(paths.ksmDir());
         this.savedKsm = config.manageKsm() && KsmStats.available(paths.ksmDir()) ? saveKsm() : null;
+        this.zswap = paths.zswapDir() == null ? null : new ZswapControl(paths.zswapDir());
+        this.zswapSaved = config.zswap().manage() && zswap != null ? saveZswap() : null;
+        this.zswapSet = zswapSaved;
+    }
+
+    private ZswapControl.Settings saveZswap() {
+        if (!zswap.available()) {
+            events.accept("zswap: not managed: this kernel has no zswap (" + paths.zswapDir() + ")");
+            return null;
+        }
+        try {
+            ZswapControl.Settings s = zswap.read();
+            String c = config.zswap().compressor();
+            events.accept("zswap: driven from the plan (found enabled=" + (s.enabled() ? "Y" : "N") + ", compressor=" + s.compressor()
+                    + ", max_pool_percent=" + s.maxPoolPercent() + (c.isEmpty() ? "" : "; compressor " + c + " while memvisor has it on") + ")");
+            return s;
+        } catch (RuntimeException e) {
+            events.accept("zswap: not managed: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Who is told when a VM was connected anew (what QEMU was told before is unknown): the controller forgets its actions. */
@@ -125,6 +159,7 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
     @Override
     public HostView observe(long nowMillis) {
         sentGuestBytes.clear();
+        pluggedSent.clear();
         balloonSentNanos = -1;
         HostReadings readings = HostReadings.read(paths);
         Map<ManagedVm, String> busy = new LinkedHashMap<>();
@@ -161,6 +196,7 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
             if (s != null) {
                 vm.observed = true;
                 vm.lastActualBytes = s.actualBytes();
+                vm.lastGuestBytes = s.actualBytes() + (s.view().hotplug() == null ? 0 : s.view().hotplug().pluggedBytes());
                 vm.lastKsmProfitBytes = s.ksmProfitBytes();
                 vm.lastConsumedBytes = s.view().consumedBytes();
                 if (intervalObservation) {
@@ -190,11 +226,29 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
             reconnected.remove(name);
             onReconnect.accept(name);
         }
+        estimateCompression(samples, readings);
         FreeMemory f = FreeMemory.of(budgetBytes, used, config.overheadPerVmBytes() * samples.size(), heldSum, readings.memInfo());
         List<VmView> views = samples.values().stream().map(VmSample::view).toList();
         HostView view = new HostView(nowMillis, f.machineBytes(), f.freeBytes(), config.overheadPerVmBytes(), views);
         last = new Observation(view, samples, errors, held, readings, ksmError);
         return view;
+    }
+
+    /**
+     * The compressed memory of VMs whose cgroup does not account zswap (cgroup v1, or no cgroup): the host's
+     * zswap totals shared out by their part of the used swap ({@link CompressedSwap#estimate}).
+     */
+    private static void estimateCompression(Map<String, VmSample> samples, HostReadings h) {
+        if (h.zswappedBytes() <= 0) return;
+        for (var e : samples.entrySet()) {
+            VmSample s = e.getValue();
+            if (!s.zipSource().equals("none")) continue;
+            VmView v = s.view();
+            CompressedSwap z = CompressedSwap.estimate(h.zswappedBytes(), h.zswapPoolBytes(), v.swappedBytes(), h.memInfo().swapUsedBytes());
+            VmView w = new VmView(v.settings(), v.grantedBytes(), v.consumedBytes(), v.balloonBytes(), Math.max(0, v.swappedBytes() - z.storedBytes()),
+                    z.storedBytes(), v.activeBytes(), v.guestFreeBytes(), v.guestUsedBytes(), v.hotplug(), v.memoryStallMicros());
+            e.setValue(s.withCompression(w, z.poolBytes(), z.source()));
+        }
     }
 
     /**
@@ -231,7 +285,9 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
 
     @Override
     public void apply(Action action) {
-        if (action instanceof Action.Balloon b) {
+        if (action instanceof Action.Plug p) {
+            plug(vm(p.vm()), p);
+        } else if (action instanceof Action.Balloon b) {
             balloon(vm(b.vm()), b);
         } else if (action instanceof Action.HostReclaim r) {
             reclaim(vm(r.vm()), r);
@@ -242,10 +298,29 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
         }
     }
 
+    /**
+     * Asks the VM's virtio-mem device for the plugged size ({@link VirtioMemPlug}); the guest gets there at
+     * its own pace, and the log shows what is plugged and how long each change took.
+     */
+    private void plug(ManagedVm vm, Action.Plug p) {
+        QmpClient c = vm.client;
+        if (c == null || !c.isOpen()) throw new IllegalStateException("vm " + vm.name() + ": not connected");
+        VirtioMemPlug d = vm.plug;
+        if (d == null) throw new IllegalStateException("vm " + vm.name() + ": no virtio-mem device to plug " + Size.format(p.pluggedBytes()) + " into");
+        try {
+            d.request(c, p.pluggedBytes(), System.currentTimeMillis() * 1000);
+        } catch (RuntimeException e) {
+            if (!(e instanceof QmpTimeoutException)) vm.disconnect();
+            throw e;
+        }
+        pluggedSent.put(vm.name(), p.pluggedBytes());
+    }
+
     private void balloon(ManagedVm vm, Action.Balloon b) {
         QmpClient c = vm.client;
         if (c == null || !c.isOpen()) throw new IllegalStateException("vm " + vm.name() + ": not connected");
-        long guest = QmpBalloon.guestBytes(vm.settings.configuredBytes(), b.balloonBytes());
+        // QEMU's balloon works within the boot memory; what a virtio-mem device plugged comes on top
+        long guest = QmpBalloon.guestBytes(vm.balloonBaseBytes(), b.balloonBytes());
         if (guest == vm.lastGuestBytesSent) return;
         // an inflation: until the next interval, the VM counts what it consumes now (ManagedVm#betweenIntervals)
         if (guest < vm.lastActualBytes && vm.inflationFloorBytes < 0) vm.inflationFloorBytes = vm.lastConsumedBytes;
@@ -267,17 +342,65 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
      * controller sends again at the next decision.
      */
     private void reclaim(ManagedVm vm, Action.HostReclaim r) {
+        vm.compressionAllowed = r.compressionAllowed();
+        // the host's compressed swap follows every VM's plan; a failure there is reported, the cgroup is still set
+        String zswapFailure = updateZswap();
         MemoryCgroup cg = vm.cgroup;
-        if (cg == null) return;
-        CgroupSetting want = CgroupSetting.of(r, config.cgroupHeadroomBytes(), config.overheadPerVmBytes());
-        CgroupSetting had = vm.lastCgroup;
+        if (cg != null) {
+            CgroupSetting want = CgroupSetting.of(r, config.cgroupHeadroomBytes(), config.overheadPerVmBytes(), cg.version());
+            CgroupSetting had = vm.lastCgroup;
+            try {
+                // lowering: the throttle first, so memory.high never sits above a new memory.max; raising: the limit first
+                if (had == null || had.limitBytes() != want.limitBytes()) {
+                    if (had != null && want.limitBytes() < had.limitBytes() && had.highBytes() != want.highBytes()) cg.setHigh(want.highBytes());
+                    cg.setLimit(want.limitBytes());
+                }
+                if (had == null || had.highBytes() != want.highBytes()) cg.setHigh(want.highBytes());
+                vm.lastCgroup = want;
+            } catch (RuntimeException e) {
+                vm.lastCgroup = null;
+                throw new IllegalStateException("cgroup " + want.mode() + " limit " + Size.format(want.limitBytes()) + " not applied: " + e.getMessage(), e);
+            }
+            if (zswapSaved != null && cg.zswapAccounted()) {
+                long cap = CompressionCache.vmCapBytes(r.compressionAllowed(), vm.settings.configuredBytes(), config.zswap().maxFraction());
+                if (cap != vm.lastZswapMaxBytes) {
+                    cg.setZswapMax(cap);
+                    vm.lastZswapMaxBytes = cap;
+                }
+            }
+        }
+        if (zswapFailure != null) throw new IllegalStateException(zswapFailure);
+    }
+
+    /**
+     * zswap as the VMs' plans want it ({@link CompressionCache}): on, with the pool cap of their caches, while
+     * any VM may be compressed; the host's own settings otherwise. Returns why it could not be set, or null.
+     */
+    private String updateZswap() {
+        if (zswapSaved == null) return null;
+        Map<String, Boolean> allowed = new LinkedHashMap<>();
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (ManagedVm v : vms) {
+            if (v.settings == null) continue;
+            allowed.put(v.name(), v.compressionAllowed);
+            sizes.put(v.name(), v.settings.configuredBytes());
+        }
+        long ram = MemInfo.read(paths.procRoot()).totalBytes();
+        CompressionCache cache = CompressionCache.of(allowed, sizes, config.zswap().maxFraction(), ram);
+        ZswapControl.Settings want = cache.on()
+                ? new ZswapControl.Settings(true, config.zswap().compressor().isEmpty() ? zswapSaved.compressor() : config.zswap().compressor(),
+                        cache.maxPoolPercent())
+                : zswapSaved;
+        if (want.equals(zswapSet)) return null;
         try {
-            if (had == null || had.limitBytes() != want.limitBytes()) cg.setLimit(want.limitBytes());
-            if (had == null || had.highBytes() != want.highBytes()) cg.setHigh(want.highBytes());
-            vm.lastCgroup = want;
+            zswap.apply(want);
+            zswapSet = want;
+            zswapError = null;
+            return null;
         } catch (RuntimeException e) {
-            vm.lastCgroup = null;
-            throw new IllegalStateException("cgroup " + want.mode() + " limit " + Size.format(want.limitBytes()) + " not applied: " + e.getMessage(), e);
+            zswapSet = null;
+            zswapError = e.getMessage();
+            return "zswap not set: " + e.getMessage();
         }
     }
 
@@ -307,7 +430,27 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
                 ksmError = e.getMessage();
             }
         }
-        return new Effects(sentGuestBytes, cgroups, knobs, balloonSentNanos);
+        Map<String, Long> zswapMax = new LinkedHashMap<>();
+        for (ManagedVm vm : vms) if (vm.lastZswapMaxBytes >= 0 && vm.cgroup != null) zswapMax.put(vm.name(), vm.lastZswapMaxBytes);
+        ZswapControl.Settings z = null;
+        if (zswapSaved != null) {
+            try {
+                z = zswap.read();
+            } catch (RuntimeException e) {
+                zswapError = e.getMessage();
+            }
+        }
+        return new Effects(sentGuestBytes, cgroups, knobs, balloonSentNanos, pluggedSent, z, zswapMax);
+    }
+
+    /** The VM's virtio-mem device as the manager drives it (null without one), for its plug times. */
+    public VirtioMemPlug virtioMem(String vm) {
+        return vm(vm).plug;
+    }
+
+    /** Why zswap could not be read or set at the last attempt, or null. */
+    public String zswapError() {
+        return zswapError;
     }
 
     private ManagedVm vm(String name) {
@@ -315,21 +458,36 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
         throw new IllegalArgumentException("no managed VM " + name);
     }
 
-    /** Puts a VM's QEMU into its memory cgroup; without one the VM is still ballooned, and the log says why. */
-    private MemoryCgroup placeInCgroup(String vm, long pid) {
+    /**
+     * Puts a VM's QEMU into its memory cgroup, and on a hybrid host (memory controller on v1) also into a
+     * cgroup of its own in the unified hierarchy for its memory pressure ({@link PressureCgroup}); without a
+     * memory cgroup the VM is still ballooned, and the log says why.
+     */
+    private VmProbe.CgroupPlacement.Placed placeInCgroup(String vm, long pid) {
+        MemoryCgroup cg;
+        MemoryCgroup.Hierarchy h;
         try {
             if (pid < 0) throw new IllegalStateException("no QEMU process found for its QMP socket");
-            MemoryCgroup.Hierarchy h;
             synchronized (this) {
                 if (cgroupHierarchy == null) cgroupHierarchy = MemoryCgroup.detect(paths.cgroupRoot());
                 h = cgroupHierarchy;
             }
-            MemoryCgroup cg = h.create(vm);
+            cg = h.create(vm);
             cg.add(pid);
-            return cg;
         } catch (RuntimeException e) {
             events.accept("vm " + vm + ": managed without a memory cgroup (no limit, no host swap): " + e.getMessage());
             return null;
+        }
+        if (h.version() == MemoryCgroup.Version.V2) return new VmProbe.CgroupPlacement.Placed(cg, cg.dir());
+        Path unified = MemoryCgroup.unifiedRoot(paths.cgroupRoot());
+        if (unified == null) return new VmProbe.CgroupPlacement.Placed(cg, null);
+        try {
+            PressureCgroup p = PressureCgroup.create(unified, vm);
+            p.add(pid);
+            return new VmProbe.CgroupPlacement.Placed(cg, p.dir());
+        } catch (RuntimeException e) {
+            events.accept("vm " + vm + ": its memory pressure is not observed: " + e.getMessage());
+            return new VmProbe.CgroupPlacement.Placed(cg, null);
         }
     }
 
@@ -351,6 +509,15 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
         pool.shutdownNow();
         vms.forEach(ManagedVm::disconnect);
         activeMemory.close();
+        if (zswapSaved != null && !zswapSaved.equals(zswapSet)) {
+            try {
+                zswap.restore(zswapSaved);
+                events.accept("zswap: settings restored (enabled=" + (zswapSaved.enabled() ? "Y" : "N") + ", compressor=" + zswapSaved.compressor()
+                        + ", max_pool_percent=" + zswapSaved.maxPoolPercent() + ")");
+            } catch (RuntimeException e) {
+                events.accept("zswap: settings not restored: " + e.getMessage());
+            }
+        }
         if (savedKsm != null) {
             try {
                 ksm.restore(savedKsm);

@@ -280,6 +280,41 @@ public final class QmpClient implements AutoCloseable {
         return GuestStats.fromJson(qomGet(balloonPath, "guest-stats"));
     }
 
+    /** The VM's boot memory (QEMU's {@code -m SIZE}, query-memory-size-summary's base-memory). */
+    public long baseMemoryBytes() {
+        return execute("query-memory-size-summary", null).path("base-memory").asLong();
+    }
+
+    /** The VM's virtio-mem devices (query-memory-devices entries of type virtio-mem), in QEMU's order. */
+    public List<VirtioMemInfo> queryVirtioMem() {
+        List<VirtioMemInfo> out = new java.util.ArrayList<>();
+        for (JsonNode d : execute("query-memory-devices", null)) {
+            if (d.path("type").asText().equals("virtio-mem")) out.add(VirtioMemInfo.fromJson(d.path("data")));
+        }
+        return out;
+    }
+
+    /**
+     * The QOM path of a virtio-mem device: {@code /machine/peripheral/ID}, or for a device without an id
+     * the one under /machine/peripheral-anon whose memdev is this device's.
+     *
+     * @throws QmpException naming the socket when no such device is found
+     */
+    public String virtioMemPath(VirtioMemInfo dev) {
+        if (dev.id() != null) return "/machine/peripheral/" + dev.id();
+        for (var e : qomList("/machine/peripheral-anon").entrySet()) {
+            if (!e.getValue().startsWith("child<virtio-mem")) continue;
+            String path = "/machine/peripheral-anon/" + e.getKey();
+            if (qomGet(path, "memdev").asText().equals(dev.memdev())) return path;
+        }
+        throw new QmpException("QMP " + name + ": no virtio-mem device with memdev " + dev.memdev());
+    }
+
+    /** Asks a virtio-mem device to plug {@code bytes} (its requested-size; whole blocks); the guest plugs or unplugs toward it. */
+    public void setVirtioMemRequestedSize(String path, long bytes) {
+        qomSet(path, "requested-size", bytes);
+    }
+
     /** The VM's run state, for example {@code running} or {@code paused}. */
     public String queryStatus() {
         return execute("query-status", null).path("status").asText();

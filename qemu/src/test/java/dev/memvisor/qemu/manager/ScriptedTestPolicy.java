@@ -13,13 +13,15 @@ import java.util.List;
 
 /**
  * A policy whose host state the test sets: every VM gets the same fixed target; in HARD and LOW
- * the VM's memory above it is to be host-swapped, in LOW its allocations are also blocked — as
- * the esx policy does once free memory is that short, without having to make the host that short.
+ * the VM's memory above it is to be host-swapped (compressed first when the test allows it), in LOW its
+ * allocations are also blocked — as the esx policy does once free memory is that short, without having
+ * to make the host that short.
  */
 @PolicyName("test-scripted")
 final class ScriptedTestPolicy implements MemoryPolicy {
     private final long targetBytes;
     private volatile HostMemoryState state = HostMemoryState.HIGH;
+    private volatile boolean compression;
 
     ScriptedTestPolicy(long targetBytes) {
         this.targetBytes = targetBytes;
@@ -28,6 +30,11 @@ final class ScriptedTestPolicy implements MemoryPolicy {
     /** The state the next plans are made for. */
     void state(HostMemoryState s) {
         state = s;
+    }
+
+    /** Whether the next plans in HARD and LOW let the VMs be compressed (esx does). */
+    void compression(boolean on) {
+        compression = on;
     }
 
     @Override
@@ -39,7 +46,7 @@ final class ScriptedTestPolicy implements MemoryPolicy {
             boolean swapping = s == HostMemoryState.HARD || s == HostMemoryState.LOW;
             // at least one page, so the plan asks for host swap even once the VM is already at its target
             long swap = swapping ? Math.max(4096, v.swappedBytes() + excess) : 0;
-            plans.add(new VmPlan(v.name(), targetBytes, 0, swap, false, s == HostMemoryState.LOW && excess > 0, "scripted " + s));
+            plans.add(new VmPlan(v.name(), targetBytes, 0, swap, swapping && compression, s == HostMemoryState.LOW && excess > 0, "scripted " + s));
         }
         return new Plan(view.timeMillis(), s, 0, plans);
     }
