@@ -24,7 +24,7 @@ start() { # name boot-MiB region-MiB plugged-MiB workload-MiB
     local d="$W/$1"; mkdir -p "$d"
     qemu-system-x86_64 -name "$1" -machine pc -accel "$ACCEL" -m "$2M,maxmem=$(($2 + $3))M" -smp 1 -nodefaults -no-user-config \
         -display none -no-reboot -kernel "$W/image/vmlinuz" -initrd "$W/image/initramfs.cpio.gz" \
-        -append "console=ttyS0 panic=-1 quiet memhp_default_state=online_movable swiotlb=noforce memvisor.meminfo=0.05 memvisor.ws=$(($5 << 20)) memvisor.rate=0 memvisor.fill=unique" \
+        -append "console=ttyS0 panic=-1 quiet no_timer_check memhp_default_state=online_movable swiotlb=noforce memvisor.meminfo=0.05 memvisor.ws=$(($5 << 20)) memvisor.rate=0 memvisor.fill=unique" \
         -serial "file:$d/console.log" -qmp "unix:$d/qmp.sock,server=on,wait=off" \
         -device virtio-balloon-pci,id=balloon0,deflate-on-oom=on,free-page-reporting=on \
         -object memory-backend-ram,id=vmem0-ram,size=$(($3 << 20)) \

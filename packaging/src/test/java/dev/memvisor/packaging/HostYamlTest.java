@@ -8,6 +8,7 @@ import dev.memvisor.core.model.MemoryThresholds;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.qemu.manager.HostConfig;
+import dev.memvisor.qemu.manager.ZswapConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,7 @@ class HostYamlTest {
         assertThat(c.ksmSleepMillis()).isEqualTo(20);
         assertThat(c.cgroups()).isFalse();
         assertThat(c.cgroupHeadroomBytes()).isEqualTo(256 * Size.MIB);
+        assertThat(c.zswap()).isEqualTo(ZswapConfig.DEFAULT);
         assertThat(c.vms()).hasSize(1);
     }
 
