@@ -3,8 +3,8 @@ package dev.memvisor.sim.report;
 import java.util.List;
 import java.util.Map;
 
-/** Inline SVG line and bar charts, so report.html needs nothing but a browser. */
-final class SvgChart {
+/** Inline SVG line and bar charts, so report.html needs nothing but a browser (the fleet report uses the bars too). */
+public final class SvgChart {
     private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
             "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
     private static final String[] STATE_FILL = {"#ffffff", "#fff4cc", "#ffd9b3", "#ffb3b3"};
@@ -61,7 +61,7 @@ final class SvgChart {
     }
 
     /** A horizontal bar chart of one value per name. */
-    static String bars(String title, Map<String, Double> values) {
+    public static String bars(String title, Map<String, Double> values) {
         double max = values.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
         max = max <= 0 ? 1 : max;
         int rowH = 18, h = T + rowH * values.size() + 10;
@@ -79,7 +79,8 @@ final class SvgChart {
         return sb.append("</svg>").toString();
     }
 
-    static String esc(String s) {
+    /** {@code s} escaped for HTML and SVG text. */
+    public static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;");
     }
 }

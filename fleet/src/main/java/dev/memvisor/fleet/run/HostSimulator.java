@@ -1,0 +1,58 @@
+package dev.memvisor.fleet.run;
+
+import dev.memvisor.fleet.scenario.HostScenarioYaml;
+import dev.memvisor.sim.engine.Simulation;
+import dev.memvisor.sim.report.SimResult;
+import dev.memvisor.sim.report.SummaryWriter;
+import dev.memvisor.sim.scenario.Scenario;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Runs one host simulation: the same loader, engine and summary writer as {@code memvisor simulate}. */
+public final class HostSimulator {
+    private HostSimulator() {}
+
+    /** Simulates the task's host (this runs on a Spark executor). */
+    public static HostOutcome run(HostTask task) {
+        long started = System.nanoTime();
+        Scenario sc = HostScenarioYaml.parse(task.yaml(), task.name(), Path.of(task.baseDir()));
+        SimResult r = new Simulation(sc).run(null);
+        return new HostOutcome(task, summary(r), (System.nanoTime() - started) / 1_000_000, where());
+    }
+
+    /** summary.json through the simulator's own writer, so the bytes are those {@code simulate} writes. */
+    private static String summary(SimResult r) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("memvisor-fleet-");
+            SummaryWriter.write(r, dir);
+            return Files.readString(dir.resolve("summary.json"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) {
+                try {
+                    Files.deleteIfExists(dir.resolve("summary.json"));
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless; the result is already read
+                }
+            }
+        }
+    }
+
+    private static String where() {
+        org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown";
+        }
+        return (tc == null ? "driver" : "stage " + tc.stageId() + " partition " + tc.partitionId()) + " on " + host;
+    }
+}
