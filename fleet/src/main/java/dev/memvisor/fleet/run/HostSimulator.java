@@ -14,13 +14,23 @@ import java.nio.file.Path;
 
 /** Runs one host simulation: the same loader, engine and summary writer as {@code memvisor simulate}. */
 public final class HostSimulator {
+    /** How a task that ran out of heap says so (the driver recognises it and gives advice). */
+    static final String OUT_OF_HEAP = "the host simulation ran out of Java heap";
+
     private HostSimulator() {}
 
     /** Simulates the task's host (this runs on a Spark executor). */
     public static HostOutcome run(HostTask task) {
         long started = System.nanoTime();
         Scenario sc = HostScenarioYaml.parse(task.yaml(), task.name(), Path.of(task.baseDir()));
-        SimResult r = new Simulation(sc).run(null);
+        SimResult r;
+        try {
+            r = new Simulation(sc).run(null);
+        } catch (OutOfMemoryError e) {
+            // the page arrays are the bulk and unreachable once this unwinds; fail this task, not the executor JVM
+            throw new IllegalStateException(task.name() + ": " + OUT_OF_HEAP + " (" + Runtime.getRuntime().maxMemory() / 1_000_000_000
+                    + " GB of heap in this JVM, shared by every host simulation running at once)");
+        }
         return new HostOutcome(task, summary(r), (System.nanoTime() - started) / 1_000_000, where());
     }
 

@@ -74,7 +74,18 @@ public final class SparkHosts implements AutoCloseable {
         label = what;
         total = tasks.size();
         done.set(0);
-        return jsc.parallelize(tasks, tasks.size()).map(HostSimulator::run).collect();
+        try {
+            return jsc.parallelize(tasks, tasks.size()).map(HostSimulator::run).collect();
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains(HostSimulator.OUT_OF_HEAP)) {
+                // each host's page arrays live in the executor's heap, once per task running at once
+                throw new IllegalStateException(String.format(Locale.ROOT, HostSimulator.OUT_OF_HEAP + " (%d task slots on %s,"
+                        + " %.1f GB of heap here): give the JVM more (MEMVISOR_JAVA_OPTS=-Xmx16g ./memvisor fleet ...),"
+                        + " run fewer hosts at once (--master local[1]) or, on a cluster, --conf spark.executor.memory=...",
+                        parallelism(), master(), Runtime.getRuntime().maxMemory() / 1e9), e);
+            }
+            throw e;
+        }
     }
 
     private synchronized void progress(int n) {
