@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages memvisor's tests and real-host commands need, when missing:
-# QEMU (x86), busybox (static), gcc with a static libc (the guest workload), and the Debian
+# QEMU (x86), busybox (static), gcc with a static libc (the guest workload), Chromium (tests look at
+# the HTML reports as a browser draws them), and the Debian
 # cloud kernel unpacked into a cache directory (never installed into the host's /boot).
 # Idempotent and quiet; needs root (or sudo) on Debian/Ubuntu; prints only what it installs.
 # Environment: MEMVISOR_KERNEL_CACHE (default /var/cache/memvisor/kernel) holds the kernel;
@@ -24,6 +25,7 @@ declare -A NEED=(
     [busybox-static]=/bin/busybox
     [gcc]=/usr/bin/gcc
     [libc6-dev]=/usr/lib/x86_64-linux-gnu/libc.a
+    [chromium]=/usr/bin/chromium
 )
 missing=()
 for pkg in "${!NEED[@]}"; do

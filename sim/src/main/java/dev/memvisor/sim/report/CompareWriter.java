@@ -3,12 +3,15 @@ package dev.memvisor.sim.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.memvisor.report.BarChart;
+import dev.memvisor.report.ReportPage;
+import dev.memvisor.report.Table;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes the outputs of {@code memvisor compare}: summary.json with one entry per policy (each
@@ -49,35 +52,40 @@ public final class CompareWriter {
     }
 
     private static String html(List<SimResult> runs) {
-        StringBuilder b = new StringBuilder("<!DOCTYPE html><html><head><meta charset='utf-8'><title>memvisor compare</title>"
-                + "<style>body{font-family:sans-serif;margin:20px;max-width:900px}table{border-collapse:collapse;margin-bottom:16px}"
-                + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}td:first-child{text-align:left}</style>"
-                + "</head><body><h1>memvisor compare</h1>");
-        b.append("<h2>Slowdown per VM</h2><table><tr><th>VM</th>");
-        for (SimResult r : runs) b.append("<th>").append(SvgChart.esc(r.policy)).append("</th>");
-        b.append("</tr>");
+        List<String> policies = runs.stream().map(r -> r.policy).toList();
+        ReportPage p = new ReportPage("memvisor compare");
+        p.heading("Slowdown per VM");
+        List<String> header = new ArrayList<>(List.of("VM"));
+        header.addAll(policies);
+        Table slow = new Table(header);
         for (int i = 0; i < runs.get(0).vms.size(); i++) {
-            b.append("<tr><td>").append(SvgChart.esc(runs.get(0).vms.get(i).name)).append("</td>");
-            for (SimResult r : runs) b.append("<td>").append(Num.fmt(r.vms.get(i).slowdown, 2)).append("</td>");
-            b.append("</tr>");
+            List<Object> row = new ArrayList<>(List.of(runs.get(0).vms.get(i).name));
+            for (SimResult r : runs) row.add(Num.fmt(r.vms.get(i).slowdown, 2));
+            slow.row(row.toArray());
         }
-        b.append("</table><h2>Memory reclaimed by each mechanism (MB)</h2><table><tr><th>mechanism</th>");
-        for (SimResult r : runs) b.append("<th>").append(SvgChart.esc(r.policy)).append("</th>");
-        b.append("</tr>");
+        p.table(slow);
+        List<String> vmNames = runs.get(0).vms.stream().map(v -> v.name).toList();
+        BarChart bars = new BarChart("slowdown per VM and policy", "x", vmNames);
+        for (SimResult r : runs) bars.series(r.policy, r.vms.stream().mapToDouble(v -> v.slowdown).toArray());
+        p.chart(bars);
+        p.heading("Memory reclaimed by each mechanism (MB)");
+        List<String> mh = new ArrayList<>(List.of("mechanism"));
+        mh.addAll(policies);
+        Table mech = new Table(mh);
         String[][] rows = {{"balloon (peak, all VMs)", "balloonBytes"}, {"hypervisor swap (peak)", "swappedBytes"},
                 {"compression (peak)", "compressedBytes"}, {"page sharing (mean saved)", "sharedSavedBytes"}};
         for (String[] row : rows) {
-            b.append("<tr><td>").append(row[0]).append("</td>");
-            for (SimResult r : runs) b.append("<td>").append(Num.fmt(reclaimed(r).get(row[1]).asLong() / 1048576.0, 0)).append("</td>");
-            b.append("</tr>");
+            List<Object> cells = new ArrayList<>(List.of(row[0]));
+            for (SimResult r : runs) cells.add(Num.fmt(reclaimed(r).get(row[1]).asLong() / 1048576.0, 0));
+            mech.row(cells.toArray());
         }
-        b.append("<tr><td>host swap used (peak)</td>");
-        for (SimResult r : runs) b.append("<td>").append(Num.fmt(SummaryWriter.max(r.series(HostCounter.SWAP_USED)), 0)).append("</td>");
-        b.append("</tr></table>");
-        Map<String, Double> mean = new LinkedHashMap<>();
-        for (SimResult r : runs) mean.put(r.policy, r.vms.stream().mapToDouble(v -> v.slowdown).average().orElse(1));
-        b.append(SvgChart.bars("mean slowdown per policy", mean));
-        b.append("<p>Each policy's full outputs (report.html, timeseries.csv, ...) are in the folder of its name.</p>");
-        return b.append("</body></html>\n").toString();
+        List<Object> swapRow = new ArrayList<>(List.of("host swap used (peak)"));
+        for (SimResult r : runs) swapRow.add(Num.fmt(SummaryWriter.max(r.series(HostCounter.SWAP_USED)), 0));
+        mech.row(swapRow.toArray());
+        p.table(mech);
+        p.chart(new BarChart("mean slowdown per policy", "x", policies)
+                .series("mean slowdown", runs.stream().mapToDouble(r -> r.vms.stream().mapToDouble(v -> v.slowdown).average().orElse(1)).toArray()));
+        p.paragraph("Each policy's full outputs (report.html, timeseries.csv, ...) are in the folder of its name.");
+        return p.render();
     }
 }
