@@ -12,7 +12,9 @@ import java.util.function.ToLongFunction;
  * capacity found by bisection as the smallest at which FFD fits every VM into the hosts
  * (MULTIFIT: Coffman, Garey and Johnson, "An application of bin-packing to multiprocessor
  * scheduling", SIAM J. Computing 7(1), 1978). The capacity may exceed the host's memory: that
- * is the overcommit the simulation then judges. Deterministic: ties go to the earlier VM.
+ * is the overcommit the simulation then judges. A VM larger than the capacity takes a host of its
+ * own (as in {@link #binsNeeded}), so one huge VM does not set the capacity of every other host.
+ * Deterministic: ties go to the earlier VM.
  */
 public final class Multifit {
     private Multifit() {}
@@ -26,9 +28,9 @@ public final class Multifit {
             total += size.applyAsLong(v);
             largest = Math.max(largest, size.applyAsLong(v));
         }
-        long lo = Math.max(largest, (total + hosts - 1) / hosts);
+        long lo = 1;
         // FFD always fits at average + largest: a VM that fit nowhere would find every host above the average
-        long hi = lo + largest;
+        long hi = (total + hosts - 1) / hosts + largest;
         int[] best = ffd(sorted, hosts, hi, size);
         long bestCap = hi;
         while (lo < hi) {
@@ -71,7 +73,11 @@ public final class Multifit {
         for (int k = 0; k < sorted.size(); k++) {
             long s = size.applyAsLong(sorted.get(k));
             int i = 0;
-            while (i < hosts && load[i] + s > capacity) i++;
+            if (s > capacity) {
+                while (i < hosts && load[i] > 0) i++; // too big for any bin: an empty host of its own
+            } else {
+                while (i < hosts && load[i] + s > capacity) i++;
+            }
             if (i == hosts) return null;
             load[i] += s;
             at[k] = i;

@@ -39,6 +39,15 @@ class MultifitTest {
                 .containsExactly(List.of("vm0", "vm2"), List.of("vm1", "vm3", "vm4"));
     }
 
+    @Test
+    void aVmLargerThanTheOthersTogetherTakesAHostOfItsOwn() {
+        // 10 alone; the four 1s share the other two hosts at capacity 2, rather than all packing under 10
+        Placement p = Multifit.place(vms(List.of(1L, 10L, 1L, 1L, 1L)), 3, FleetVm::configuredBytes);
+        assertThat(p.capacityBytes()).isEqualTo(2);
+        assertThat(p.hosts()).extracting(h -> h.stream().map(FleetVm::name).toList())
+                .containsExactly(List.of("vm1"), List.of("vm0", "vm2"), List.of("vm3", "vm4"));
+    }
+
     @Property
     void everyVmOnceWithinCapacityAndHostCount(@ForAll @Size(min = 1, max = 40) List<@LongRange(min = 1, max = 1000) Long> sizes,
                                                @ForAll @IntRange(min = 1, max = 12) int hosts) {
@@ -49,12 +58,17 @@ class MultifitTest {
         long total = sizes.stream().mapToLong(Long::longValue).sum();
         long largest = sizes.stream().mapToLong(Long::longValue).max().orElseThrow();
         for (List<FleetVm> h : p.hosts()) {
-            assertThat(h.stream().mapToLong(FleetVm::configuredBytes).sum()).isLessThanOrEqualTo(p.capacityBytes());
+            // within the capacity, or a single VM larger than it on a host of its own
+            if (h.size() > 1 || h.get(0).configuredBytes() <= p.capacityBytes()) {
+                assertThat(h.stream().mapToLong(FleetVm::configuredBytes).sum()).isLessThanOrEqualTo(p.capacityBytes());
+            }
             for (FleetVm v : h) assertThat(seen.add(v.name())).isTrue();
             assertThat(h).isSortedAccordingTo(java.util.Comparator.comparingInt(FleetVm::order));
         }
         assertThat(seen).hasSize(sizes.size());
-        assertThat(p.capacityBytes()).isBetween(Math.max(largest, (total + hosts - 1) / hosts), Math.max(largest, (total + hosts - 1) / hosts) + largest);
+        assertThat(p.capacityBytes()).isBetween(1L, (total + hosts - 1) / hosts + largest);
+        // every host is used when there are at least as many VMs
+        if (sizes.size() >= hosts) assertThat(p.hosts()).hasSize(hosts);
         // deterministic, and FFD at that capacity needs no more hosts than were given
         assertThat(Multifit.place(vms, hosts, FleetVm::configuredBytes)).isEqualTo(p);
         assertThat(Multifit.binsNeeded(vms, p.capacityBytes(), FleetVm::configuredBytes)).isLessThanOrEqualTo(hosts);
