@@ -21,7 +21,7 @@ public final class FleetTable {
         return String.format(Locale.ROOT, "fleet %s: %d VMs (%s configured%s) on hosts of %s and %d cores; placement by %s%s;"
                         + " bound: every VM's slowdown <= %s; window %d s of trace from +%d s, %s s simulated",
                 f.file().path().getFileName(), f.vms().size(), Size.format(configured),
-                f.absent().isEmpty() ? "" : "; " + f.absent().size() + " VMs absent at the window's start",
+                f.absent().isEmpty() ? "" : "; " + f.absent().size() + (f.absent().size() == 1 ? " VM" : " VMs") + " absent at the window's start",
                 Size.format(f.machineBytes()), f.cores(), f.rule().label(),
                 f.rule() == dev.memvisor.fleet.placement.PlacementRule.DEMAND ? " (p" + FleetColumns.fmt(f.percentile(), 0) + " of memory used)" : "",
                 FleetColumns.fmt(f.slowdownBound(), 2), f.window().durationSeconds(), f.window().startSeconds(),
