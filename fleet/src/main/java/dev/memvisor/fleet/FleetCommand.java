@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code memvisor fleet}: the fewest hosts per policy that keep every VM's slowdown within the bound. */
-@Command(name = "fleet", mixinStandardHelpOptions = true, version = "memvisor fleet (Apache Spark " + "4.1)",
+@Command(name = "fleet", mixinStandardHelpOptions = true, versionProvider = FleetCommand.Version.class,
         description = {"For each policy, find the fewest hosts of one type that keep every VM of a fleet within a slowdown bound:"
                 + " places the VMs on a host count (first-fit-decreasing by configured memory, reservation or a demand percentile),"
                 + " simulates every host as a Spark task, and searches over host counts. Writes fleet.json, report.html, timing.json"
@@ -49,6 +49,17 @@ public final class FleetCommand implements Callable<Integer> {
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, e.g. --conf spark.executor.memory=8g; repeatable.")
     List<String> conf = new ArrayList<>();
+
+    /** memvisor fleet's version line names the Spark it runs on. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = FleetCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"memvisor fleet " + (v == null ? "(development build)" : v),
+                    "Apache Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -8,8 +8,7 @@ import java.io.Serializable;
  * @param task        the task it ran
  * @param summaryJson the host's summary.json, byte for byte what {@code memvisor simulate} writes
  * @param wallMillis  wall-clock time the simulation took (not part of the deterministic results)
- * @param executor    where it ran (Spark executor id and host), for the timing record
  */
-public record HostOutcome(HostTask task, String summaryJson, long wallMillis, String executor) implements Serializable {
+public record HostOutcome(HostTask task, String summaryJson, long wallMillis) implements Serializable {
     private static final long serialVersionUID = 1L;
 }

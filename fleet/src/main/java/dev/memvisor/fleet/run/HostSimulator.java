@@ -31,7 +31,7 @@ public final class HostSimulator {
             throw new IllegalStateException(task.name() + ": " + OUT_OF_HEAP + " (" + Runtime.getRuntime().maxMemory() / 1_000_000_000
                     + " GB of heap in this JVM, shared by every host simulation running at once)");
         }
-        return new HostOutcome(task, summary(r), (System.nanoTime() - started) / 1_000_000, where());
+        return new HostOutcome(task, summary(r), (System.nanoTime() - started) / 1_000_000);
     }
 
     /** summary.json through the simulator's own writer, so the bytes are those {@code simulate} writes. */
@@ -53,16 +53,5 @@ public final class HostSimulator {
                 }
             }
         }
-    }
-
-    private static String where() {
-        org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "unknown";
-        }
-        return (tc == null ? "driver" : "stage " + tc.stageId() + " partition " + tc.partitionId()) + " on " + host;
     }
 }
