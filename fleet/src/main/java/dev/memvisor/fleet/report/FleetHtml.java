@@ -51,7 +51,7 @@ public final class FleetHtml {
         List<Double> max = new ArrayList<>();
         for (PolicyResult p : r.policies()) {
             for (Candidate c : p.tried().stream().sorted(Comparator.comparingInt(Candidate::hosts)).toList()) {
-                tried.add(p.policy() + " " + c.hosts() + " hosts" + (c.pass() ? "" : " !"));
+                tried.add(p.policy() + " " + c.hosts() + (c.hosts() == 1 ? " host" : " hosts") + (c.pass() ? "" : " !"));
                 max.add(c.maxSlowdown());
             }
         }
