@@ -105,6 +105,23 @@ class RunCommandTest {
     }
 
     @Test
+    void admitsTheVmsInOrderAndLeavesOneThatDoesNotFitUnmanaged() throws Exception {
+        Path log = dir.resolve("admission.jsonl");
+        Files.deleteIfExists(log);
+        Path cfg = Files.writeString(dir.resolve("admission.yaml"), "policy: {name: static, idleTax: 0.5}\ninterval: 1s\nbudget: 1G\n"
+                + "ksm: {manage: false}\nvms:\n  - {name: " + VM + ", qmp: " + guest.qmpSocket() + ", reservation: 64M}\n"
+                + "  - {name: hog, qmp: " + dir.resolve("hog.qmp") + ", reservation: 2G}\n");
+        CliRun r = CliRun.of("run", "--config", cfg.toString(), "--intervals", "1", "--log", log.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).contains("vm hog: not managed: admission control against the budget (1G): vm hog refused: reservations"
+                + " and overheads would need 2.13G but the host has 1G, short by 1.13G").contains("managing 1 VMs with policy static");
+        JsonNode d = new ObjectMapper().readTree(Files.readAllLines(log).get(0));
+        assertThat(d.path("policy").asText()).isEqualTo("static");
+        assertThat(d.path("vms")).hasSize(1);
+        assertThat(d.path("vms").get(0).path("name").asText()).isEqualTo(VM);
+    }
+
+    @Test
     void badConfigNamesTheVmAndExitsOne() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "vms:\n  - {name: web, qmp: x.qmp, shares: plenty}\n");
         CliRun r = CliRun.of("run", "--config", bad.toString());

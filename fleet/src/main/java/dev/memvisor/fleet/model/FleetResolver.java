@@ -10,7 +10,7 @@ import dev.memvisor.fleet.spec.FleetException;
 import dev.memvisor.fleet.spec.FleetFile;
 import dev.memvisor.fleet.spec.FleetSpec;
 import dev.memvisor.fleet.spec.VmEntrySpec;
-import dev.memvisor.sim.scenario.Durations;
+import dev.memvisor.core.unit.Durations;
 import dev.memvisor.sim.scenario.Scenario;
 import dev.memvisor.sim.scenario.ScenarioException;
 import dev.memvisor.sim.trace.BitbrainsTrace;
@@ -91,7 +91,10 @@ public final class FleetResolver {
         // the default (one Bitbrains row) shrinks to a short window; a written value is the user's
         if (file.where("sampleInterval").equals(file.path() + ": ")
                 && Durations.parseMicros(sample) > window.simulatedMicros()) sample = window.simulatedMicros() + "us";
-        HostScenarioYaml yaml = new HostScenarioYaml(s.seed, window.simulatedMicros(), sample, s.step, s.host);
+        if (s.policy != null && s.policy.has("name")) {
+            throw file.error("policy.name", "the policies compared are named in 'policies'; 'policy' holds their shared settings");
+        }
+        HostScenarioYaml yaml = new HostScenarioYaml(s.seed, window.simulatedMicros(), sample, s.step, s.host, s.policy);
 
         Scenario.Host host = null;
         for (String policy : s.policies) {

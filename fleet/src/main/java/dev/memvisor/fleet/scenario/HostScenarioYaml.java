@@ -30,14 +30,19 @@ public final class HostScenarioYaml {
     private final String sampleInterval;
     private final String step;
     private final ObjectNode host;
+    private final ObjectNode policy;
 
-    /** The fields every host of a fleet shares; {@code step} may be null (the scenario default). */
-    public HostScenarioYaml(long seed, long durationMicros, String sampleInterval, String step, ObjectNode host) {
+    /**
+     * The fields every host of a fleet shares; {@code step} may be null (the scenario default),
+     * {@code policy} holds the policy block's settings but its name (null: the defaults).
+     */
+    public HostScenarioYaml(long seed, long durationMicros, String sampleInterval, String step, ObjectNode host, ObjectNode policy) {
         this.seed = seed;
         this.durationMicros = durationMicros;
         this.sampleInterval = sampleInterval;
         this.step = step;
         this.host = host.deepCopy();
+        this.policy = policy == null ? NODES.objectNode() : policy.deepCopy();
     }
 
     /** The scenario text of one host running {@code vms} (their {@code vms[]} mappings) under {@code policy}. */
@@ -47,10 +52,10 @@ public final class HostScenarioYaml {
         root.put("duration", durationMicros + "us");
         root.put("sampleInterval", sampleInterval);
         if (step != null) root.put("step", step);
-        ObjectNode h = host.deepCopy();
-        ObjectNode pol = h.has("policy") && h.get("policy").isObject() ? (ObjectNode) h.get("policy") : h.putObject("policy");
-        pol.put("name", policy);
-        root.set("host", h);
+        ObjectNode pol = NODES.objectNode().put("name", policy);
+        pol.setAll(this.policy);
+        root.set("policy", pol);
+        root.set("host", host.deepCopy());
         root.putArray("vms").addAll(vms);
         try {
             return "# " + title + "\n" + YAML.writeValueAsString(root);
@@ -82,7 +87,7 @@ public final class HostScenarioYaml {
      */
     public static String fleetKey(String field, String entryKey, boolean traced) {
         if (field.equals("duration")) return "window.duration";
-        if (field.equals("host.policy.name")) return "policies";
+        if (field.equals("policy.name") || field.equals("policy")) return "policies";
         if (field.startsWith("vms[0]")) {
             String rest = field.substring("vms[0]".length());
             if (traced && (rest.startsWith(".workload.bitbrains") || rest.equals(".memory") || rest.equals(".vcpus"))) return entryKey + ".traces";

@@ -15,6 +15,8 @@ public final class FleetSpec {
     public String step;
     /** Time between recorded samples; the Bitbrains row interval by default. */
     public String sampleInterval = "300s";
+    /** The policy block's settings shared by every policy compared (its name comes from {@code policies}). */
+    public ObjectNode policy;
     /** The host type: {@code memory}, {@code cores} and any other scenario {@code host} field. */
     public ObjectNode host;
     /** How VMs are placed on a given number of hosts. */

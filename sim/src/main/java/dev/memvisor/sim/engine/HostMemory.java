@@ -61,8 +61,9 @@ public final class HostMemory {
      * hard and low states do), else of the VM furthest above its reservation (private pages, then
      * shared ones until a shared frame loses its last reference), else compressed pages written to
      * swap, else one of the requester's own pages swapped for the new one (its granted memory stays
-     * the same; for a copy-on-write break, {@code cowBreak}, one page lower: counted when that is
-     * below its reservation). Only when none of these can give does a VM at its reservation lose a
+     * the same; for a copy-on-write break, {@code cowBreak}, one page lower: counted as a violation
+     * when the page it asked for was within its reservation, as happens only on a host whose
+     * reservations do not fit). Only when none of these can give does a VM at its reservation lose a
      * page, counted in {@link VmMemory#reservationViolationPages()}. Returns false when no VM has a
      * private page left. Reservations as floors: Waldspurger, OSDI 2002, section 3.2.
      */
@@ -100,8 +101,9 @@ public final class HostMemory {
         }
         // swapped, not compressed: exactly one frame for exactly one page, so the requester holds no less than before
         if (requester.mapped > 0 && requester.swapOutOne(false)) {
-            // a copy-on-write break turns a shared page into this private one: the requester ends one page lower
-            if (cowBreak && requester.grantedPages() < requester.reservationPages) requester.reservationViolations++;
+            // a violation when the page it asked for was within its reservation: it ends where it was (a copy-on-write
+            // break, which turns a shared page into this private one, one page lower) instead of growing to it
+            if (requester.grantedPages() + (cowBreak ? 0 : 1) < requester.reservationPages) requester.reservationViolations++;
             return true;
         }
         for (VmMemory v : vms) {
