@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code memvisor fleet}: the fewest hosts per policy that keep every VM's slowdown within the bound. */
-@Command(name = "fleet", mixinStandardHelpOptions = true, versionProvider = FleetCommand.Version.class,
+@Command(name = "memvisor fleet", mixinStandardHelpOptions = true, versionProvider = FleetCommand.Version.class,
         description = {"For each policy, find the fewest hosts of one type that keep every VM of a fleet within a slowdown bound:"
                 + " places the VMs on a host count (first-fit-decreasing by configured memory, reservation or a demand percentile),"
                 + " simulates every host as a Spark task, and searches over host counts. Writes fleet.json, report.html, timing.json"
