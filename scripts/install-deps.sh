@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages memvisor's tests and real-host commands need, when missing:
 # QEMU (x86), busybox (static), gcc with a static libc (the guest workload), Chromium (tests look at
-# the HTML reports as a browser draws them), and the Debian
+# the HTML reports as a browser draws them), libvirt (libvirtd, virtlogd and virsh: the libvirt tests
+# start the daemons themselves; libvirt0 is what memvisor's libvirt client loads), and the Debian
 # cloud kernel unpacked into a cache directory (never installed into the host's /boot).
 # Idempotent and quiet; needs root (or sudo) on Debian/Ubuntu; prints only what it installs.
 # Environment: MEMVISOR_KERNEL_CACHE (default /var/cache/memvisor/kernel) holds the kernel;
@@ -26,6 +27,8 @@ declare -A NEED=(
     [gcc]=/usr/bin/gcc
     [libc6-dev]=/usr/lib/x86_64-linux-gnu/libc.a
     [chromium]=/usr/bin/chromium
+    [libvirt-daemon-system]=/usr/sbin/libvirtd
+    [libvirt-clients]=/usr/bin/virsh
 )
 missing=()
 for pkg in "${!NEED[@]}"; do

@@ -43,6 +43,13 @@ public final class AnalyzeEsxtopCommand implements Callable<Integer> {
         Files.writeString(out.resolve("report.html"), EsxtopHtmlReport.render(a), StandardCharsets.UTF_8);
         if (a.vms().isEmpty()) System.err.println("warning: " + file + " has no VM groups (no vmx-vcpu worlds in the Vcpu object); the report covers the host only");
         System.err.printf("analyzed %s: %d samples, %d VMs in %.1f s%n", file, a.times().length, a.vms().size(), (System.nanoTime() - start) / 1e9);
+        a.warnings().forEach(w -> System.err.println("warning: " + w));
+        if (a.lastMemoryState() != null) {
+            double pct = a.lastFreePctOfMinFree();
+            System.out.println("host " + a.host().name() + ": memory state " + a.lastMemoryState().id()
+                    + (Double.isNaN(pct) ? "" : String.format(java.util.Locale.ROOT, " (free memory %.0f %% of minFree)", pct))
+                    + (a.host().flags().isEmpty() ? "" : "; " + String.join(", ", a.host().flags().stream().map(f -> f.id()).toList())));
+        }
         for (EntityReport vm : a.vms()) {
             if (!vm.flags().isEmpty()) {
                 System.out.println(vm.name() + ": " + String.join(", ", vm.flags().stream().map(f -> f.id()).toList()));

@@ -3,6 +3,7 @@ package dev.memvisor.cli.measure;
 import dev.memvisor.measure.esxtop.EntityReport;
 import dev.memvisor.measure.esxtop.EsxtopAnalysis;
 import dev.memvisor.measure.esxtop.EsxtopFlag;
+import dev.memvisor.measure.esxtop.EsxtopMemoryState;
 import dev.memvisor.measure.esxtop.EsxtopMetric;
 import dev.memvisor.report.BarChart;
 import dev.memvisor.report.ReportPage;
@@ -39,6 +40,13 @@ final class EsxtopHtmlReport {
         else p.list(flags, true);
 
         p.heading("Host");
+        EsxtopMemoryState last = a.lastMemoryState();
+        if (last != null) {
+            double pct = a.lastFreePctOfMinFree();
+            p.paragraph("Memory state (ESXi 6.0+ numbering: high, clear, soft, hard, low): " + last.id() + " in the last sample, "
+                    + a.worstMemoryState().id() + " at worst" + (Double.isNaN(pct) ? "" : "; free memory " + fmt(pct) + " % of minFree") + ".");
+        }
+        if (!a.warnings().isEmpty()) p.list(a.warnings(), true);
         TimeChart hostMem = TimeChart.wallClock("Host memory", "MB", a.times());
         for (EsxtopMetric m : List.of(EsxtopMetric.HOST_FREE, EsxtopMetric.HOST_MEMCTL, EsxtopMetric.HOST_SWAPPED, EsxtopMetric.HOST_SHARED_SAVED, EsxtopMetric.HOST_COMPRESSED)) {
             double[] s = a.host().series().get(m);

@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memvisor.measure.esxtop.EntityReport;
 import dev.memvisor.measure.esxtop.EsxtopAnalysis;
 import dev.memvisor.measure.esxtop.EsxtopFlag;
+import dev.memvisor.measure.esxtop.EsxtopMemoryState;
 import dev.memvisor.measure.esxtop.EsxtopMetric;
 
 import java.time.Instant;
 
-/** Builds summary.json of {@code analyze esxtop}: {@code {"host": {...}, "vms": [{"name", "last", "mean", "max", "flags"}]}}. */
+/**
+ * Builds summary.json of {@code analyze esxtop}: {@code {"host": {..., "memoryStateName": {"last", "worst"}, "freePctOfMinFree"},
+ * "vms": [{"name", "last", "mean", "max", "flags"}], "warnings": [...]}}.
+ */
 final class EsxtopSummaryJson {
     private EsxtopSummaryJson() {}
 
@@ -23,7 +27,17 @@ final class EsxtopSummaryJson {
             root.put("end", Instant.ofEpochMilli(a.times()[a.times().length - 1]).toString());
         }
         number(root, "intervalSeconds", a.intervalSeconds());
-        root.set("host", entity(json, a.host()));
+        ObjectNode host = entity(json, a.host());
+        EsxtopMemoryState last = a.lastMemoryState(), worst = a.worstMemoryState();
+        if (last != null) {
+            ObjectNode state = host.putObject("memoryStateName");
+            state.put("last", last.id());
+            state.put("worst", worst.id());
+        }
+        number(host, "freePctOfMinFree", a.lastFreePctOfMinFree());
+        root.set("host", host);
+        ArrayNode warnings = root.putArray("warnings");
+        a.warnings().forEach(warnings::add);
         ArrayNode vms = root.putArray("vms");
         for (EntityReport vm : a.vms()) vms.add(entity(json, vm));
         return root;

@@ -10,56 +10,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** {@code memvisor correct-cpu} run in-process on constructed host and guest files. */
 class CorrectCpuCommandTest {
-    static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
-    static final DateTimeFormatter PDH = DateTimeFormatter.ofPattern("MM/dd/yyyy HH:mm:ss.SSS", Locale.ROOT);
-
     @TempDir
     Path tmp;
 
-    /** Load of the VM in % of one processor at second s: a square wave so clocks can be aligned. */
-    static double load(int s) {
-        return (s / 60) % 3 == 0 ? 150 : 60;
-    }
-
-    /**
-     * Host: plain CSV, 20 s intervals, the VM's real CPU. Guest: perfmon in UTC+02:00 (bias -120), 15 s intervals,
-     * 2 processors, reporting half the real time; processes "sql" (2/3) and "web" (1/3). Guest clock is {@code skew} s behind.
-     */
+    /** Host and guest files (see PerfmonFixture), the guest clock {@code skew} s behind; processes "sql" and "web". */
     Path[] files(int minutes, int skew) throws IOException {
-        StringBuilder host = new StringBuilder("time,vm1,other\n");
-        for (int t = 0; t <= minutes * 60; t += 20) {
-            double avg = 0;
-            for (int s = t - 20; s < t; s++) avg += load(Math.max(s, 0)) / 20;
-            host.append(T0.plusSeconds(t)).append(',').append(String.format(Locale.ROOT, "%.4f", avg)).append(",1\n");
-        }
-        StringBuilder guest = new StringBuilder("\"(PDH-CSV 4.0) (FLE Standard Time)(-120)\",\"\\\\G\\Processor(0)\\% Processor Time\","
-                + "\"\\\\G\\Processor(1)\\% Processor Time\",\"\\\\G\\Processor(_Total)\\% Processor Time\","
-                + "\"\\\\G\\Process(sql)\\% Processor Time\",\"\\\\G\\Process(web)\\% Processor Time\"\n");
-        for (int t = 0; t <= minutes * 60; t += 15) {
-            double avg = 0;
-            for (int s = t - 15; s < t; s++) avg += load(Math.max(s, 0)) / 15;
-            double reported = avg * 0.5;
-            LocalDateTime local = LocalDateTime.ofInstant(T0.plusSeconds(t - skew), ZoneOffset.ofHours(2));
-            if (t == 0) { // perfmon has no value before its second sample
-                guest.append("\"").append(PDH.format(local)).append("\",\" \",\" \",\" \",\" \",\" \"\n");
-                continue;
-            }
-            guest.append(String.format(Locale.ROOT, "\"%s\",\"%.4f\",\"%.4f\",\"%.4f\",\"%.4f\",\"%.4f\"%n", PDH.format(local),
-                    reported / 2, reported / 2, reported / 2, reported * 2 / 3, reported / 3));
-        }
         Path h = tmp.resolve("host.csv"), g = tmp.resolve("guest.csv");
-        Files.writeString(h, host);
-        Files.writeString(g, guest);
+        Files.writeString(h, PerfmonFixture.hostCsv(minutes));
+        Files.writeString(g, PerfmonFixture.guestCsv(minutes, skew, PerfmonFixture.FLE, PerfmonFixture.Names.english(), "sql", "web", false));
         return new Path[] {h, g};
     }
 

@@ -15,6 +15,15 @@ public final class ClockOffsetEstimator {
 
     /** Searches offsets in [-maxMillis, maxMillis] by {@code stepMillis}; ties go to the smallest offset in magnitude. */
     public static Estimate estimate(IntervalSeries host, IntervalSeries guest, long maxMillis, long stepMillis) {
+        return estimate(host, guest, maxMillis, stepMillis, 3);
+    }
+
+    /**
+     * As {@link #estimate(IntervalSeries, IntervalSeries, long, long)}, counting only offsets at which at least
+     * {@code minPoints} host intervals overlap the guest: over a wide search (a time zone: hours) a few
+     * overlapping points at the edges correlate by chance.
+     */
+    public static Estimate estimate(IntervalSeries host, IntervalSeries guest, long maxMillis, long stepMillis, int minPoints) {
         if (stepMillis <= 0) throw new IllegalArgumentException("step must be positive");
         long[] t = host.times();
         double[] hv = host.values();
@@ -34,7 +43,7 @@ public final class ClockOffsetEstimator {
                     y[n] = g;
                     n++;
                 }
-                if (n < 3) continue;
+                if (n < Math.max(3, minPoints)) continue;
                 double r = pearson(x, y, n);
                 if (r > best.correlation() + 1e-12) best = new Estimate(d, r);
             }

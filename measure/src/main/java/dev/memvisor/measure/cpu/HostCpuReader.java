@@ -1,6 +1,8 @@
 package dev.memvisor.measure.cpu;
 
 import dev.memvisor.measure.FileFormatException;
+import dev.memvisor.measure.TextInput;
+import dev.memvisor.measure.ValueRange;
 import dev.memvisor.measure.pdh.CounterPath;
 import dev.memvisor.measure.pdh.CounterSelector;
 import dev.memvisor.measure.pdh.CsvRecordReader;
@@ -8,9 +10,9 @@ import dev.memvisor.measure.pdh.PdhCsvFile;
 import dev.memvisor.measure.series.IntervalSeries;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -28,21 +30,34 @@ import java.util.TreeSet;
 public final class HostCpuReader {
     private HostCpuReader() {}
 
+    /** What a host file should be, for the error when it is not text. */
+    static final String EXPECTED = "a host CPU file (esxtop -b batch CSV, or a CSV 'time,<VM name>...')";
+    /** Epoch seconds from 1970 to the end of year 9999: anything else is not a measurement's time. */
+    private static final double MAX_EPOCH_SECONDS = 253_402_300_799.0;
+
     /** Reads VM {@code vm} from {@code file}; {@code esxtopCounter} is the Group Cpu counter to use, e.g. {@code % Used}. */
     public static IntervalSeries read(Path file, String vm, String esxtopCounter) {
         String first;
-        try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        TextInput text = TextInput.open(file, null, EXPECTED);
+        try (Reader r = text.reader()) {
             char[] head = new char[64];
             int n = r.read(head);
             first = n <= 0 ? "" : new String(head, 0, n);
+        } catch (CharacterCodingException e) {
+            throw new FileFormatException(file, 1, EXPECTED + ", got bytes that are not text in " + text.charset().name());
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
-        return first.replace("\uFEFF", "").startsWith("\"(PDH-CSV") ? readEsxtop(file, vm, esxtopCounter) : readPlain(file, vm);
+        String start = first.replace("\uFEFF", "").stripLeading();
+        return start.startsWith("\"(PDH-CSV") || start.startsWith("(PDH-CSV") ? readEsxtop(file, vm, esxtopCounter) : readPlain(file, vm);
     }
 
     static IntervalSeries readEsxtop(Path file, String vm, String counter) {
         try (PdhCsvFile f = PdhCsvFile.open(file)) {
+            if (f.timeSource() != PdhCsvFile.TimeSource.HEADER) {
+                throw new FileFormatException(file, 1, "a time-zone bias in the header's first field (esxtop writes '(PDH-CSV 4.0) (UTC)(0)'), got '"
+                        + f.headerField() + "'");
+            }
             int[] cols = f.select(List.of(CounterSelector.of("Group Cpu", "*", counter)));
             List<Integer> exact = new ArrayList<>();
             for (int c : cols) {
@@ -62,13 +77,15 @@ public final class HostCpuReader {
             }
             List<long[]> t = new ArrayList<>();
             List<Double> v = new ArrayList<>();
-            f.stream(new int[] {exact.get(0)}, (time, values, line) -> { t.add(new long[] {time}); v.add(values[0]); });
+            f.stream(new int[] {exact.get(0)}, new ValueRange[] {ValueRange.PERCENT_OF_ONE_PROCESSOR},
+                    (time, values, line) -> { t.add(new long[] {time}); v.add(values[0]); });
+            if (t.isEmpty()) throw f.noSamples();
             return toSeries(file, t, v);
         }
     }
 
     static IntervalSeries readPlain(Path file, String vm) {
-        try (CsvRecordReader r = new CsvRecordReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file)) {
+        try (CsvRecordReader r = new CsvRecordReader(TextInput.open(file, null, EXPECTED).reader(), file)) {
             if (!r.next()) throw new FileFormatException(file, 1, "a header 'time,<VM name>...', got an empty file");
             int col = -1;
             List<String> names = new ArrayList<>();
@@ -88,21 +105,29 @@ public final class HostCpuReader {
             while (r.next()) {
                 if (r.fieldCount() != expected) throw new FileFormatException(file, r.line(), expected + " fields as in the header, got " + r.fieldCount());
                 t.add(new long[] {parseTime(file, r.line(), r.field(0).trim())});
-                v.add(r.number(col, column));
+                double value = r.number(col, column);
+                if (!ValueRange.PERCENT_OF_ONE_PROCESSOR.allows(value)) {
+                    throw new FileFormatException(file, r.line(), ValueRange.PERCENT_OF_ONE_PROCESSOR.expectation() + " in column " + (col + 1)
+                            + " (" + column + "), got '" + r.field(col).trim() + "'");
+                }
+                v.add(value);
             }
+            if (t.isEmpty()) throw new FileFormatException(file, 2, "at least one sample row after the header, got none");
             return toSeries(file, t, v);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
     }
 
     /** ISO-8601 instant, ISO local date-time (taken as UTC) or epoch seconds. */
     static long parseTime(Path file, long line, String s) {
         try {
-            if (s.matches("-?\\d+(\\.\\d+)?")) return Math.round(Double.parseDouble(s) * 1000);
+            if (s.matches("-?\\d+(\\.\\d+)?")) {
+                double seconds = Double.parseDouble(s);
+                if (Math.abs(seconds) > MAX_EPOCH_SECONDS) throw new DateTimeParseException("out of range", s, 0);
+                return Math.round(seconds * 1000);
+            }
             if (s.endsWith("Z") || s.matches(".*[+-]\\d\\d:\\d\\d$")) return java.time.OffsetDateTime.parse(s).toInstant().toEpochMilli();
             return LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new FileFormatException(file, line, "a time in column 1 (ISO-8601 like 2024-01-31T12:00:00Z, or epoch seconds), got '" + s + "'");
         }
     }

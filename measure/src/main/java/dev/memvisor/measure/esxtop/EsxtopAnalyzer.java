@@ -1,6 +1,7 @@
 package dev.memvisor.measure.esxtop;
 
 import dev.memvisor.measure.FileFormatException;
+import dev.memvisor.measure.ValueRange;
 import dev.memvisor.measure.pdh.CounterPath;
 import dev.memvisor.measure.pdh.PdhCsvFile;
 
@@ -86,14 +87,20 @@ public final class EsxtopAnalyzer {
             Arrays.sort(order);
             int[] posOf = new int[sel.length];
             for (int k = 0; k < sel.length; k++) posOf[k] = Arrays.binarySearch(order, sel[k]);
+            ValueRange[] ranges = new ValueRange[order.length];
+            for (EsxtopMetric m : hostCols.keySet()) ranges[Arrays.binarySearch(order, hostCols.get(m))] = m.range();
+            for (EnumMap<EsxtopMetric, Integer> vm : vmCols.values()) {
+                for (Map.Entry<EsxtopMetric, Integer> e : vm.entrySet()) ranges[Arrays.binarySearch(order, e.getValue())] = e.getKey().range();
+            }
             Growable times = new Growable();
             Growable[] data = new Growable[sel.length];
             for (int k = 0; k < data.length; k++) data[k] = new Growable();
-            f.stream(order, (t, values, line) -> {
+            long rows = f.stream(order, ranges, (t, values, line) -> {
                 if ((times.n & 255) == 255) progress.accept(Math.min(1.0, (double) f.charsRead() / Math.max(1, f.sizeBytes())));
                 times.add(t);
                 for (int k = 0; k < sel.length; k++) data[k].add(values[posOf[k]]);
             });
+            if (rows == 0) throw f.noSamples();
             long[] t = times.toLongs();
             int k = 0;
             EnumMap<EsxtopMetric, double[]> hostSeries = new EnumMap<>(EsxtopMetric.class);
@@ -110,7 +117,10 @@ public final class EsxtopAnalyzer {
                 }
                 vms.add(new EntityReport(names.get(e.getKey()), e.getKey(), n, s, vmFlags(s)));
             }
-            return new EsxtopAnalysis(file.toString(), t, host, vms);
+            List<String> warnings = new ArrayList<>();
+            String w = stateWarning(hostSeries, f.file());
+            if (w != null) warnings.add(w);
+            return new EsxtopAnalysis(file.toString(), t, host, vms, warnings);
         }
     }
 
@@ -131,8 +141,31 @@ public final class EsxtopAnalyzer {
         if (anyPositive(s.get(EsxtopMetric.HOST_SWAP_READ)) || anyPositive(s.get(EsxtopMetric.HOST_SWAP_WRITE))) flags.add(EsxtopFlag.SWAPPING_ACTIVE);
         double saved = last(s.get(EsxtopMetric.HOST_SHARED_SAVED)), machine = last(s.get(EsxtopMetric.HOST_MACHINE));
         if (machine > 0 && saved >= 0.10 * machine) flags.add(EsxtopFlag.LARGE_SHARING_SAVINGS);
-        if (anyPositive(s.get(EsxtopMetric.HOST_STATE))) flags.add(EsxtopFlag.MEMORY_STATE_NOT_HIGH);
+        double worst = max(s.get(EsxtopMetric.HOST_STATE));
+        if (worst >= EsxtopMemoryState.CLEAR.kernelState()) flags.add(EsxtopFlag.MEMORY_STATE_NOT_HIGH);
+        if (worst >= EsxtopMemoryState.SOFT.kernelState()) flags.add(EsxtopFlag.MEMORY_STATE_SOFT_OR_WORSE);
         return flags;
+    }
+
+    /**
+     * Kernel State is read with ESXi 6's five-state numbering; an ESXi 5.x export numbers four states (1 = soft).
+     * Where the file also has free memory and minFree, a state two or more steps from what free memory says
+     * (hysteresis explains one) is reported, not silently reinterpreted.
+     */
+    static String stateWarning(Map<EsxtopMetric, double[]> s, java.nio.file.Path file) {
+        double[] state = s.get(EsxtopMetric.HOST_STATE), free = s.get(EsxtopMetric.HOST_FREE), min = s.get(EsxtopMetric.HOST_MIN_FREE);
+        if (state == null || free == null || min == null) return null;
+        for (int i = 0; i < state.length; i++) {
+            EsxtopMemoryState reported = EsxtopMemoryState.ofKernelState(state[i]);
+            if (reported == null || Double.isNaN(free[i]) || !(min[i] > 0)) continue;
+            EsxtopMemoryState expected = EsxtopMemoryState.ofFreeFraction(free[i] / min[i]);
+            if (Math.abs(expected.ordinal() - reported.ordinal()) >= 2) {
+                return String.format(java.util.Locale.ROOT, "%s: sample %d has Kernel State %d (%s in ESXi 6.0 and later), but free memory is %.0f %% of"
+                        + " MinFree, which is %s; an ESXi 5.x export numbers four states (0 high, 1 soft, 2 hard, 3 low)", file, i + 1,
+                        (int) state[i], reported.id(), 100 * free[i] / min[i], expected.id());
+            }
+        }
+        return null;
     }
 
     private static boolean anyBoth(double[] a, double[] b) {
@@ -145,6 +178,13 @@ public final class EsxtopAnalyzer {
         if (a == null) return false;
         for (double v : a) if (v > 0) return true;
         return false;
+    }
+
+    private static double max(double[] a) {
+        if (a == null) return Double.NaN;
+        double m = Double.NaN;
+        for (double v : a) if (!Double.isNaN(v) && (Double.isNaN(m) || v > m)) m = v;
+        return m;
     }
 
     private static double mean(double[] a) {

@@ -12,8 +12,10 @@ public enum EsxtopFlag {
     COSTOP_ABOVE_3("costop-above-3pct", "mean co-stop above 3 % per vCPU"),
     /** Page sharing saves at least a quarter of granted memory (of machine memory for the host). */
     LARGE_SHARING_SAVINGS("large-sharing-savings", "page sharing saves at least 25 % of granted memory (10 % of machine memory for the host)"),
-    /** The host left the high state (ESX: soft = balloon, hard = swap, low = block). */
-    MEMORY_STATE_NOT_HIGH("memory-state-not-high", "the host memory state left 'high' (soft, hard or low)");
+    /** The host left the high state (ESXi 6+: clear = page sharing, soft = balloon, hard = swap, low = block). */
+    MEMORY_STATE_NOT_HIGH("memory-state-not-high", "the host memory state left 'high' (clear, soft, hard or low)"),
+    /** The host reached the soft state or a worse one: memory was reclaimed by ballooning, compression or swapping. */
+    MEMORY_STATE_SOFT_OR_WORSE("memory-state-soft-or-worse", "the host memory state reached 'soft' or worse (ballooning, compression, host swapping)");
 
     private final String id;
     private final String meaning;

@@ -30,7 +30,8 @@ public record CounterPath(String machine, String object, String instance, String
         ObjectInstance oi = ObjectInstance.of(objectPart);
         String object = oi.object(), instance = oi.instance();
         if (object.isEmpty() || counter.isEmpty()) return null;
-        return new CounterPath(machine, CounterNames.object(object), instance, CounterNames.counter(counter), header);
+        String englishObject = CounterNames.object(object);
+        return new CounterPath(machine, englishObject, instance, CounterNames.counter(englishObject, counter), header);
     }
 
     /** The instance without a perfmon duplicate suffix: {@code chrome#2} becomes {@code chrome}. */

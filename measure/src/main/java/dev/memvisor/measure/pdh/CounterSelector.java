@@ -24,8 +24,9 @@ public final class CounterSelector {
 
     /** Builds a selector from its three parts; a null instance pattern matches only counters without an instance. */
     public static CounterSelector of(String object, String instance, String counter) {
+        String englishObject = CounterNames.object(object);
         return new CounterSelector(object + (instance == null ? "" : "(" + instance + ")") + "\\" + counter,
-                null, glob(CounterNames.object(object)), instance == null ? null : glob(instance), glob(CounterNames.counter(counter)));
+                null, glob(englishObject), instance == null ? null : glob(instance), glob(CounterNames.counter(englishObject, counter)));
     }
 
     /** Parses {@code [\\machine\]Object[(Instance)]\Counter}. */
@@ -46,8 +47,14 @@ public final class CounterSelector {
         String counter = t.substring(sep + 1);
         ObjectInstance oi = ObjectInstance.of(objectPart);
         String object = oi.object(), instance = oi.instance();
-        return new CounterSelector(text, machine, glob(CounterNames.object(object)),
-                instance == null ? null : glob(instance), glob(CounterNames.counter(counter)));
+        String englishObject = CounterNames.object(object);
+        return new CounterSelector(text, machine, glob(englishObject),
+                instance == null ? null : glob(instance), glob(CounterNames.counter(englishObject, counter)));
+    }
+
+    /** This selector with another instance pattern ({@code *} for every instance). */
+    public CounterSelector withInstance(String instanceGlob) {
+        return new CounterSelector(text + " [instance " + instanceGlob + "]", machine, object, glob(instanceGlob), counter);
     }
 
     /** True if this selector matches the column. */

@@ -16,6 +16,8 @@ import java.util.Arrays;
  * followed by a quoted one ({@code ,   -"\\host\..."}); a quote after unquoted text starts a new field.
  */
 public final class CsvRecordReader implements AutoCloseable {
+    /** The longest record read (the real 17,427-column esxtop header is 1.2 M characters): a longer one is not a CSV export. */
+    public static final int MAX_RECORD_CHARS = 64 << 20;
     private final Reader in;
     private final Path file;
     private final char[] buf = new char[1 << 16];
@@ -103,6 +105,11 @@ public final class CsvRecordReader implements AutoCloseable {
         }
     }
 
+    /** The file read, as given (for error messages). */
+    public Path file() {
+        return file;
+    }
+
     /** Number of fields in the current record. */
     public int fieldCount() {
         return fields;
@@ -132,19 +139,28 @@ public final class CsvRecordReader implements AutoCloseable {
     }
 
     /**
-     * Field {@code i} as a number; NaN if blank. A field that is neither is an error naming the line,
-     * the column and what it holds.
+     * Field {@code i} as a number; NaN if blank (or the word NaN: missing too). A field that is neither, or a
+     * number too large for a double ({@code 1e400}), is an error naming the line, the column and what it holds.
      */
     public double number(int i, String columnName) {
         if (isBlank(i)) return Double.NaN;
         double fast = simpleDecimal(i == 0 ? 0 : ends[i - 1], ends[i]);
         if (!Double.isNaN(fast)) return fast;
         String s = field(i).trim();
+        double v;
         try {
-            return Double.parseDouble(s);
+            v = Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw new FileFormatException(file, recordLine, "a number in column " + (i + 1) + " (" + columnName + "), got '" + s + "'");
+            throw new FileFormatException(file, recordLine, "a number in column " + (i + 1) + " (" + columnName + "), got '" + abbreviate(s) + "'");
         }
+        if (Double.isInfinite(v)) {
+            throw new FileFormatException(file, recordLine, "a finite number in column " + (i + 1) + " (" + columnName + "), got '" + abbreviate(s) + "'");
+        }
+        return v;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
     private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
@@ -185,7 +201,12 @@ public final class CsvRecordReader implements AutoCloseable {
     }
 
     private void append(char ch) {
-        if (recLen == rec.length) rec = Arrays.copyOf(rec, rec.length * 2);
+        if (recLen == rec.length) {
+            if (recLen >= MAX_RECORD_CHARS) {
+                throw new FileFormatException(file, recordLine, "records of at most " + (MAX_RECORD_CHARS >> 20) + " Mi characters, got a longer one");
+            }
+            rec = Arrays.copyOf(rec, Math.min(rec.length * 2, MAX_RECORD_CHARS));
+        }
         rec[recLen++] = ch;
     }
 
@@ -199,7 +220,8 @@ public final class CsvRecordReader implements AutoCloseable {
                 pos = 0;
                 charsRead += n;
             } catch (java.nio.charset.CharacterCodingException e) {
-                throw new FileFormatException(file, line, "text in one encoding (UTF-8, UTF-16 or Windows-1251), got bytes that are not valid in the detected one");
+                throw new FileFormatException(file, line, "text in one encoding, got bytes that are not valid in the one detected from the start of the file"
+                        + " (give the file's encoding with --encoding)");
             } catch (IOException e) {
                 throw new UncheckedIOException(file + ": " + e.getMessage(), e);
             }

@@ -1,6 +1,8 @@
 package dev.memvisor.measure.simcpu;
 
 import dev.memvisor.measure.FileFormatException;
+import dev.memvisor.measure.TextInput;
+import dev.memvisor.measure.ValueRange;
 import dev.memvisor.measure.pdh.CsvRecordReader;
 
 import java.io.BufferedReader;
@@ -37,10 +39,14 @@ public final class SimCpuCsvReader {
         }
     }
 
+    /** The longest simulated time read, in seconds (a thousand years); vCPUs per VM at most. */
+    private static final double MAX_SECONDS = 3.2e10;
+    private static final int MAX_VCPUS = 4096;
+
     /** Reads every VM in {@code file}, in the order they first appear. */
     public static Map<String, SimVmCpu> read(Path file) {
         Map<String, Builder> vms = new LinkedHashMap<>();
-        try (CsvRecordReader r = new CsvRecordReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), file)) {
+        try (CsvRecordReader r = new CsvRecordReader(TextInput.open(file, StandardCharsets.UTF_8, "the simulator's cpu.csv").reader(), file)) {
             if (!r.next()) throw new FileFormatException(file, 1, "the header '" + HEADER + "', got an empty file");
             String header = String.join(",", fields(r)).replace("\uFEFF", "");
             if (!header.equals(HEADER)) throw new FileFormatException(file, 1, "the header '" + HEADER + "', got '" + header + "'");
@@ -51,20 +57,30 @@ public final class SimCpuCsvReader {
                 String vm = r.field(1).trim();
                 double vcpus = r.number(2, names[2]);
                 String process = r.field(3).trim();
-                if (Double.isNaN(t) || vm.isEmpty() || process.isEmpty() || !(vcpus >= 1) || vcpus != Math.rint(vcpus)) {
-                    throw new FileFormatException(file, r.line(), "a time, a VM name, a whole number of vCPUs >= 1 and a process name");
+                if (!(t >= 0 && t <= MAX_SECONDS) || vm.isEmpty() || process.isEmpty() || !(vcpus >= 1 && vcpus <= MAX_VCPUS) || vcpus != Math.rint(vcpus)) {
+                    throw new FileFormatException(file, r.line(), "a time from 0 to " + ValueRange.show(MAX_SECONDS) + " s, a VM name, a whole number of vCPUs"
+                            + " from 1 to " + MAX_VCPUS + " and a process name");
                 }
-                double truePct = r.number(4, names[4]), reported = r.number(5, names[5]), host = r.number(6, names[6]);
+                double truePct = percent(r, 4, names), reported = percent(r, 5, names), host = percent(r, 6, names);
                 Builder b = vms.computeIfAbsent(vm, v -> new Builder(v, (int) vcpus));
                 if (b.vcpus != (int) vcpus) throw new FileFormatException(file, r.line(), "VM " + vm + " with " + b.vcpus + " vCPUs as on earlier rows, got " + (int) vcpus);
                 b.add(file, r.line(), Math.round(t * 1000), process, truePct, reported, host);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
+        if (vms.isEmpty()) throw new FileFormatException(file, 2, "at least one sample row after the header, got none");
         Map<String, SimVmCpu> out = new LinkedHashMap<>();
         vms.forEach((name, b) -> out.put(name, b.build(file)));
         return out;
+    }
+
+    /** Field {@code i} as a percentage of one processor, NaN if blank; out of range is an error naming the line and column. */
+    private static double percent(CsvRecordReader r, int i, String[] names) {
+        double v = r.number(i, names[i]);
+        if (!ValueRange.PERCENT_OF_ONE_PROCESSOR.allows(v)) {
+            throw new FileFormatException(r.file(), r.line(), ValueRange.PERCENT_OF_ONE_PROCESSOR.expectation() + " in column " + (i + 1) + " ("
+                    + names[i] + "), got '" + r.field(i).trim() + "'");
+        }
+        return v;
     }
 
     private static List<String> fields(CsvRecordReader r) {

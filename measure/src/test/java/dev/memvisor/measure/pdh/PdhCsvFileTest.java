@@ -166,7 +166,7 @@ class PdhCsvFileTest {
         try (PdhCsvFile f = PdhCsvFile.open(p)) {
             assertThat(f.charset()).isEqualTo(StandardCharsets.UTF_8);
             assertThatThrownBy(() -> readAll(f, new int[] {0})).isInstanceOf(FileFormatException.class)
-                    .hasMessageContaining("mixed.csv:").hasMessageContaining("not valid in the detected one");
+                    .hasMessageContaining("mixed.csv:").hasMessageContaining("not valid in the one detected").hasMessageContaining("--encoding");
         }
     }
 

@@ -1,0 +1,138 @@
+package dev.memvisor.libvirt;
+
+import dev.memvisor.qemu.image.GuestImage;
+import dev.memvisor.qemu.image.GuestImageBuilder;
+import dev.memvisor.qemu.launch.Await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Libvirt domains of type {@code qemu} (TCG) that boot memvisor's guest image by direct kernel
+ * boot, made with virsh (outside the code under test). Names carry {@link LibvirtDaemon#PREFIX} and
+ * the JVM's pid, so {@link LibvirtDaemon#close()} finds and destroys whatever a test left running.
+ */
+final class TestDomains {
+    /** Boot deadline: generous, since CI runs TCG on two shared cores. */
+    static final Duration BOOT = Duration.ofSeconds(180);
+    private static GuestImage image;
+
+    private TestDomains() {}
+
+    /**
+     * What to start.
+     *
+     * @param name        short name (the domain is {@code memvisor-test-PID-name})
+     * @param memoryMib   the guest's memory
+     * @param balloon     a virtio balloon, or {@code <memballoon model='none'/>}
+     * @param statsPeriod the balloon's stats period in the XML (0 = none, libvirt's default)
+     * @param metadata    extra XML inside {@code <metadata>}, or empty
+     * @param persistent  defined and started (virsh define + start) instead of transient (virsh create)
+     */
+    record Spec(String name, int memoryMib, boolean balloon, int statsPeriod, String metadata, boolean persistent) {
+        static Spec balloon(String name, int memoryMib) {
+            return new Spec(name, memoryMib, true, 0, "", false);
+        }
+
+        Spec withoutBalloon() { return new Spec(name, memoryMib, false, statsPeriod, metadata, persistent); }
+
+        Spec withStatsPeriod(int seconds) { return new Spec(name, memoryMib, balloon, seconds, metadata, persistent); }
+
+        Spec withMetadata(String xml) { return new Spec(name, memoryMib, balloon, statsPeriod, xml, persistent); }
+
+        Spec asPersistent() { return new Spec(name, memoryMib, balloon, statsPeriod, metadata, true); }
+
+        String domainName() { return LibvirtDaemon.domainName(name); }
+    }
+
+    /** The guest image, built once per test JVM into this module's target directory. */
+    static synchronized GuestImage image() {
+        if (image == null) {
+            Path root = Path.of(System.getProperty("memvisor.root", "."));
+            image = GuestImageBuilder.defaults().buildIfNeeded(root.resolve("libvirt/target/guest-image"));
+        }
+        return image;
+    }
+
+    /** The domain XML for a spec; the serial console goes to {@code dir/NAME.console.log}. */
+    static String xml(Spec s, Path dir) {
+        GuestImage img = image();
+        String balloon = s.balloon()
+                ? "<memballoon model='virtio'>" + (s.statsPeriod() > 0 ? "<stats period='" + s.statsPeriod() + "'/>" : "") + "</memballoon>"
+                : "<memballoon model='none'/>";
+        return "<domain type='qemu'>\n"
+                + "  <name>" + s.domainName() + "</name>\n"
+                + (s.metadata().isEmpty() ? "" : "  <metadata>" + s.metadata() + "</metadata>\n")
+                + "  <memory unit='MiB'>" + s.memoryMib() + "</memory>\n"
+                + "  <currentMemory unit='MiB'>" + s.memoryMib() + "</currentMemory>\n"
+                + "  <vcpu>1</vcpu>\n"
+                + "  <os>\n"
+                + "    <type arch='x86_64' machine='pc'>hvm</type>\n"
+                + "    <kernel>" + img.kernel() + "</kernel>\n"
+                + "    <initrd>" + img.initramfs() + "</initrd>\n"
+                + "    <cmdline>console=ttyS0 panic=-1 quiet memvisor.ws=0 memvisor.rate=0 memvisor.fill=same memvisor.cpu=0</cmdline>\n"
+                + "  </os>\n"
+                + "  <on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot><on_crash>destroy</on_crash>\n"
+                + "  <devices>\n"
+                + "    <serial type='file'><source path='" + console(s, dir) + "'/><target port='0'/></serial>\n"
+                + "    " + balloon + "\n"
+                + "  </devices>\n"
+                + "</domain>\n";
+    }
+
+    /** Starts the domain without waiting for its guest to boot. */
+    static void start(Spec s, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(console(s, dir));
+            Path xml = dir.resolve(s.name() + ".xml");
+            Files.writeString(xml, xml(s, dir));
+            if (s.persistent()) {
+                LibvirtDaemon.virsh("define", xml.toString());
+                LibvirtDaemon.virsh("start", s.domainName());
+            } else {
+                LibvirtDaemon.virsh("create", xml.toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the guest's init printed its ready line, and returns that line. */
+    static String awaitReady(Spec s, Path dir) throws InterruptedException {
+        Path console = console(s, dir);
+        String line = Await.until(BOOT, () -> readyLine(console), l -> !l.isEmpty());
+        if (line.isEmpty()) throw new AssertionError("domain " + s.domainName() + " did not boot within " + BOOT.toSeconds() + " s; console: " + console);
+        return line;
+    }
+
+    /** The domain as the client names it, read with virsh. */
+    static DomainId id(Spec s) {
+        String name = s.domainName();
+        return new DomainId(name, LibvirtDaemon.virsh("domuuid", name).trim(), Integer.parseInt(LibvirtDaemon.virsh("domid", name).trim()));
+    }
+
+    /** Destroys the domain (and undefines it when persistent). */
+    static void destroy(Spec s) {
+        LibvirtDaemon.virsh("destroy", s.domainName());
+        if (s.persistent()) LibvirtDaemon.virsh("undefine", s.domainName());
+    }
+
+    private static Path console(Spec s, Path dir) {
+        return dir.toAbsolutePath().resolve(s.name() + ".console.log");
+    }
+
+    private static String readyLine(Path console) {
+        try {
+            if (!Files.exists(console)) return "";
+            // the kernel's console is not always valid UTF-8: read it byte for byte
+            String text = new String(Files.readAllBytes(console), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return text.lines().filter(l -> l.startsWith("memvisor-guest: ready")).findFirst().orElse("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
