@@ -28,8 +28,16 @@ public final class MemvisorCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** No command given: a usage error (exit 2) that shows the usage on stderr, as picocli does for a missing subcommand. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        throw new MissingCommand(spec.commandLine());
+    }
+
+    /** {@code memvisor} with no command. */
+    static final class MissingCommand extends picocli.CommandLine.ParameterException {
+        MissingCommand(picocli.CommandLine cl) {
+            super(cl, "Missing required subcommand");
+        }
     }
 }

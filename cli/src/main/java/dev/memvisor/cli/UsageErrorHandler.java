@@ -17,6 +17,10 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
         PrintWriter err = cl.getErr();
         String name = cl.getCommandSpec().qualifiedName();
         err.println(name + ": " + ex.getMessage());
+        if (ex instanceof MemvisorCommand.MissingCommand) {
+            cl.usage(err);
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
         UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + name + " --help' for the options.");
         return cl.getCommandSpec().exitCodeOnInvalidInput();

@@ -33,6 +33,14 @@ class MainTest {
     }
 
     @Test
+    void noCommandIsAUsageErrorThatShowsTheUsage() {
+        CliRun r = CliRun.of();
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("memvisor: Missing required subcommand").contains("Usage: memvisor").contains("simulate");
+    }
+
+    @Test
     void anUnknownCommandIsAUsageError() {
         CliRun r = CliRun.of("no-such-command");
         assertThat(r.status()).isEqualTo(2);

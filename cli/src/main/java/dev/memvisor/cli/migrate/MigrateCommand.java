@@ -6,11 +6,14 @@ import dev.memvisor.core.unit.Size;
 import dev.memvisor.qemu.launch.Guest;
 import dev.memvisor.qemu.launch.QemuProcessFinder;
 import dev.memvisor.qemu.migrate.LiveMigration;
+import dev.memvisor.qemu.migrate.MigrationException;
 import dev.memvisor.qemu.migrate.MigrationPeerLauncher;
 import dev.memvisor.qemu.migrate.MigrationResult;
 import dev.memvisor.qemu.migrate.MigrationStrategy;
 import dev.memvisor.qemu.qmp.QmpClient;
 import dev.memvisor.qemu.qmp.QmpException;
+import dev.memvisor.qemu.qmp.QmpSocketClients;
+import dev.memvisor.qemu.qmp.QmpTimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,7 +43,8 @@ public final class MigrateCommand implements Callable<Integer> {
     String vm;
 
     @Option(names = "--to", required = true, paramLabel = "URI",
-            description = "Destination: tcp:HOST:PORT or unix:PATH of a QEMU started with -incoming, or 'local' to start one here.")
+            description = "Destination: tcp:HOST:PORT or unix:PATH of a QEMU started with -incoming URI (or -incoming defer, with"
+                    + " --dest-qmp), or 'local' to start one here.")
     String to;
 
     @Option(names = "--strategy", defaultValue = "auto", paramLabel = "S",
@@ -52,7 +56,8 @@ public final class MigrateCommand implements Callable<Integer> {
     Path runDir;
 
     @Option(names = "--dest-qmp", paramLabel = "SOCKET",
-            description = "QMP socket of a destination you started, to wait for it and give ballooned memory back there.")
+            description = "QMP socket of a destination you started (-incoming defer or -incoming URI): checked before the guest is"
+                    + " touched, waited for, and given ballooned memory back; balloon-first needs it.")
     Path destQmp;
 
     @Option(names = "--max-bandwidth", paramLabel = "SIZE", description = "Bandwidth cap per second, e.g. 1G (default: QEMU's).")
@@ -86,7 +91,7 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         Guest dest = null;
         boolean success = false;
-        try (QmpClient src = QmpClient.connect(socket, Duration.ofSeconds(10))) {
+        try (QmpClient src = connect(socket, "guest " + vm)) {
             long pid = QemuProcessFinder.pidForSocket(Path.of("/proc"), socket).orElse(-1);
             String uri = to;
             QmpClient destClient = null;
@@ -98,7 +103,7 @@ public final class MigrateCommand implements Callable<Integer> {
                         .startDestination(Path.of("/proc"), pid, destName, Duration.ofSeconds(30));
                 destClient = dest.qmp();
             } else if (destQmp != null) {
-                destClient = QmpClient.connect(destQmp, Duration.ofSeconds(10));
+                destClient = connect(destQmp, "destination");
             }
             try {
                 LiveMigration lm = new LiveMigration(err::println).timeout(Duration.ofSeconds(timeoutSeconds)).maxBandwidth(bw);
@@ -113,8 +118,26 @@ public final class MigrateCommand implements Callable<Integer> {
             return 0;
         } catch (QmpException e) {
             throw new IllegalStateException("guest " + vm + ": " + e.getMessage(), e);
+        } catch (MigrationException e) {
+            // a destination this command started and that died: its console says why (a guest crash, a QEMU error)
+            if (dest != null && !dest.alive()) throw new MigrationException(e.getMessage() + "\ndestination QEMU exited:" + dest.tails(), e);
+            throw e;
         } finally {
             if (dest != null && !success) dest.close();
+        }
+    }
+
+    /**
+     * Connects to a QMP socket; when another client already holds it (QEMU serves one at a time), says
+     * so after a short wait instead of waiting 10 s for a greeting that cannot come.
+     */
+    private static QmpClient connect(Path socket, String what) {
+        boolean held = QmpSocketClients.count(Path.of("/proc/net/unix"), socket) > 0;
+        try {
+            return QmpClient.connect(socket, held ? Duration.ofSeconds(1) : Duration.ofSeconds(10));
+        } catch (QmpTimeoutException e) {
+            if (held) throw new IllegalStateException(what + ": " + QmpSocketClients.busyHint(socket), e);
+            throw e;
         }
     }
 

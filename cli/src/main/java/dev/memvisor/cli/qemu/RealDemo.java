@@ -5,18 +5,18 @@ import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyRegistry;
 import dev.memvisor.core.unit.Size;
+import dev.memvisor.core.control.Trigger;
 import dev.memvisor.qemu.collect.KsmStats;
 import dev.memvisor.qemu.image.GuestImage;
 import dev.memvisor.qemu.image.GuestImageBuilder;
 import dev.memvisor.qemu.launch.Guest;
 import dev.memvisor.qemu.launch.GuestLauncher;
 import dev.memvisor.qemu.launch.GuestSpec;
-import dev.memvisor.qemu.manager.ControlLoop;
 import dev.memvisor.qemu.manager.Decision;
 import dev.memvisor.qemu.manager.DecisionJson;
 import dev.memvisor.qemu.manager.HostConfig;
 import dev.memvisor.qemu.manager.HostPaths;
-import dev.memvisor.qemu.manager.Trigger;
+import dev.memvisor.qemu.manager.ManagerLoop;
 import dev.memvisor.qemu.manager.VmConfig;
 import dev.memvisor.qemu.manager.VmSample;
 import java.io.IOException;
@@ -69,7 +69,7 @@ public final class RealDemo {
                 GuestSpec.idle("idle1", GUEST).withWorkload(24 * MIB, 0, "same"),
                 GuestSpec.idle("idle2", GUEST).withWorkload(24 * MIB, 0, "same"),
                 GuestSpec.idle("reserved", GUEST).withWorkload(24 * MIB, 0, "same"));
-        KsmStats savedKsm = KsmStats.available(KsmStats.SYSFS) ? KsmStats.read(KsmStats.SYSFS) : null;
+        boolean ksm = KsmStats.available(KsmStats.SYSFS);
         List<Guest> guests = new ArrayList<>();
         try {
             err.println("memvisor demo: starting 4 guests of " + Size.format(GUEST) + " in " + run);
@@ -90,7 +90,7 @@ public final class RealDemo {
             long[] lowered = {-1}; // System.nanoTime() when the budget was lowered
             int[] intervals = {0};
             AtomicBoolean stop = new AtomicBoolean();
-            ControlLoop[] loop = new ControlLoop[1];
+            ManagerLoop[] loop = new ManagerLoop[1];
             // the loop's own schedule and state checks drive the demo; each decision is shown as it is made
             Consumer<Decision> show = d -> {
                 (lowered[0] < 0 ? phase1 : phase2).add(d);
@@ -107,7 +107,8 @@ public final class RealDemo {
                 }
                 if (intervals[0] >= PHASE1 + PHASE2) stop.set(true);
             };
-            try (ControlLoop l = new ControlLoop(cfg, policy, policyConfig.thresholds(), HostPaths.system(), show,
+            // closing the loop puts KSM's settings back as they were
+            try (ManagerLoop l = new ManagerLoop(cfg, policy, policyConfig, HostPaths.system(), show,
                     e -> { err.println("memvisor demo: " + e); err.flush(); })) {
                 loop[0] = l;
                 out.println("== phase 1: budget " + Size.format(roomy) + " (room for all): the guests idle, KSM merges identical pages");
@@ -116,9 +117,8 @@ public final class RealDemo {
             return summarize(out, phase1, phase2, lowered[0]);
         } finally {
             guests.forEach(Guest::close);
-            if (savedKsm != null) restoreKsm(savedKsm);
             if (System.getenv("MEMVISOR_DEBUG") == null) dev.memvisor.qemu.launch.RunDirectory.delete(run);
-            out.println("stopped " + guests.size() + " guests" + (savedKsm != null ? "; KSM settings restored" : ""));
+            out.println("stopped " + guests.size() + " guests" + (ksm ? "; KSM settings restored" : ""));
             out.flush();
         }
     }
@@ -159,7 +159,7 @@ public final class RealDemo {
         // the fall is acted on before the next interval when the first decision of phase 2 is a state-triggered one
         Decision firstTight = phase2.get(0);
         ok &= check(out, firstTight.trigger() == Trigger.STATE, "the fall below soft was decided on before the next interval: "
-                + firstTight.trigger().jsonName() + " decision " + String.format("%.0f ms", (firstTight.startNanos() - lowered) / 1e6)
+                + firstTight.trigger().label() + " decision " + String.format("%.0f ms", (firstTight.startNanos() - lowered) / 1e6)
                 + " after the budget was lowered (interval " + INTERVAL.toMillis() + " ms)");
         List<Decision> all = new ArrayList<>(phase1);
         all.addAll(phase2);
@@ -169,7 +169,7 @@ public final class RealDemo {
                 .skip((regular.size() - 2) / 2).findFirst().orElse(0) / 1e6;
         String reaction = phase2.stream().filter(d -> d.plan().state() != dev.memvisor.core.model.HostMemoryState.HIGH
                 && d.balloonSentNanos() >= 0).findFirst().map(d -> String.format("%.1f ms (trigger %s: seen after %.1f ms, collection -> sent %.1f ms)",
-                        (d.startNanos() + d.balloonSentNanos() - lowered) / 1e6, d.trigger().jsonName(),
+                        (d.startNanos() + d.balloonSentNanos() - lowered) / 1e6, d.trigger().label(),
                         (d.startNanos() - lowered) / 1e6, d.balloonSentNanos() / 1e6)).orElse("none sent");
         out.println("  manager CPU per interval (median, 4 guests): " + String.format("%.0f ms", cpuMs)
                 + "; free below soft -> balloon targets sent: " + reaction);
@@ -179,15 +179,5 @@ public final class RealDemo {
     private static boolean check(PrintWriter out, boolean ok, String what) {
         out.println((ok ? "  ok      " : "  NOT MET ") + what);
         return ok;
-    }
-
-    private static void restoreKsm(KsmStats s) {
-        try {
-            Files.writeString(KsmStats.SYSFS.resolve("pages_to_scan"), Long.toString(s.pagesToScan()));
-            Files.writeString(KsmStats.SYSFS.resolve("sleep_millisecs"), Long.toString(s.sleepMillis()));
-            Files.writeString(KsmStats.SYSFS.resolve("run"), Integer.toString(s.run()));
-        } catch (IOException e) {
-            // not root: nothing was changed either
-        }
     }
 }

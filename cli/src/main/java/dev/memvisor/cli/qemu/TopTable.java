@@ -1,7 +1,10 @@
 package dev.memvisor.cli.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.memvisor.core.control.Action;
 import dev.memvisor.core.unit.Size;
+import dev.memvisor.qemu.manager.ActionJson;
+import java.util.List;
 
 /** Renders one decision-log line as an esxtop-like memory table. */
 final class TopTable {
@@ -31,7 +34,24 @@ final class TopTable {
             }
             b.append('\n');
         }
-        if (d.path("actions").size() > 0) b.append("actions: ").append(d.path("actions")).append('\n');
+        List<Action> actions = ActionJson.readAll(d);
+        if (!actions.isEmpty()) {
+            b.append("actions:");
+            for (Action a : actions) b.append(' ').append(describe(a)).append(';');
+            b.setLength(b.length() - 1);
+            b.append('\n');
+        }
         return b.toString();
+    }
+
+    /** One action in a few words: {@code balloon web 64M}, {@code reclaim web target 128M swap 0}, {@code sharing 6404 pages/s}. */
+    static String describe(Action a) {
+        if (a instanceof Action.Balloon x) return "balloon " + x.vm() + " " + Size.format(x.balloonBytes());
+        if (a instanceof Action.HostReclaim x) {
+            return "reclaim " + x.vm() + " target " + Size.format(x.targetBytes()) + " swap " + Size.format(x.swapTargetBytes())
+                    + (x.blockAllocations() ? " blocked" : "");
+        }
+        if (a instanceof Action.SharingRate x) return "sharing " + x.pagesPerSecond() + " pages/s";
+        return a.toString();
     }
 }

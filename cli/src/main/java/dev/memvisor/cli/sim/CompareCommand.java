@@ -38,8 +38,14 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Folder for the outputs.")
     Path out;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override a scenario field; repeatable.")
+    @Option(names = "--set", paramLabel = "PATH=VALUE",
+            description = "Override a scenario field, e.g. --set policy.idleTax=0 (every policy gets the parameters); repeatable.")
     List<String> overrides = new ArrayList<>();
+
+    @Option(names = Admission.FLAG,
+            description = "Run a scenario whose reservations and per-VM overheads do not fit machine memory (refused by"
+                    + " admission control otherwise); the reports then count the pages taken below reservations.")
+    boolean allowOvercommittedReservations;
 
     @Override
     public Integer call() throws Exception {
@@ -54,6 +60,8 @@ public final class CompareCommand implements Callable<Integer> {
         }
         SimulateCommand.checkOverrides(spec, overrides);
         Scenario base = ScenarioLoader.load(scenario, overrides);
+        boolean overcommitted = Admission.check(base, scenario, allowOvercommittedReservations, err, "compare");
+        OutputFolder.prepare(spec, out);
         List<SimResult> runs = new ArrayList<>();
         for (String n : names) {
             err.println("compare: running " + n + " ...");
@@ -71,6 +79,7 @@ public final class CompareCommand implements Callable<Integer> {
             for (SimResult r : runs) o.printf(Locale.ROOT, " %9.2f", r.vms.get(i).slowdown);
             o.println();
         }
+        if (overcommitted) for (SimResult r : runs) o.println("reservation violations: " + Admission.violations(r));
         o.println("outputs: " + out.toAbsolutePath().normalize() + " (report.html, summary.json; one folder per policy)");
         o.flush();
         return 0;

@@ -31,11 +31,16 @@ public final class SimulateCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--set", paramLabel = "PATH=VALUE",
-            description = "Override a scenario field, e.g. --set host.policy.idleTax=0 or --set vms[0].memory=8G; repeatable.")
+            description = "Override a scenario field, e.g. --set policy.idleTax=0 or --set vms[0].memory=8G; repeatable.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--policy", paramLabel = "NAME", description = "Shortcut for --set host.policy.name=NAME.")
+    @Option(names = "--policy", paramLabel = "NAME", description = "Shortcut for --set policy.name=NAME.")
     String policy;
+
+    @Option(names = Admission.FLAG,
+            description = "Run a scenario whose reservations and per-VM overheads do not fit machine memory (refused by"
+                    + " admission control otherwise); the report then counts the pages taken below reservations.")
+    boolean allowOvercommittedReservations;
 
     @Override
     public Integer call() throws Exception {
@@ -43,11 +48,14 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkOverrides(spec, overrides);
         List<String> sets = new ArrayList<>(overrides);
-        if (policy != null) sets.add("host.policy.name=" + policy);
+        if (policy != null) sets.add("policy.name=" + policy);
         Scenario sc = ScenarioLoader.load(scenario, sets);
+        boolean overcommitted = Admission.check(sc, scenario, allowOvercommittedReservations, err, "simulate");
+        OutputFolder.prepare(spec, out);
         SimResult r = run(sc, err, "simulate");
         Reports.writeAll(r, out);
         printSummary(r, outw);
+        if (overcommitted) outw.println("reservation violations: " + Admission.violations(r));
         outw.println("outputs: " + out.toAbsolutePath().normalize() + " (report.html, summary.json, timeseries.csv, esxtop.csv, cpu.csv)");
         outw.flush();
         return 0;
@@ -58,7 +66,7 @@ public final class SimulateCommand implements Callable<Integer> {
         for (String o : overrides) {
             if (o.indexOf('=') <= 0) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--set " + o + ": expected PATH=VALUE, e.g. --set host.policy.idleTax=0");
+                        "--set " + o + ": expected PATH=VALUE, e.g. --set policy.idleTax=0");
             }
         }
     }

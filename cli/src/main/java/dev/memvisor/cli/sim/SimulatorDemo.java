@@ -53,7 +53,7 @@ public final class SimulatorDemo {
         row(out, "sharing-idle-vs-active", String.format(Locale.ROOT, "sharing saves %.0f%% of guest memory while idle, %.0f%% once the guests write",
                 100 * idle / guest, 100 * saved.get(saved.size() - 1) / guest));
 
-        SimResult noTax = run("idle-memory-tax", err, "host.policy.idleTax=0");
+        SimResult noTax = run("idle-memory-tax", err, "policy.idleTax=0");
         SimResult tax = run("idle-memory-tax", err);
         row(out, "idle-memory-tax", String.format(Locale.ROOT,
                 "busy VM granted %.0f MB (tau 0) -> %.0f MB (tau 0.75); its slowdown %.2f -> %.2f",

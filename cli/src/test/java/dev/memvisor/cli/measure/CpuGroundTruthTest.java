@@ -28,11 +28,11 @@ class CpuGroundTruthTest {
     static final String CONTENDED = """
             duration: 30m
             sampleInterval: 20s
+            policy:
+              name: static
             host:
               memory: 8G
               cores: 2
-              policy:
-                name: static
             vms:
               - name: web
                 count: 3

@@ -3,7 +3,14 @@ package dev.memvisor.cli.qemu;
 import dev.memvisor.cli.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memvisor.core.control.Action;
+import dev.memvisor.core.model.HostView;
+import dev.memvisor.core.policy.PolicyConfig;
+import dev.memvisor.core.policy.SharingScanRate;
+import dev.memvisor.qemu.act.KsmControl;
+import dev.memvisor.qemu.collect.KsmStats;
 import dev.memvisor.qemu.image.GuestImageBuilder;
+import dev.memvisor.qemu.manager.ActionJson;
 import dev.memvisor.qemu.launch.Guest;
 import dev.memvisor.qemu.launch.GuestLauncher;
 import dev.memvisor.qemu.launch.GuestSpec;
@@ -47,7 +54,11 @@ class RunCommandTest {
     }
 
     private static Path config(String extra) throws Exception {
-        return Files.writeString(dir.resolve("host.yaml"), "policy: esx\ninterval: 1s\nbudget: 1G\nksm: {manage: false}\n" + extra
+        return config("ksm: {manage: false}\n", extra);
+    }
+
+    private static Path config(String ksm, String extra) throws Exception {
+        return Files.writeString(dir.resolve("host.yaml"), "policy: esx\ninterval: 1s\nbudget: 1G\n" + ksm + extra
                 + "vms:\n  - {name: " + VM + ", qmp: " + guest.qmpSocket() + ", reservation: 64M}\n  - {name: ghost, qmp: " + dir.resolve("ghost.qmp") + "}\n");
     }
 
@@ -74,6 +85,11 @@ class RunCommandTest {
             assertThat(d.path("vms").get(1).path("error").asText()).contains("does not exist");
         }
         assertThat(guest.alive()).isTrue();
+        // the actions, read back as data: the first decision sends everything, the second only what changed (nothing, on a roomy host)
+        JsonNode first = json.readTree(lines.get(0));
+        long rate = SharingScanRate.pagesPerSecond(PolicyConfig.defaults(), new HostView(0, 1L << 30, 0, 0, List.of()));
+        assertThat(ActionJson.readAll(first)).contains(new Action.Balloon(VM, 0), new Action.SharingRate(rate));
+        assertThat(ActionJson.readAll(json.readTree(lines.get(1)))).isEmpty();
 
         CliRun top = CliRun.of("top", "--once", "--log", log.toString());
         assertThat(top.status()).isZero();
@@ -95,13 +111,56 @@ class RunCommandTest {
             long target = d.path("vms").get(0).path("TARGET").asLong();
             assertThat(target).isBetween(64L << 20, 128L << 20);
             assertThat(cg.limit()).isEqualTo(target + (128L << 20));
-            assertThat(d.path("actions").toString()).contains("cgroup " + VM + " limit");
+            assertThat(ActionJson.readAll(d)).as("the typed action the cgroup carries out")
+                    .contains(new Action.HostReclaim(VM, target, 0, false, false));
+            assertThat(d.path("vms").get(0).path("cgroup").path("limit").asLong()).isEqualTo(target + (128L << 20));
         } finally {
             // give the guest back to the root cgroup so the test leaves no limit behind
             cg.setLimit(Long.MAX_VALUE);
             Files.writeString(cg.dir().getParent().getParent().resolve("cgroup.procs"), Long.toString(guest.pid()));
             assertThat(cg.remove()).isTrue();
         }
+    }
+
+    /** Issue 11, item 8: KSM's knobs are the administrator's; run puts them back as it found them when it stops. */
+    @Test
+    void putsKsmsSettingsBackWhenItStops() throws Exception {
+        KsmControl ksm = new KsmControl(KsmStats.SYSFS);
+        KsmControl.Settings found = ksm.read();
+        KsmControl.Settings stopped = new KsmControl.Settings(0, 100, 20);
+        try {
+            ksm.restore(stopped);
+            Path log = dir.resolve("ksm.jsonl");
+            Files.deleteIfExists(log);
+            CliRun r = CliRun.of("run", "--config", config("ksm: {manage: true, sleepMillis: 20}\n", "").toString(), "--intervals", "1",
+                    "--log", log.toString());
+            assertThat(r.status()).as(r.err()).isZero();
+            JsonNode d = new ObjectMapper().readTree(Files.readAllLines(log).get(0));
+            long rate = d.path("host").path("ksmScanPagesPerSecond").asLong();
+            assertThat(d.path("host").path("ksm").path("run").asLong()).as("KSM driven while the manager runs").isEqualTo(1);
+            assertThat(d.path("host").path("ksm").path("pagesToScan").asLong()).isEqualTo(Math.max(1, rate * 20 / 1000));
+            assertThat(ksm.read()).as("KSM's knobs after run stopped").isEqualTo(stopped);
+            assertThat(r.err()).contains("ksm: settings restored");
+        } finally {
+            ksm.restore(found);
+        }
+    }
+
+    @Test
+    void admitsTheVmsInOrderAndLeavesOneThatDoesNotFitUnmanaged() throws Exception {
+        Path log = dir.resolve("admission.jsonl");
+        Files.deleteIfExists(log);
+        Path cfg = Files.writeString(dir.resolve("admission.yaml"), "policy: {name: static, idleTax: 0.5}\ninterval: 1s\nbudget: 1G\n"
+                + "ksm: {manage: false}\nvms:\n  - {name: " + VM + ", qmp: " + guest.qmpSocket() + ", reservation: 64M}\n"
+                + "  - {name: hog, qmp: " + dir.resolve("hog.qmp") + ", reservation: 2G}\n");
+        CliRun r = CliRun.of("run", "--config", cfg.toString(), "--intervals", "1", "--log", log.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).contains("vm hog: not managed: admission control against the budget (1G): vm hog refused: reservations"
+                + " and overheads would need 2.13G but the host has 1G, short by 1.13G").contains("managing 1 VMs with policy static");
+        JsonNode d = new ObjectMapper().readTree(Files.readAllLines(log).get(0));
+        assertThat(d.path("policy").asText()).isEqualTo("static");
+        assertThat(d.path("vms")).hasSize(1);
+        assertThat(d.path("vms").get(0).path("name").asText()).isEqualTo(VM);
     }
 
     @Test

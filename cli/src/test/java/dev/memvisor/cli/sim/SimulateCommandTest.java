@@ -98,6 +98,95 @@ class SimulateCommandTest {
                 .isEqualTo(2);
     }
 
+    @Test
+    void aPolicyParameterIsSetWithTheSamePathForSimulateAndCompare(@TempDir Path tmp) throws Exception {
+        CliRun r = CliRun.of("simulate", example("idle-memory-tax.yaml").toString(), "--set", "duration=1m",
+                "--set", "policy.idleTax=0.5", "--out", tmp.resolve("s").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var policy = json.readTree(tmp.resolve("s/summary.json").toFile()).path("scenario").path("policy");
+        assertThat(policy.path("name").asText()).isEqualTo("esx");
+        assertThat(policy.path("idleTax").asDouble()).isEqualTo(0.5);
+        assertThat(policy.path("proxmoxMaxStep").asText()).isEqualTo("100M");
+        CliRun c = CliRun.of("compare", example("idle-memory-tax.yaml").toString(), "--policies", "esx", "--set", "duration=1m",
+                "--set", "policy.idleTax=0.5", "--out", tmp.resolve("c").toString());
+        assertThat(c.status()).as(c.err()).isZero();
+        assertThat(json.readTree(tmp.resolve("c/summary.json").toFile()).path("scenario").path("policy").path("idleTax").asDouble())
+                .isEqualTo(0.5);
+        CliRun bad = CliRun.of("simulate", example("idle-memory-tax.yaml").toString(), "--set", "policy.idleTax=1", "--out", tmp.toString());
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).contains("(--set policy.idleTax=1) field policy.idleTax: got 1.0, expected a number in [0, 1)");
+    }
+
+    /** Two VMs each reserving 600M on a 1G host: AdmissionControl refuses them. */
+    private static Path overReserved(Path dir) throws Exception {
+        return Files.writeString(dir.resolve("over.yaml"), """
+                duration: 60s
+                sampleInterval: 10s
+                host: {memory: 1G}
+                vms:
+                  - {name: a, count: 2, memory: 1G, reservation: 600M, guest: {osMemory: 64M},
+                     workload: {workingSet: 800M, refsPerSecond: 50000}}
+                """);
+    }
+
+    @Test
+    void aScenarioWhoseReservationsDoNotFitIsRefusedByAdmissionControl(@TempDir Path tmp) throws Exception {
+        Path sc = overReserved(tmp);
+        CliRun r = CliRun.of("simulate", sc.toString(), "--out", tmp.resolve("o").toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains(sc + ": admission control: vm a-2 refused: reservations and overheads would need 1.23G"
+                + " but the host has 1G, short by 240M").contains("--allow-overcommitted-reservations");
+        assertThat(tmp.resolve("o")).doesNotExist();
+        CliRun c = CliRun.of("compare", sc.toString(), "--policies", "esx,static", "--out", tmp.resolve("c").toString());
+        assertThat(c.status()).isEqualTo(1);
+        assertThat(c.err()).contains("vm a-2 refused");
+    }
+
+    @Test
+    void allowedAnOverReservedScenarioRunsAndCountsTheViolations(@TempDir Path tmp) throws Exception {
+        CliRun r = CliRun.of("simulate", overReserved(tmp).toString(), "--allow-overcommitted-reservations", "--out", tmp.resolve("o").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.err()).contains("warning: admission control: vm a-2 refused");
+        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("o/summary.json").toFile());
+        // both VMs hold about half their 600M reservation and swap: the pages they lost or were refused are counted
+        long violations = summary.path("host").path("reservationViolationPages").asLong();
+        assertThat(violations).isPositive();
+        assertThat(summary.path("vms").get(0).path("reservationViolationPages").asLong()).isPositive();
+        assertThat(summary.path("vms").get(1).path("reservationViolationPages").asLong()).isPositive();
+        assertThat(r.out()).contains("reservation violations: esx: " + violations + " pages");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void anUnusableOutFailsBeforeTheSimulationRuns(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        // ten simulated hours would take minutes: the refusal must come first
+        for (Path out : List.of(file, file.resolve("sub"))) {
+            CliRun r = CliRun.of("simulate", example("cpu-contention.yaml").toString(), "--set", "duration=10h", "--out", out.toString());
+            assertThat(r.status()).isEqualTo(2);
+            assertThat(r.err()).contains("--out " + out + ": ").doesNotContain("slowdown");
+        }
+        CliRun c = CliRun.of("compare", example("cpu-contention.yaml").toString(), "--set", "duration=10h", "--out", file.toString());
+        assertThat(c.status()).isEqualTo(2);
+        assertThat(c.err()).contains("not a folder");
+        assertThat(Files.readString(file)).isEqualTo("x");
+    }
+
+    @Test
+    void aBinaryOrMalformedScenarioIsNamedWithItsLineAndReason(@TempDir Path tmp) throws Exception {
+        Path bin = Files.write(tmp.resolve("bin.yaml"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
+        CliRun r = CliRun.of("simulate", bin.toString(), "--out", tmp.resolve("o").toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains(bin + ":1: not a text file").doesNotContain("Input length");
+        Path tab = Files.writeString(tmp.resolve("tab.yaml"), "duration: 10s\nhost:\n  memory: 1G\n\tcores: 2\nvms: [{name: a}]\n");
+        assertThat(CliRun.of("simulate", tab.toString(), "--out", tmp.resolve("o").toString()).err())
+                .contains(tab + ":4: not valid YAML: found character").contains("TAB");
+        Path flow = Files.writeString(tmp.resolve("flow.yaml"), "duration: 10s\nhost: {memory: 1G\nvms: [{name: a}]\n");
+        assertThat(CliRun.of("simulate", flow.toString(), "--out", tmp.resolve("o").toString()).err())
+                .contains(flow + ":3: not valid YAML: expected ',' or '}'");
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

@@ -6,6 +6,7 @@ import dev.memvisor.core.model.MemoryThresholds;
 import dev.memvisor.core.model.Plan;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.policy.MemoryPolicy;
+import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.state.StateChangeTrigger;
 
 import java.util.ArrayList;
@@ -53,6 +54,16 @@ public final class Controller {
         this.schedule = new IntervalSchedule(intervalMillis, firstMillis);
         this.stateWatch = new StateChangeTrigger(thresholds);
         this.minBalloonStepBytes = minBalloonStepBytes;
+    }
+
+    /**
+     * The controller of every host adapter for a policy made with {@code config}: the bounds and the
+     * state thresholds come from the same config, and every balloon change is sent (a host with a
+     * coarser balloon, such as QEMU's, rounds where it carries the action out). One factory, so the
+     * simulator and a real host cannot drift apart in how they bound and act.
+     */
+    public static Controller of(MemoryPolicy policy, PolicyConfig config, long intervalMillis, long firstMillis) {
+        return new Controller(policy, new PlanBounds(config.maxBalloonFraction()), config.thresholds(), intervalMillis, firstMillis, 0);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.memvisor.core.model;
 
 import dev.memvisor.core.InvalidSettingException;
+import dev.memvisor.core.settings.Setting;
 
 /**
  * Free-memory thresholds, as fractions of machine memory, below which the host enters the soft,
@@ -12,7 +13,19 @@ import dev.memvisor.core.InvalidSettingException;
  * @param hard free fraction below which swapping and compression start
  * @param low  free fraction below which VMs above target are blocked
  */
-public record MemoryThresholds(double high, double soft, double hard, double low) {
+public record MemoryThresholds(
+        @Setting(value = "free fraction at or above which the host is back in the high state (sharing only)", range = "(0, 1)",
+                source = "Waldspurger, OSDI 2002 (6 %)")
+        double high,
+        @Setting(value = "free fraction below which ballooning starts; above hard, below high", range = "(0, 1)",
+                source = "Waldspurger, OSDI 2002 (4 %)")
+        double soft,
+        @Setting(value = "free fraction below which compression and hypervisor swapping start; above low, below soft", range = "(0, 1)",
+                source = "Waldspurger, OSDI 2002 (2 %)")
+        double hard,
+        @Setting(value = "free fraction below which VMs above their target are blocked; below hard", range = "(0, 1)",
+                source = "Waldspurger, OSDI 2002 (1 %)")
+        double low) {
 
     /** Classic ESX thresholds: 6 %, 4 %, 2 %, 1 %. */
     public static final MemoryThresholds ESX_DEFAULT = new MemoryThresholds(0.06, 0.04, 0.02, 0.01);

@@ -2,64 +2,78 @@ package dev.memvisor.core.policy;
 
 import dev.memvisor.core.InvalidSettingException;
 import dev.memvisor.core.model.MemoryThresholds;
+import dev.memvisor.core.settings.Setting;
+import dev.memvisor.core.settings.Settings;
 import dev.memvisor.core.unit.Size;
 
 /**
  * Every policy parameter with its default, in one place (the reference configuration). A run
- * overrides only what it changes through {@link #builder()}. Field names match the scenario file's
- * {@code host.policy.*} keys.
- *
- * @param idleTax                    ESX idle memory tax rate tau in [0, 1); idle pages cost k = 1/(1-tau)
- * @param thresholds                 host memory state thresholds
- * @param maxBalloonFraction         the most of a VM's configured memory a balloon may hold (ESX: 65 %)
- * @param sharingScanPagesPerSecond  page-sharing scan rate for the whole host (ESX 2/3: 200 pages/s)
- * @param hypervBufferPercent        Hyper-V memory buffer, % of committed memory kept free in each VM (default 20)
- * @param proxmoxTargetUsedFraction  Proxmox auto-ballooning host target: fraction of host memory used (0.8)
- * @param proxmoxMaxStepBytes        Proxmox: the most one VM's balloon moves in one step (100 MiB)
- * @param proxmoxDeadbandBytes       Proxmox: no change when the goal is within this of the current size (10 MiB)
- * @param momPressureThreshold       oVirt MOM: host free fraction under which guests are shrunk (0.20)
- * @param momStepFraction            oVirt MOM: how much a guest shrinks or grows per step (0.05)
- * @param momMinGuestFreeFraction    oVirt MOM: free memory a shrunk guest keeps, as a fraction of its size (0.20)
- * @param momMinChangeFraction       oVirt MOM: changes smaller than this fraction are ignored (0.0025)
- * @param momPressureCritical        oVirt MOM: host free fraction at or under which guests are squeezed below their free reserve (0.05)
+ * overrides only what it changes through {@link #builder()}; settings files bind their {@code policy:}
+ * block onto it (the keys are the component names, sizes without the {@code Bytes} suffix). Each
+ * component's {@link Setting} says what it means, its range (checked here) and its source; the defaults
+ * are the {@link Builder}'s initial values. Adding a parameter: a component with its {@link Setting},
+ * its builder field and setter, then regenerate docs/configuration.md (the test that compares it says how).
  */
-public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double maxBalloonFraction,
-                           long sharingScanPagesPerSecond, int hypervBufferPercent,
-                           double proxmoxTargetUsedFraction, long proxmoxMaxStepBytes, long proxmoxDeadbandBytes,
-                           double momPressureThreshold, double momStepFraction, double momMinGuestFreeFraction,
-                           double momMinChangeFraction, double momPressureCritical) {
+public record PolicyConfig(
+        @Setting(value = "ESX idle memory tax rate tau: an idle page costs k = 1/(1 - tau) active ones",
+                range = "[0, 1)", source = "Waldspurger, OSDI 2002 (ESX: 0.75)")
+        double idleTax,
+        @Setting(value = "free-memory fractions of machine memory that set the host memory state", source = "classic ESX: 6, 4, 2, 1 %")
+        MemoryThresholds thresholds,
+        @Setting(value = "the most of a VM's configured memory its balloon may hold", range = "(0, 1]",
+                source = "ESX balloon driver: 65 %")
+        double maxBalloonFraction,
+        @Setting(value = "page-sharing scan rate for the whole host, pages per second", range = "[0, inf)",
+                source = "ESX 2/3: 200 pages/s")
+        long sharingScanPagesPerSecond,
+        @Setting(value = "hyperv: memory buffer, % of committed memory each VM is given on top", range = "[5, 2000]",
+                source = "Hyper-V Dynamic Memory configuration guide (default 20, range 5-2000)")
+        int hypervBufferPercent,
+        @Setting(value = "proxmox: auto-ballooning goal, fraction of host memory used", range = "(0, 1]",
+                source = "pve-manager PVE/AutoBalloon.pm (80 %)")
+        double proxmoxTargetUsedFraction,
+        @Setting(value = "proxmox: the most one VM's balloon moves in one step", unit = Setting.Unit.BYTES, range = "(0, inf)",
+                source = "pve-manager PVE/AutoBalloon.pm (100 MiB)")
+        long proxmoxMaxStepBytes,
+        @Setting(value = "proxmox: no change when the goal is within this of the current size", unit = Setting.Unit.BYTES,
+                range = "[0, inf)", source = "pve-manager PVE/AutoBalloon.pm (10 MiB)")
+        long proxmoxDeadbandBytes,
+        @Setting(value = "mom: host free fraction under which guests are shrunk", range = "(0, 1]",
+                source = "oVirt MOM doc/balloon.rules (0.20)")
+        double momPressureThreshold,
+        @Setting(value = "mom: how much a guest shrinks or grows per step, fraction of its size", range = "(0, 1]",
+                source = "oVirt MOM doc/balloon.rules (0.05)")
+        double momStepFraction,
+        @Setting(value = "mom: free memory a shrunk guest keeps, fraction of its size", range = "[0, 1)",
+                source = "oVirt MOM doc/balloon.rules (0.20)")
+        double momMinGuestFreeFraction,
+        @Setting(value = "mom: changes smaller than this fraction of a guest are skipped", range = "[0, 1)",
+                source = "oVirt MOM doc/balloon.rules (0.0025)")
+        double momMinChangeFraction,
+        @Setting(value = "mom: host free fraction at or under which guests are squeezed below their free reserve", range = "[0, 1)",
+                source = "oVirt MOM doc/balloon.rules (0.05)")
+        double momPressureCritical,
+        @Setting(value = "the longest one page-sharing scan pass over the host's machine memory may take, in seconds: the scan rate"
+                + " grows with machine memory, never below sharingScanPagesPerSecond (SharingScanRate)", range = "(0, inf)",
+                zero = "a fixed rate (sharingScanPagesPerSecond)", source = "ksmtuned src/ksmtuned.sh.in (its slowest setting: 655 s)")
+        long sharingScanPassSeconds) {
 
-    /** Validates every field; the message names the field, its value and the allowed range. */
+    /** Validates every field against its {@link Setting#range()}; the message names the field, its value and the range. */
     public PolicyConfig {
-        if (!(idleTax >= 0 && idleTax < 1)) throw new InvalidSettingException("idleTax", idleTax, "a number in [0, 1)");
+        Settings.check(PolicyConfig.class, "idleTax", idleTax);
         if (thresholds == null) throw new InvalidSettingException("thresholds", null, "high, soft, hard and low fractions");
-        fraction("maxBalloonFraction", maxBalloonFraction, false);
-        if (sharingScanPagesPerSecond < 0) throw new InvalidSettingException("sharingScanPagesPerSecond", sharingScanPagesPerSecond, "a number >= 0");
-        if (hypervBufferPercent < 5 || hypervBufferPercent > 2000) throw new InvalidSettingException("hypervBufferPercent", hypervBufferPercent, "an integer in [5, 2000] (Hyper-V's range)");
-        fraction("proxmoxTargetUsedFraction", proxmoxTargetUsedFraction, false);
-        if (proxmoxMaxStepBytes <= 0) throw new InvalidSettingException("proxmoxMaxStepBytes", proxmoxMaxStepBytes, "a size > 0");
-        if (proxmoxDeadbandBytes < 0) throw new InvalidSettingException("proxmoxDeadbandBytes", proxmoxDeadbandBytes, "a size >= 0");
-        fraction("momPressureThreshold", momPressureThreshold, false);
-        fraction("momStepFraction", momStepFraction, false);
-        fraction("momMinGuestFreeFraction", momMinGuestFreeFraction, true);
-        fraction("momMinChangeFraction", momMinChangeFraction, true);
-        fraction("momPressureCritical", momPressureCritical, true);
-    }
-
-    /** The configuration without {@code momPressureCritical} (kept for callers written before it existed; it defaults to 0.05). */
-    public PolicyConfig(double idleTax, MemoryThresholds thresholds, double maxBalloonFraction,
-                        long sharingScanPagesPerSecond, int hypervBufferPercent,
-                        double proxmoxTargetUsedFraction, long proxmoxMaxStepBytes, long proxmoxDeadbandBytes,
-                        double momPressureThreshold, double momStepFraction, double momMinGuestFreeFraction,
-                        double momMinChangeFraction) {
-        this(idleTax, thresholds, maxBalloonFraction, sharingScanPagesPerSecond, hypervBufferPercent,
-                proxmoxTargetUsedFraction, proxmoxMaxStepBytes, proxmoxDeadbandBytes, momPressureThreshold,
-                momStepFraction, momMinGuestFreeFraction, momMinChangeFraction, 0.05);
-    }
-
-    private static void fraction(String field, double v, boolean zeroAllowed) {
-        boolean ok = zeroAllowed ? v >= 0 && v < 1 : v > 0 && v <= 1;
-        if (!ok) throw new InvalidSettingException(field, v, zeroAllowed ? "a fraction in [0, 1)" : "a fraction in (0, 1]");
+        Settings.check(PolicyConfig.class, "maxBalloonFraction", maxBalloonFraction);
+        Settings.check(PolicyConfig.class, "sharingScanPagesPerSecond", sharingScanPagesPerSecond);
+        Settings.check(PolicyConfig.class, "hypervBufferPercent", hypervBufferPercent);
+        Settings.check(PolicyConfig.class, "proxmoxTargetUsedFraction", proxmoxTargetUsedFraction);
+        Settings.check(PolicyConfig.class, "proxmoxMaxStepBytes", proxmoxMaxStepBytes);
+        Settings.check(PolicyConfig.class, "proxmoxDeadbandBytes", proxmoxDeadbandBytes);
+        Settings.check(PolicyConfig.class, "momPressureThreshold", momPressureThreshold);
+        Settings.check(PolicyConfig.class, "momStepFraction", momStepFraction);
+        Settings.check(PolicyConfig.class, "momMinGuestFreeFraction", momMinGuestFreeFraction);
+        Settings.check(PolicyConfig.class, "momMinChangeFraction", momMinChangeFraction);
+        Settings.check(PolicyConfig.class, "momPressureCritical", momPressureCritical);
+        Settings.check(PolicyConfig.class, "sharingScanPassSeconds", sharingScanPassSeconds);
     }
 
     /** All defaults. */
@@ -81,6 +95,7 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         b.proxmoxDeadbandBytes = proxmoxDeadbandBytes; b.momPressureThreshold = momPressureThreshold;
         b.momStepFraction = momStepFraction; b.momMinGuestFreeFraction = momMinGuestFreeFraction;
         b.momMinChangeFraction = momMinChangeFraction; b.momPressureCritical = momPressureCritical;
+        b.sharingScanPassSeconds = sharingScanPassSeconds;
         return b;
     }
 
@@ -99,6 +114,7 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         private double momMinGuestFreeFraction = 0.20;
         private double momMinChangeFraction = 0.0025;
         private double momPressureCritical = 0.05;
+        private long sharingScanPassSeconds = SharingScanRate.DEFAULT_PASS_SECONDS;
 
         private Builder() {}
 
@@ -128,13 +144,15 @@ public record PolicyConfig(double idleTax, MemoryThresholds thresholds, double m
         public Builder momMinChangeFraction(double v) { momMinChangeFraction = v; return this; }
         /** Sets MOM's critical host free fraction. */
         public Builder momPressureCritical(double v) { momPressureCritical = v; return this; }
+        /** Sets the longest page-sharing scan pass (0 = a fixed rate). */
+        public Builder sharingScanPassSeconds(long v) { sharingScanPassSeconds = v; return this; }
 
         /** Validates and builds. */
         public PolicyConfig build() {
             return new PolicyConfig(idleTax, thresholds, maxBalloonFraction, sharingScanPagesPerSecond,
                     hypervBufferPercent, proxmoxTargetUsedFraction, proxmoxMaxStepBytes, proxmoxDeadbandBytes,
                     momPressureThreshold, momStepFraction, momMinGuestFreeFraction, momMinChangeFraction,
-                    momPressureCritical);
+                    momPressureCritical, sharingScanPassSeconds);
         }
     }
 }

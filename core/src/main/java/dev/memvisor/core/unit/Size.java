@@ -43,6 +43,8 @@ public final class Size {
         BigDecimal number;
         try {
             number = new BigDecimal(t);
+            // an exponent such as 1e-999999999 would make rounding compute 10^999999999
+            if (Math.abs(number.scale()) > 100) throw new NumberFormatException();
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("size: got '" + text + "', expected " + FORMS);
         }

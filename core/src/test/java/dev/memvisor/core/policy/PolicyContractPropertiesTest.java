@@ -70,7 +70,7 @@ class PolicyContractPropertiesTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyConfig.builder().idleTax(1).build())
                 .hasMessage("idleTax: got 1.0, expected a number in [0, 1)");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyConfig.builder().momPressureCritical(-0.1).build())
-                .hasMessage("momPressureCritical: got -0.1, expected a fraction in [0, 1)");
+                .hasMessage("momPressureCritical: got -0.1, expected a number in [0, 1)");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyRegistry.create("vmware", PolicyConfig.defaults()))
                 .hasMessageStartingWith("policy: got vmware, expected one of esx");
     }

@@ -1,10 +1,10 @@
 package dev.memvisor.qemu.act;
 
-import dev.memvisor.core.model.VmPlan;
+import dev.memvisor.core.control.Action;
 
 /**
- * What a VM's memory cgroup carries for one plan: how the plan's hypervisor-swap target and its
- * "block allocations" flag (host state low) become cgroup limits.
+ * What a VM's memory cgroup carries for one {@link Action.HostReclaim}: how the plan's hypervisor-swap
+ * target and its "block allocations" flag (host state low) become cgroup limits.
  * <ul>
  *   <li>{@code headroom} (no swap target, not blocked): limit = target + headroom, no throttle;
  *       the balloon reclaims, the limit only stops a runaway QEMU.</li>
@@ -24,15 +24,15 @@ public record CgroupSetting(String mode, long limitBytes, long highBytes) {
     public static final long NONE = Long.MAX_VALUE;
 
     /**
-     * The setting for a VM's plan.
+     * The setting for a VM's host-reclaim action.
      *
      * @param headroomBytes QEMU's memory allowed above the target when the host does not swap the VM
      * @param overheadBytes QEMU's own memory (the policy's per-VM overhead) added to the target when it does
      */
-    public static CgroupSetting of(VmPlan plan, long headroomBytes, long overheadBytes) {
-        long target = plan.targetBytes();
-        if (plan.blockAllocations()) return new CgroupSetting("block", saturatedAdd(target, overheadBytes), saturatedAdd(target, overheadBytes));
-        if (plan.swapTargetBytes() > 0) return new CgroupSetting("swap", saturatedAdd(target, overheadBytes), NONE);
+    public static CgroupSetting of(Action.HostReclaim reclaim, long headroomBytes, long overheadBytes) {
+        long target = reclaim.targetBytes();
+        if (reclaim.blockAllocations()) return new CgroupSetting("block", saturatedAdd(target, overheadBytes), saturatedAdd(target, overheadBytes));
+        if (reclaim.swapTargetBytes() > 0) return new CgroupSetting("swap", saturatedAdd(target, overheadBytes), NONE);
         return new CgroupSetting("headroom", saturatedAdd(target, headroomBytes), NONE);
     }
 

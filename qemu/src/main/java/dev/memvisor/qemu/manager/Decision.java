@@ -1,5 +1,8 @@
 package dev.memvisor.qemu.manager;
 
+import dev.memvisor.core.control.Action;
+import dev.memvisor.core.control.ControlDecision;
+import dev.memvisor.core.control.Trigger;
 import dev.memvisor.core.model.HostView;
 import dev.memvisor.core.model.Plan;
 import dev.memvisor.qemu.act.CgroupSetting;
@@ -8,27 +11,52 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One decision (at a control interval or on a state change between intervals): what was seen, what the policy decided and what was done.
+ * One decision of the real manager (at a control interval or on a state change between intervals):
+ * core's {@link ControlDecision} (view, plan, bounded plan, typed actions, failures) with what the
+ * QEMU host observed and did, and what the decision cost.
  *
- * @param view        the host view given to the policy (VMs that could not be observed are left out)
- * @param plan        the policy's plan
- * @param samples     per managed VM, what was observed
- * @param errors      per VM that could not be managed this interval, why
- * @param actions     the commands carried out (balloon targets, cgroup limits, KSM)
- * @param memAvailableBytes the host's MemAvailable
- * @param ksmPagesSharing host-wide KSM pages_sharing
- * @param psiSomeAvg10 host memory PSI some avg10
- * @param hostSwapInPages host pages swapped in since boot (vmstat pswpin)
- * @param hostSwapOutPages host pages swapped out since boot (vmstat pswpout)
- * @param managerCpuNanos the manager process's CPU time spent since the previous interval
- * @param stepNanos   wall time of this interval's collect-decide-act
- * @param balloonSentNanos nanoseconds from the start of collection to the last balloon command sent, or -1
- * @param cgroups     per VM with a memory cgroup, what it carries after this interval
- * @param trigger     why the manager decided: the regular interval or a host memory state change between intervals
- * @param startNanos  System.nanoTime() when collection started (balloonSentNanos counts from it)
+ * @param control         the control loop's decision
+ * @param observation     what the QEMU host observed for it
+ * @param effects         what the QEMU host did to carry its actions out
+ * @param managerCpuNanos the manager process's CPU time since the previous decision
+ * @param stepNanos       wall time of this decision's observe-decide-apply
+ * @param startNanos      System.nanoTime() when it started
  */
-public record Decision(HostView view, Plan plan, Map<String, VmSample> samples, Map<String, String> errors,
-                       List<String> actions, long memAvailableBytes, long ksmPagesSharing, double psiSomeAvg10,
-                       long hostSwapInPages, long hostSwapOutPages,
-                       long managerCpuNanos, long stepNanos, long balloonSentNanos, Map<String, CgroupSetting> cgroups,
-                       Trigger trigger, long startNanos) {}
+public record Decision(ControlDecision control, Observation observation, Effects effects, long managerCpuNanos, long stepNanos,
+                       long startNanos) {
+
+    /** Why the manager decided. */
+    public Trigger trigger() { return control.trigger(); }
+
+    /** The host view the policy decided on (VMs that could not be observed are left out). */
+    public HostView view() { return control.view(); }
+
+    /** The plan within its bounds: what the host was told to reach. */
+    public Plan plan() { return control.bounded(); }
+
+    /** The plan as the policy returned it. */
+    public Plan asked() { return control.asked(); }
+
+    /** The actions sent (only changes), in order. */
+    public List<Action> actions() { return control.actions(); }
+
+    /** The actions the host could not carry out, and why. */
+    public List<ControlDecision.Failure> failures() { return control.failures(); }
+
+    /** Per observed VM, what was seen. */
+    public Map<String, VmSample> samples() { return observation.samples(); }
+
+    /** Per VM that could not be observed, why. */
+    public Map<String, String> errors() { return observation.errors(); }
+
+    /** Per VM with a memory cgroup, what it carries after this decision. */
+    public Map<String, CgroupSetting> cgroups() { return effects.cgroups(); }
+
+    /** Nanoseconds from the start of the decision to the last balloon command QEMU accepted, or -1 if none was sent. */
+    public long balloonSentNanos() {
+        return effects.balloonSentNanos() < 0 ? -1 : effects.balloonSentNanos() - startNanos;
+    }
+
+    /** Host-wide KSM pages_sharing at the observation. */
+    public long ksmPagesSharing() { return observation.host().ksmPagesSharing(); }
+}

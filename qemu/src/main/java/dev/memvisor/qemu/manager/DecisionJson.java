@@ -3,11 +3,13 @@ package dev.memvisor.qemu.manager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.memvisor.core.control.ControlDecision;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.qemu.act.CgroupSetting;
 
 import java.time.Instant;
+import java.util.Map;
 
 /** Renders a {@link Decision} as one JSON line of the decision log (format documented in the README). */
 public final class DecisionJson {
@@ -15,31 +17,39 @@ public final class DecisionJson {
 
     private DecisionJson() {}
 
-    /** The decision as a single-line JSON object; sizes in bytes, esxtop names for per-VM counters. */
+    /** The decision as a single-line JSON object; sizes in bytes, esxtop names for per-VM counters, actions as {@link ActionJson}. */
     public static String line(Decision d, String policy, Instant wall) {
         ObjectNode o = JSON.createObjectNode();
         o.put("time", wall.toString());
         o.put("tMs", d.view().timeMillis());
         o.put("policy", policy);
-        o.put("trigger", d.trigger().jsonName());
+        o.put("trigger", d.trigger().label());
         o.put("state", d.plan().state().name());
+        Observation obs = d.observation();
+        HostReadings hr = obs.host();
         ObjectNode h = o.putObject("host");
         h.put("machine", d.view().machineBytes());
         h.put("free", d.view().freeBytes());
-        h.put("memAvailable", d.memAvailableBytes());
-        h.put("ksmPagesSharing", d.ksmPagesSharing());
+        h.put("memAvailable", hr.memInfo().availableBytes());
+        h.put("ksmPagesSharing", hr.ksmPagesSharing());
         h.put("ksmScanPagesPerSecond", d.plan().sharingScanPagesPerSecond());
-        h.put("psiSomeAvg10", d.psiSomeAvg10());
-        h.put("pswpin", d.hostSwapInPages());
-        h.put("pswpout", d.hostSwapOutPages());
+        if (d.effects().ksm() != null) {
+            ObjectNode k = h.putObject("ksm");
+            k.put("run", d.effects().ksm().run());
+            k.put("pagesToScan", d.effects().ksm().pagesToScan());
+            k.put("sleepMillis", d.effects().ksm().sleepMillis());
+        }
+        if (obs.ksmError() != null) h.put("ksmError", obs.ksmError());
+        h.put("psiSomeAvg10", hr.psiSomeAvg10());
+        h.put("pswpin", hr.swapInPages());
+        h.put("pswpout", hr.swapOutPages());
         ArrayNode vms = o.putArray("vms");
-        var plans = d.plan().byName();
-        for (var e : d.samples().entrySet()) {
-            VmSample s = e.getValue();
-            VmView v = s.view();
-            VmPlan p = plans.get(e.getKey());
+        Map<String, VmPlan> plans = d.plan().byName();
+        for (VmView v : d.view().vms()) {
+            VmSample s = d.samples().get(v.name());
+            VmPlan p = plans.get(v.name());
             ObjectNode n = vms.addObject();
-            n.put("name", e.getKey());
+            n.put("name", v.name());
             n.put("up", true);
             n.put("MEMSZ", v.settings().configuredBytes());
             n.put("RESV", v.settings().reservationBytes());
@@ -48,40 +58,47 @@ public final class DecisionJson {
             n.put("GRANT", v.grantedBytes());
             n.put("CONSUMED", v.consumedBytes());
             n.put("MCTLSZ", v.balloonBytes());
-            n.put("MCTLTGT", p == null ? 0 : p.balloonTargetBytes());
-            n.put("TARGET", p == null ? 0 : p.targetBytes());
+            n.put("MCTLTGT", p.balloonTargetBytes());
+            n.put("TARGET", p.targetBytes());
             n.put("SWCUR", v.swappedBytes());
             n.put("SHRD", s.sharedBytes());
             n.put("ACTV", v.activeBytes());
             n.put("actual", s.actualBytes());
+            Long sent = d.effects().balloonGuestBytes().get(v.name());
+            if (sent != null) n.put("balloonSent", sent);
             n.put("guestTotal", s.guestTotalBytes());
             n.put("guestFree", v.guestFreeBytes());
             n.put("guestUsed", v.guestUsedBytes());
             n.put("vcpuTicks", s.vcpuTicks());
-            n.put("SWTGT", p == null ? 0 : p.swapTargetBytes());
-            n.put("blocked", p != null && p.blockAllocations());
-            CgroupSetting cg = d.cgroups().get(e.getKey());
+            n.put("SWTGT", p.swapTargetBytes());
+            n.put("blocked", p.blockAllocations());
+            CgroupSetting cg = d.cgroups().get(v.name());
             if (cg != null) {
                 ObjectNode c = n.putObject("cgroup");
                 c.put("mode", cg.mode());
                 c.put("limit", cg.limitBytes());
                 c.put("high", cg.highBytes() == CgroupSetting.NONE ? -1 : cg.highBytes());
             }
-            n.put("reason", p == null ? "" : p.reason());
+            n.put("reason", p.reason());
         }
         for (var e : d.errors().entrySet()) {
-            if (e.getKey().equals("(ksm)")) {
-                h.put("ksmError", e.getValue());
-                continue;
-            }
-            if (d.samples().containsKey(e.getKey())) continue;
             ObjectNode n = vms.addObject();
             n.put("name", e.getKey());
             n.put("up", false);
             n.put("error", e.getValue());
+            Long held = obs.held().get(e.getKey());
+            n.put("held", held == null ? 0 : held);
         }
         ArrayNode acts = o.putArray("actions");
-        d.actions().forEach(acts::add);
+        d.actions().forEach(a -> acts.add(ActionJson.write(a)));
+        if (!d.failures().isEmpty()) {
+            ArrayNode fails = o.putArray("failures");
+            for (ControlDecision.Failure f : d.failures()) {
+                ObjectNode n = fails.addObject();
+                n.set("action", ActionJson.write(f.action()));
+                n.put("error", f.message());
+            }
+        }
         o.put("managerCpuMs", d.managerCpuNanos() / 1e6);
         o.put("stepMs", d.stepNanos() / 1e6);
         if (d.balloonSentNanos() >= 0) o.put("balloonSentMs", d.balloonSentNanos() / 1e6);

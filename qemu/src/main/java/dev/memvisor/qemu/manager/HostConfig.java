@@ -1,69 +1,96 @@
 package dev.memvisor.qemu.manager;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.memvisor.core.admission.AdmissionControl;
+import dev.memvisor.core.admission.AdmissionDecision;
+import dev.memvisor.core.model.VmSettings;
+import dev.memvisor.core.policy.PolicyConfig;
+import dev.memvisor.core.unit.Durations;
 import dev.memvisor.core.unit.Size;
+import dev.memvisor.settings.PolicySettings;
+import dev.memvisor.settings.SettingsException;
+import dev.memvisor.settings.YamlDocument;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
- * The manager's configuration (host.yaml). Every key with its default:
- * <pre>
- * policy: esx            # a name from `memvisor policies`
- * interval: 5s           # control interval
- * stateCheckInterval: 250ms # how often free memory is checked between intervals; a state change decides at once; 0 = off
- * budget: 0              # memory the guests may use together; 0 = the host's MemTotal
- * overheadPerVm: 32M     # hypervisor memory per VM the policy sets aside
- * metricsPort: 0         # Prometheus metrics on this port; 0 = off
- * log: ""                # decision log (JSON lines); "" = standard output
- * ksm: {manage: true, sleepMillis: 20}
- * cgroups: false         # a memory cgroup per VM: limit target + cgroupHeadroom, or target + overheadPerVm to host-swap (CgroupSetting)
- * cgroupHeadroom: 256M
- * vms:                   # name, qmp required; memory (default: asked from QEMU), reservation (0),
- *   - {name: a, qmp: /run/a.qmp, memory: 256M, reservation: 64M, limit: 256M, shares: normal, ballooning: true}
- * </pre>
+ * The manager's configuration (host.yaml), resolved: paths made absolute, sizes in bytes. Every key,
+ * its default and range: {@link HostFile} (and docs/configuration.md, generated from it). The
+ * {@code policy:} block is the same as a scenario's.
  *
- * @param policy          the policy name
- * @param interval        the control interval
+ * @param policy             the policy name
+ * @param policyConfig       the policy's parameters (the file's {@code policy:} block)
+ * @param interval           the control interval
  * @param stateCheckInterval how often free memory is checked between intervals (a host state change decides at once); zero = off
- * @param budgetBytes     the guests' memory budget; 0 = MemTotal
+ * @param budgetBytes        the guests' memory budget; 0 = MemTotal
  * @param overheadPerVmBytes per-VM overhead set aside by the policy
- * @param metricsPort     Prometheus port; 0 = off
- * @param log             the decision log path, or null for standard output
- * @param manageKsm       whether the manager drives KSM's knobs
- * @param ksmSleepMillis  KSM's sleep between scans when the manager drives it
- * @param cgroups         whether each VM gets a memory cgroup carrying its limit
+ * @param metricsPort        Prometheus port; 0 = off
+ * @param metricsAddress     the address the metrics listen on
+ * @param qmpTimeout         the longest one QMP exchange with a VM may take (well under the interval)
+ * @param log                the decision log path, or null for standard output
+ * @param manageKsm          whether the manager drives KSM's knobs
+ * @param ksmSleepMillis     KSM's sleep between scans when the manager drives it
+ * @param cgroups            whether each VM gets a memory cgroup carrying its limit
  * @param cgroupHeadroomBytes QEMU's own memory above the VM's target allowed by its cgroup while the plan does not host-swap it
- * @param vms             the managed VMs
+ * @param vms                the managed VMs
  */
-public record HostConfig(String policy, Duration interval, Duration stateCheckInterval, long budgetBytes, long overheadPerVmBytes, int metricsPort,
-                         Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes,
-                         List<VmConfig> vms) {
+public record HostConfig(String policy, PolicyConfig policyConfig, Duration interval, Duration stateCheckInterval, long budgetBytes,
+                         long overheadPerVmBytes, int metricsPort, String metricsAddress, Duration qmpTimeout, Path log,
+                         boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes, List<VmConfig> vms) {
 
     /** The default {@link #stateCheckInterval()}: cheap enough to run often, short against a 5 s interval. */
-    public static final Duration DEFAULT_STATE_CHECK = Duration.ofMillis(250);
+    public static final Duration DEFAULT_STATE_CHECK = Durations.parse(new HostFile().stateCheckInterval);
+    /** The default {@link #metricsAddress()}: this host only; scrapers elsewhere need it opened on purpose. */
+    public static final String DEFAULT_METRICS_ADDRESS = new HostFile().metricsAddress;
+    /** The default {@link #qmpTimeout()}: a healthy QEMU answers in milliseconds, and 1 s is well under the 5 s interval. */
+    public static final Duration DEFAULT_QMP_TIMEOUT = Duration.ofSeconds(1);
 
-    private static final Set<String> TOP = Set.of("policy", "interval", "stateCheckInterval", "budget", "overheadPerVm", "metricsPort", "log",
-            "ksm", "cgroups", "cgroupHeadroom", "vms");
-    private static final Set<String> VM = Set.of("name", "qmp", "memory", "reservation", "limit", "shares", "ballooning");
-    private static final Set<String> KSM = Set.of("manage", "sleepMillis");
-
-    /** Validates the state check interval (the interval itself is checked where it is read). */
+    /** Validates the state check interval and the QMP timeout (the file's other values are checked where it is read). */
     public HostConfig {
         if (stateCheckInterval == null || stateCheckInterval.isNegative())
             throw new ConfigException("stateCheckInterval: got " + stateCheckInterval + ", expected zero (off) or a positive duration");
+        if (policyConfig == null) throw new ConfigException("policyConfig: got nothing, expected the policy's parameters");
+        if (qmpTimeout == null || qmpTimeout.toMillis() < 10 || qmpTimeout.compareTo(interval) >= 0)
+            throw new ConfigException("qmpTimeout: got " + (qmpTimeout == null ? null : qmpTimeout.toMillis() + "ms")
+                    + ", expected at least 10ms and under the interval (" + interval.toMillis() + "ms), so a hung QEMU costs less than a decision");
+        vms = List.copyOf(vms);
     }
 
-    /** A configuration with the default {@link #DEFAULT_STATE_CHECK state check}. */
+    /** A configuration with the default policy parameters. */
+    public HostConfig(String policy, Duration interval, Duration stateCheckInterval, long budgetBytes, long overheadPerVmBytes,
+                      int metricsPort, String metricsAddress, Duration qmpTimeout, Path log, boolean manageKsm, long ksmSleepMillis,
+                      boolean cgroups, long cgroupHeadroomBytes, List<VmConfig> vms) {
+        this(policy, PolicyConfig.defaults(), interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
+                qmpTimeout, log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+    }
+
+    /** A configuration with these policy parameters and the default metrics address and QMP timeout. */
+    public HostConfig(String policy, PolicyConfig policyConfig, Duration interval, Duration stateCheckInterval, long budgetBytes,
+                      long overheadPerVmBytes, int metricsPort, Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups,
+                      long cgroupHeadroomBytes, List<VmConfig> vms) {
+        this(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, DEFAULT_METRICS_ADDRESS,
+                defaultQmpTimeout(interval), log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+    }
+
+    /** A configuration with the default policy parameters, metrics address and QMP timeout. */
+    public HostConfig(String policy, Duration interval, Duration stateCheckInterval, long budgetBytes, long overheadPerVmBytes,
+                      int metricsPort, Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes,
+                      List<VmConfig> vms) {
+        this(policy, PolicyConfig.defaults(), interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, log, manageKsm,
+                ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+    }
+
+    /** The default QMP timeout for an interval: {@link #DEFAULT_QMP_TIMEOUT}, at most half the interval. */
+    public static Duration defaultQmpTimeout(Duration interval) {
+        Duration half = interval.dividedBy(2);
+        return half.compareTo(DEFAULT_QMP_TIMEOUT) < 0 ? half : DEFAULT_QMP_TIMEOUT;
+    }
+
+    /** A configuration with the default policy parameters and the default {@link #DEFAULT_STATE_CHECK state check}. */
     public HostConfig(String policy, Duration interval, long budgetBytes, long overheadPerVmBytes, int metricsPort,
                       Path log, boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes,
                       List<VmConfig> vms) {
@@ -74,109 +101,139 @@ public record HostConfig(String policy, Duration interval, Duration stateCheckIn
     /**
      * Reads and validates a host.yaml; relative paths are resolved against its directory.
      *
-     * @throws ConfigException naming the file, the VM and the field
+     * @throws ConfigException naming the file, the line, the key (and the VM)
      */
     public static HostConfig load(Path file) {
-        JsonNode root;
+        return load(file, List.of());
+    }
+
+    /**
+     * Reads a host.yaml and applies {@code PATH=VALUE} overrides (as {@code --set policy.idleTax=0.5}).
+     *
+     * @throws ConfigException naming the file, the line (or the override), the key (and the VM)
+     */
+    public static HostConfig load(Path file, List<String> overrides) {
+        YamlDocument doc;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new ConfigException(file + (loc == null ? "" : ":" + loc.getLineNr()) + ": not valid YAML: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage().lines().findFirst().orElse(""));
+            doc = YamlDocument.read(file);
+        } catch (SettingsException e) {
+            throw new ConfigException(e.getMessage());
         }
-        if (root == null || !root.isObject()) throw new ConfigException(file + ": expected a mapping with at least 'vms'");
-        Path base = file.toAbsolutePath().getParent();
-        String f = file.toString();
-        unknown(f, "", root, TOP);
-        JsonNode ksm = root.path("ksm");
-        if (!ksm.isMissingNode()) unknown(f, "ksm.", ksm, KSM);
-        JsonNode vmsNode = root.path("vms");
-        if (!vmsNode.isArray() || vmsNode.isEmpty()) throw new ConfigException(f + ": vms: expected a list of VMs with name and qmp");
-        List<VmConfig> vms = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < vmsNode.size(); i++) {
-            JsonNode v = vmsNode.get(i);
-            String where = f + ": vms[" + i + "]";
-            if (!v.isObject()) throw new ConfigException(where + ": expected a mapping with name and qmp");
-            String name = v.path("name").asText("");
-            if (name.isBlank()) throw new ConfigException(where + ": name is missing");
-            where += " (" + name + ")";
-            if (!names.add(name)) throw new ConfigException(where + ": a second VM named " + name);
-            unknown(where, "", v, VM);
-            String qmp = v.path("qmp").asText("");
-            if (qmp.isBlank()) throw new ConfigException(where + ": qmp is missing (the path of the VM's QMP socket)");
-            long memory = size(where, v, "memory", -1);
-            long reservation = size(where, v, "reservation", 0);
-            long limit = size(where, v, "limit", -1);
-            if (memory > 0 && reservation > memory) throw new ConfigException(where + ": reservation " + Size.format(reservation) + " exceeds memory " + Size.format(memory));
-            if (limit >= 0 && reservation > limit) throw new ConfigException(where + ": reservation " + Size.format(reservation) + " exceeds limit " + Size.format(limit));
-            String shares = v.path("shares").asText("normal");
-            if (!shares.matches("(?i)low|normal|high|[1-9][0-9]*")) throw new ConfigException(where + ": shares: got '" + shares + "', expected low, normal, high or a number > 0");
-            vms.add(new VmConfig(name, base.resolve(qmp), memory, reservation, limit, shares, bool(where, v, "ballooning", true)));
+        return resolve(doc, file.toAbsolutePath().getParent(), overrides);
+    }
+
+    /** Parses a host.yaml's bytes; {@code name} names it in messages, {@code baseDir} resolves relative paths. */
+    public static HostConfig parse(byte[] bytes, String name, Path baseDir, List<String> overrides) {
+        YamlDocument doc;
+        try {
+            doc = YamlDocument.parse(bytes, name);
+        } catch (SettingsException e) {
+            throw new ConfigException(e.getMessage());
         }
-        Duration interval = duration(f, root, "interval", Duration.ofSeconds(5), 100, false);
-        Duration stateCheck = duration(f, root, "stateCheckInterval", DEFAULT_STATE_CHECK, 10, true);
-        int port = root.path("metricsPort").asInt(0);
-        if (port < 0 || port > 65535) throw new ConfigException(f + ": metricsPort: got " + port + ", expected 0-65535");
-        String log = root.path("log").asText("");
-        return new HostConfig(root.path("policy").asText("esx"), interval, stateCheck, size(f, root, "budget", 0),
-                size(f, root, "overheadPerVm", 32 * Size.MIB), port, log.isBlank() ? null : base.resolve(log),
-                bool(f + ": ksm", ksm, "manage", true), ksm.path("sleepMillis").asLong(20),
-                bool(f, root, "cgroups", false), size(f, root, "cgroupHeadroom", 256 * Size.MIB), vms);
+        return resolve(doc, baseDir.toAbsolutePath(), overrides);
+    }
+
+    private static HostConfig resolve(YamlDocument doc, Path base, List<String> overrides) {
+        HostFile f;
+        try {
+            PolicySettings.expandShorthand(doc);
+            for (String o : overrides) doc.set(o);
+            f = doc.bind(HostFile.class);
+            if (f.vms == null || f.vms.isEmpty()) throw doc.error("vms", "expected a list of VMs with name and qmp");
+            if (f.policy == null) throw doc.error("policy", "expected a policy name or a mapping such as {name: esx, idleTax: 0.5}");
+            if (f.ksm == null) throw doc.error("ksm", "expected a mapping such as {manage: true, sleepMillis: 20}");
+            List<VmConfig> vms = new ArrayList<>();
+            Map<String, Integer> names = new HashMap<>();
+            Map<Path, Integer> sockets = new HashMap<>();
+            for (int i = 0; i < f.vms.size(); i++) vms.add(vm(doc, base, f.vms, i, names, sockets));
+            Duration interval = Durations.parse(f.interval);
+            if (f.metricsAddress == null || f.metricsAddress.isBlank()) {
+                throw doc.error("metricsAddress", "expected an address such as 127.0.0.1 or 0.0.0.0");
+            }
+            Duration qmpTimeout = f.qmpTimeout == null || f.qmpTimeout.isBlank() ? defaultQmpTimeout(interval) : Durations.parse(f.qmpTimeout);
+            if (qmpTimeout.compareTo(interval) >= 0) {
+                throw doc.error("qmpTimeout", "got " + f.qmpTimeout + ", expected under the interval (" + f.interval
+                        + "), so a hung QEMU costs less than a decision");
+            }
+            return new HostConfig(f.policy.name(), f.policy.config(), interval, Durations.parse(f.stateCheckInterval),
+                    Size.parse(f.budget), Size.parse(f.overheadPerVm), f.metricsPort, f.metricsAddress.trim(), qmpTimeout,
+                    f.log == null || f.log.isBlank() ? null : base.resolve(f.log), f.ksm.manage, f.ksm.sleepMillis, f.cgroups,
+                    Size.parse(f.cgroupHeadroom), vms);
+        } catch (SettingsException e) {
+            throw new ConfigException(withVmName(doc, e).getMessage());
+        }
+    }
+
+    private static VmConfig vm(YamlDocument doc, Path base, List<HostFile.Vm> all, int i, Map<String, Integer> names, Map<Path, Integer> sockets) {
+        HostFile.Vm v = all.get(i);
+        String p = "vms[" + i + "]";
+        if (v.name == null || v.name.isBlank()) throw doc.error(p + ".name", "name is missing");
+        // the name becomes a cgroup directory: no '/', no '..'
+        if (!v.name.matches("[A-Za-z0-9_.-]+") || v.name.matches("\\.+")) {
+            throw doc.error(p + ".name", "got '" + v.name + "', expected letters, digits, '.', '_' or '-'");
+        }
+        Integer first = names.putIfAbsent(v.name, i);
+        if (first != null) throw doc.error(p + ".name", "a second VM named " + v.name + " (the first is vms[" + first + "])");
+        if (v.qmp == null || v.qmp.isBlank()) throw doc.error(p + ".qmp", "qmp is missing (the path of the VM's QMP socket)");
+        Path qmp = base.resolve(v.qmp).normalize();
+        Integer same = sockets.putIfAbsent(qmp, i);
+        if (same != null) {
+            throw doc.error(p + ".qmp", qmp + " is also the socket of vms[" + same + "] (" + all.get(same).name + "); one VM a socket");
+        }
+        long memory = v.memory == null || v.memory.isBlank() ? -1 : Size.parse(v.memory);
+        long reservation = Size.parse(v.reservation);
+        long limit = v.limit == null || v.limit.isBlank() ? -1 : Size.parse(v.limit);
+        if (memory > 0 && reservation > memory) {
+            throw doc.error(p + ".reservation", "reservation " + Size.format(reservation) + " exceeds memory " + Size.format(memory));
+        }
+        if (memory > 0 && limit > memory) throw doc.error(p + ".limit", "limit " + Size.format(limit) + " exceeds memory " + Size.format(memory));
+        if (limit >= 0 && reservation > limit) {
+            throw doc.error(p + ".reservation", "reservation " + Size.format(reservation) + " exceeds limit " + Size.format(limit));
+        }
+        String shares = v.shares == null ? "" : v.shares;
+        if (!shares.matches("(?i)low|normal|high|[1-9][0-9]{0,17}")) {
+            throw doc.error(p + ".shares", "got '" + shares + "', expected low, normal, high or a number > 0");
+        }
+        return new VmConfig(v.name, qmp, memory, reservation, limit, shares, v.ballooning);
+    }
+
+    /** Names the VM of a {@code vms[i]} key, so a long file's mistake is found by name as well as by line. */
+    private static SettingsException withVmName(YamlDocument doc, SettingsException e) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^vms\\[(\\d+)]").matcher(e.key());
+        if (!m.find()) return e;
+        var vms = doc.root().get("vms");
+        var vm = vms == null || !vms.isArray() ? null : vms.get(Integer.parseInt(m.group(1)));
+        var name = vm == null ? null : vm.get("name");
+        if (name == null || !name.isTextual() || name.asText().isBlank()) return e;
+        return new SettingsException(e.file(), e.line(), e.setBy(), e.key() + " (" + name.asText() + ")", e.detail());
     }
 
     /** A copy with another log path. */
     public HostConfig withLog(Path p) {
-        return new HostConfig(policy, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, p, manageKsm, ksmSleepMillis,
-                cgroups, cgroupHeadroomBytes, vms);
+        return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
+                qmpTimeout, p, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
     }
 
-    private static void unknown(String where, String prefix, JsonNode node, Set<String> known) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!known.contains(k)) throw new ConfigException(where + ": unknown key '" + prefix + k + "', expected one of " + new java.util.TreeSet<>(known));
+    /** A copy managing only these VMs (those admission control admitted). */
+    public HostConfig withVms(List<VmConfig> admitted) {
+        return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
+                qmpTimeout, log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, admitted);
+    }
+
+    /**
+     * Admission control at start: the VMs in file order, each admitted while every admitted VM's
+     * reservation plus {@link #overheadPerVmBytes()} fits {@code machineBytes} (the budget, or MemTotal).
+     * A refused VM does not count against later ones. Only reservations count, so a VM whose size
+     * QEMU has not told yet is admitted on its reservation alone.
+     *
+     * @return one decision per VM, in the order of {@link #vms()}
+     */
+    public List<AdmissionDecision> admit(long machineBytes) {
+        List<VmSettings> settings = new ArrayList<>();
+        for (VmConfig v : vms) {
+            long configured = v.memoryBytes() > 0 ? v.memoryBytes() : Math.max(Math.max(v.reservationBytes(), v.limitBytes()), Size.KIB * 4);
+            settings.add(v.settings(configured));
         }
-    }
-
-    private static long size(String where, JsonNode n, String key, long dflt) {
-        JsonNode v = n.path(key);
-        if (v.isMissingNode() || v.isNull()) return dflt;
-        try {
-            return Size.parse(v.asText());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(where + ": " + key + ": " + e.getMessage());
-        }
-    }
-
-    private static boolean bool(String where, JsonNode n, String key, boolean dflt) {
-        JsonNode v = n.path(key);
-        if (v.isMissingNode() || v.isNull()) return dflt;
-        if (!v.isBoolean()) throw new ConfigException(where + ": " + key + ": got '" + v.asText() + "', expected true or false");
-        return v.asBoolean();
-    }
-
-    /** A duration such as 5s, 500ms, 1m or plain seconds; at least {@code minMillis}, or zero where {@code zeroAllowed}. */
-    private static Duration duration(String where, JsonNode n, String key, Duration dflt, long minMillis, boolean zeroAllowed) {
-        JsonNode v = n.path(key);
-        if (v.isMissingNode() || v.isNull()) return dflt;
-        String t = v.asText().trim();
-        try {
-            Duration d;
-            if (t.endsWith("ms")) d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            else if (t.endsWith("s")) d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            else if (t.endsWith("m")) d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-            else d = Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-            if (zeroAllowed && d.isZero()) return d;
-            if (d.toMillis() < minMillis) throw new NumberFormatException();
-            return d;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(where + ": " + key + ": got '" + t + "', expected a duration of at least " + minMillis
-                    + "ms such as 5s, 500ms or 1m" + (zeroAllowed ? ", or 0 for off" : ""));
-        }
+        return new AdmissionControl(machineBytes, overheadPerVmBytes).admitInOrder(settings);
     }
 }

@@ -60,15 +60,17 @@ public final class LiveMigration {
 
     /**
      * Resolves {@code auto}: free-page-hint when the balloon has it on and the guest runs on KVM,
-     * else balloon-first with a balloon, else plain. Under TCG (QEMU 7.2, guest Linux 6.1)
-     * 7 of 18 free-page-hint migrations crashed the guest on the destination (kernel oops right
-     * after resuming; BENCHMARKS.md, migration), so auto does not choose it there.
+     * else balloon-first with a balloon and a destination whose QMP this side holds (to check it before
+     * shrinking the guest and to give the memory back after), else plain. Under TCG (QEMU 7.2, guest
+     * Linux 6.1) 7 of 18 free-page-hint migrations crashed the guest on the destination (kernel oops
+     * right after resuming; BENCHMARKS.md, migration), so auto does not choose it there.
      */
-    public static MigrationStrategy resolve(QmpClient src, MigrationStrategy requested) {
+    public static MigrationStrategy resolve(QmpClient src, MigrationStrategy requested, boolean destinationKnown) {
         if (requested != MigrationStrategy.AUTO) return requested;
         Optional<String> balloon = balloonPath(src);
         if (balloon.isEmpty()) return MigrationStrategy.PLAIN;
-        return freePageHint(src, balloon.get()) && onKvm(src) ? MigrationStrategy.FREE_PAGE_HINT : MigrationStrategy.BALLOON_FIRST;
+        if (freePageHint(src, balloon.get()) && onKvm(src)) return MigrationStrategy.FREE_PAGE_HINT;
+        return destinationKnown ? MigrationStrategy.BALLOON_FIRST : MigrationStrategy.PLAIN;
     }
 
     /** Whether the guest runs on KVM ({@code query-kvm}). */
@@ -87,7 +89,7 @@ public final class LiveMigration {
      */
     public MigrationResult migrate(String vm, QmpClient src, Optional<QmpClient> dest, String uri, MigrationStrategy requested) {
         List<String> notes = new ArrayList<>();
-        MigrationStrategy strategy = resolve(src, requested);
+        MigrationStrategy strategy = resolve(src, requested, dest.isPresent());
         Optional<String> balloon = balloonPath(src);
         if (strategy == MigrationStrategy.FREE_PAGE_HINT && (balloon.isEmpty() || !freePageHint(src, balloon.get()))) {
             throw new MigrationException("guest " + vm + ": strategy free-page-hint needs a balloon with free-page-hint on; start QEMU with"
@@ -95,6 +97,14 @@ public final class LiveMigration {
         }
         if (strategy == MigrationStrategy.BALLOON_FIRST && balloon.isEmpty()) {
             throw new MigrationException("guest " + vm + ": strategy balloon-first needs a virtio-balloon device; use --strategy plain");
+        }
+        if (strategy == MigrationStrategy.BALLOON_FIRST && dest.isEmpty()) {
+            throw new MigrationException("guest " + vm + ": strategy balloon-first needs the destination's QMP socket (--dest-qmp), to check"
+                    + " the destination before shrinking the guest and to give the memory back there; or use --strategy plain");
+        }
+        if (requested == MigrationStrategy.AUTO && strategy == MigrationStrategy.PLAIN && balloon.isPresent() && dest.isEmpty()) {
+            notes.add("auto did not balloon the guest first: without the destination's QMP socket (--dest-qmp) the destination cannot"
+                    + " be checked before the guest is shrunk, nor the memory given back on arrival");
         }
         if (requested == MigrationStrategy.AUTO && strategy != MigrationStrategy.FREE_PAGE_HINT && balloon.isPresent() && freePageHint(src, balloon.get())) {
             notes.add("auto did not use free-page-hint: the guest runs on TCG, where free-page-hint migrations sometimes crashed the guest on arrival in our runs");
@@ -104,20 +114,19 @@ public final class LiveMigration {
         }
         String status = src.queryStatus();
         if (!status.equals("running")) throw new MigrationException("guest " + vm + " is " + status + ", not running; nothing migrated");
+        long ram = src.execute("query-memory-size-summary", null).path("base-memory").asLong(0);
+        if (TcgDirtyTracking.atRisk(onKvm(src), src.qemuVersion(), ram)) notes.add(TcgDirtyTracking.note(src.qemuVersion(), ram));
+        // the destination first: a dead or busy one must not cost the guest its memory
+        if (dest.isPresent()) prepareDestination(vm, dest.get(), uri, notes);
 
         long guestFree = balloon.map(b -> freshStats(src, b).freeBytes()).orElse(-1L);
         long before = src.queryBalloon().actualBytes();
         long ballooned = 0;
         long t0 = System.nanoTime();
-        if (strategy == MigrationStrategy.BALLOON_FIRST) ballooned = shrink(vm, src, balloon.get(), before);
-        long balloonMillis = (System.nanoTime() - t0) / 1_000_000;
-
         MigrationResult r = null;
         try {
-            if (dest.isPresent()) {
-                dest.get().execute("migrate-incoming", Map.of("uri", uri));
-                log.accept("destination listening on " + uri);
-            }
+            if (strategy == MigrationStrategy.BALLOON_FIRST) ballooned = shrink(vm, src, balloon.get(), before);
+            long balloonMillis = (System.nanoTime() - t0) / 1_000_000;
             if (maxBandwidth > 0) src.execute("migrate-set-parameters", Map.of("max-bandwidth", maxBandwidth));
             JsonNode last = run(vm, src, uri);
             r = withDirtyRate(result(vm, uri, requested, strategy, last, ballooned, balloonMillis, guestFree, notes, 0), maxDirtyRate);
@@ -128,8 +137,6 @@ public final class LiveMigration {
                     long back = setBalloon(dest.get(), before);
                     log.accept("gave memory back to " + vm + " on the destination: now " + back / MIB + " MiB");
                 }
-            } else if (ballooned > 0) {
-                notes.add("the destination's balloon still holds " + ballooned / MIB + " MiB: set its balloon to " + before / MIB + " MiB (QMP balloon value=" + before + ")");
             }
             return r;
         } catch (RuntimeException e) {
@@ -140,6 +147,40 @@ public final class LiveMigration {
             }
             if (e instanceof MigrationException m) throw new MigrationException(m.getMessage() + "; the source guest " + state, m);
             throw new MigrationException("migration of " + vm + " to " + uri + " failed: " + e.getMessage() + "; the source guest " + state, e);
+        }
+    }
+
+    /**
+     * Checks that the destination waits for a migration and has it listen on {@code uri}: a QEMU
+     * started with {@code -incoming defer} is told the URI ({@code migrate-incoming}); one started with
+     * {@code -incoming URI} (or told one already) listens on its own URI, which QMP does not report, so
+     * it is taken as given: QEMU refuses migrate-incoming there ("The incoming migration has already
+     * been started" in QEMU 7.2, "For use with '-incoming defer'" in later ones).
+     *
+     * @throws MigrationException naming the destination's state or QEMU's reason; nothing has been changed on the source
+     */
+    private void prepareDestination(String vm, QmpClient dest, String uri, List<String> notes) {
+        String status;
+        try {
+            status = dest.queryStatus();
+        } catch (QmpException e) {
+            throw new MigrationException("migration of " + vm + ": the destination (QMP " + dest.socket() + ") does not answer: "
+                    + e.getMessage() + "; nothing was changed on the source");
+        }
+        if (!status.equals("inmigrate")) {
+            throw new MigrationException("migration of " + vm + ": the destination (QMP " + dest.socket() + ") is " + status
+                    + ", not waiting for a migration (start it with -incoming defer or -incoming " + uri + "); nothing was changed on the source");
+        }
+        try {
+            dest.execute("migrate-incoming", Map.of("uri", uri));
+            log.accept("destination listening on " + uri);
+        } catch (QmpErrorReply e) {
+            if (!e.desc().contains("-incoming defer") && !e.desc().contains("already been started")) {
+                throw new MigrationException("migration of " + vm + ": the destination cannot listen on " + uri + ": " + e.desc()
+                        + "; nothing was changed on the source");
+            }
+            notes.add("the destination was started with -incoming URI, so it listens on its own URI; migrated to " + uri);
+            log.accept("destination already listening (started with -incoming URI); migrating to " + uri);
         }
     }
 

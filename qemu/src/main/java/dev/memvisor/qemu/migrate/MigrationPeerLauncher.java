@@ -28,8 +28,9 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Starts the two ends of a live migration: source guests equipped for it (free-page-hint with an
- * iothread, a write-then-free workload) and destinations from a source's own command line with
- * {@code -incoming defer}. It builds the QEMU command line the way {@link GuestLauncher} does (same
+ * iothread, a write-then-free workload; on TCG 8 KiB more RAM, clear of the QEMU bug in
+ * {@link TcgDirtyTracking}) and destinations from a source's own command line with {@code -incoming defer}
+ * (or a URI). It builds the QEMU command line the way {@link GuestLauncher} does (same
  * image, machine and balloon options) and uses the launcher's accelerator choice. Every process it
  * starts is stopped by pid through {@link Guest#close()}, and killed by a shutdown hook if still
  * running when the JVM exits.
@@ -80,7 +81,7 @@ public final class MigrationPeerLauncher {
                 + ",guest-stats-polling-interval=" + spec.statsPollingSeconds()
                 + (opts.freePageHint() ? ",free-page-hint=on,iothread=io0" : "");
         List<String> cmd = new ArrayList<>(List.of(qemu, "-name", spec.name() + ",debug-threads=on", "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
-                "-m", (spec.memoryBytes() >> 20) + "M", "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
+                "-m", TcgDirtyTracking.memoryArgument(spec.memoryBytes(), accel), "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
                 "-no-reboot", "-kernel", image.kernel().toString(), "-initrd", initrd.toString(), "-append", cmdline,
                 "-serial", "file:" + dir.resolve("console.log"), "-serial", "file:" + dir.resolve("cpu.log"),
                 "-qmp", "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off"));
@@ -105,9 +106,14 @@ public final class MigrationPeerLauncher {
      * incoming migration; returns once its QMP socket answers.
      */
     public Guest startDestination(Path procRoot, long sourcePid, String destName, Duration timeout) {
+        return startDestination(procRoot, sourcePid, destName, timeout, "defer");
+    }
+
+    /** As {@link #startDestination(Path, long, String, Duration)}, started with {@code -incoming incoming} (a URI, or defer). */
+    public Guest startDestination(Path procRoot, long sourcePid, String destName, Duration timeout, String incoming) {
         List<String> src = QemuArgs.ofProcess(procRoot, sourcePid);
         Path dir = prepare(destName);
-        List<String> cmd = QemuArgs.destination(src, destName, dir);
+        List<String> cmd = QemuArgs.destination(src, destName, dir, incoming);
         Accelerator accel = cmd.stream().anyMatch(a -> a.startsWith("kvm")) ? Accelerator.KVM : Accelerator.TCG;
         Guest g = spawn(destName, cmd, dir, accel);
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -34,6 +34,11 @@ public final class QemuArgs {
      * dropped, and {@code -incoming defer} added (the URI comes later through migrate-incoming).
      */
     public static List<String> destination(List<String> source, String name, Path dir) {
+        return destination(source, name, dir, "defer");
+    }
+
+    /** As {@link #destination(List, String, Path)}, waiting with {@code -incoming incoming} (a URI, or defer). */
+    public static List<String> destination(List<String> source, String name, Path dir, String incoming) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < source.size(); i++) {
             String a = source.get(i);
@@ -57,7 +62,7 @@ public final class QemuArgs {
             }
         }
         out.add("-incoming");
-        out.add("defer");
+        out.add(incoming);
         return out;
     }
 

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -37,8 +35,13 @@ import java.util.function.Predicate;
  * to listeners. Thread-safe. Protocol: QEMU docs/interop/qmp-spec.rst.
  */
 public final class QmpClient implements AutoCloseable {
-    /** The timeout of commands that do not name one. */
+    /** The timeout of commands that do not name one, unless {@link #commandTimeout(Duration)} changed it. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The longest message taken from a peer: QEMU's largest reply (query-qmp-schema) is well under
+     * 1 MiB, so a longer line is a broken or hostile peer, dropped before it fills the heap.
+     */
+    public static final int MAX_MESSAGE_BYTES = 8 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,6 +54,7 @@ public final class QmpClient implements AutoCloseable {
     private final AtomicLong nextId = new AtomicLong();
     private final Object writeLock = new Object();
     private volatile QmpException closedBecause;
+    private volatile Duration commandTimeout = DEFAULT_TIMEOUT;
 
     private QmpClient(Path socket, SocketChannel channel) {
         this.name = socket.toString();
@@ -170,9 +174,19 @@ public final class QmpClient implements AutoCloseable {
         return f;
     }
 
-    /** Runs a command with the default timeout and returns its {@code return} value. */
+    /**
+     * Sets the timeout of the commands that do not name one (the typed calls below); a manager sets it
+     * well under its control interval so a hung QEMU costs only its own VM.
+     */
+    public QmpClient commandTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("QMP command timeout must be > 0, got " + timeout);
+        this.commandTimeout = timeout;
+        return this;
+    }
+
+    /** Runs a command with this client's command timeout and returns its {@code return} value. */
     public JsonNode execute(String command, Map<String, ?> arguments) {
-        return execute(command, arguments, DEFAULT_TIMEOUT);
+        return execute(command, arguments, commandTimeout);
     }
 
     /**
@@ -297,7 +311,8 @@ public final class QmpClient implements AutoCloseable {
             JsonNode g = greeting.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!g.has("QMP")) throw new QmpProtocolException("QMP " + name + ": expected a greeting {\"QMP\": ...}, got " + g);
         } catch (TimeoutException e) {
-            throw new QmpTimeoutException("QMP " + name + ": no greeting within " + timeout.toMillis() + " ms");
+            throw new QmpTimeoutException("QMP " + name + ": no greeting within " + timeout.toMillis() + " ms"
+                    + (QmpSocketClients.count(Path.of("/proc/net/unix"), Path.of(name)) > 1 ? "; " + QmpSocketClients.busyHint(Path.of(name)) : ""));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QmpException("QMP " + name + ": interrupted waiting for the greeting");
@@ -327,7 +342,7 @@ public final class QmpClient implements AutoCloseable {
     }
 
     private void readLoop() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
+        try (QmpLineReader in = new QmpLineReader(Channels.newInputStream(channel), MAX_MESSAGE_BYTES, "QMP " + name)) {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.isBlank()) continue;

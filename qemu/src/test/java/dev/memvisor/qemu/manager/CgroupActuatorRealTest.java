@@ -1,7 +1,8 @@
 package dev.memvisor.qemu.manager;
 
+import dev.memvisor.core.control.Action;
 import dev.memvisor.core.model.HostMemoryState;
-import dev.memvisor.core.model.MemoryThresholds;
+import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.qemu.act.CgroupSetting;
 import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.act.TemporarySwap;
@@ -44,10 +45,11 @@ class CgroupActuatorRealTest {
              Guest g = TestGuests.launcher(dir).start(spec, TestGuests.BOOT, cg.get())) {
             HostConfig cfg = new HostConfig("test-scripted", Duration.ofSeconds(1), 0, OVERHEAD, 0, null, false, 20, true, HEADROOM,
                     List.of(new VmConfig(name, g.qmpSocket(), -1, 0, -1, "normal", false)));
-            try (ControlLoop loop = new ControlLoop(cfg, policy, MemoryThresholds.ESX_DEFAULT, HostPaths.system(), d -> { }, events::add)) {
+            try (ManagerLoop loop = new ManagerLoop(cfg, policy, PolicyConfig.defaults(), HostPaths.system(), d -> { }, events::add)) {
                 MemoryCgroup c = cg.get();
                 Decision high = loop.step();
                 assertThat(high.errors()).as("events %s", events).isEmpty();
+                assertThat(high.failures()).as("events %s", events).isEmpty();
                 assertThat(c.contains(g.pid())).as("QEMU in " + c.dir()).isTrue();
                 assertThat(c.limit()).isEqualTo(TARGET + HEADROOM);
                 assertThat(high.cgroups().get(name).mode()).isEqualTo("headroom");
@@ -56,7 +58,14 @@ class CgroupActuatorRealTest {
                 Decision hard = loop.step();
                 assertThat(c.limit()).as("limit = target + overhead when the plan host-swaps, events %s", events).isEqualTo(TARGET + OVERHEAD);
                 assertThat(c.high()).isEqualTo(CgroupSetting.NONE);
-                assertThat(hard.actions()).contains("cgroup " + name + " limit 128M (swap)");
+                assertThat(hard.actions()).as("the typed action the cgroup carries out").anySatisfy(a -> {
+                    assertThat(a).isInstanceOf(Action.HostReclaim.class);
+                    Action.HostReclaim r = (Action.HostReclaim) a;
+                    assertThat(r.vm()).isEqualTo(name);
+                    assertThat(r.targetBytes()).isEqualTo(TARGET);
+                    assertThat(r.swapTargetBytes()).isPositive();
+                });
+                assertThat(hard.cgroups().get(name)).isEqualTo(new CgroupSetting("swap", TARGET + OVERHEAD, CgroupSetting.NONE));
                 String json = DecisionJson.line(hard, "test-scripted", Instant.EPOCH);
                 assertThat(json).contains("\"cgroup\":{\"mode\":\"swap\",\"limit\":" + (TARGET + OVERHEAD) + ",\"high\":-1}")
                         .containsPattern("\"SWTGT\":[1-9]");

@@ -20,7 +20,12 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Live migration between two real QEMU processes over loopback (TCG in CI). */
+/**
+ * Live migration between two real QEMU processes over loopback (TCG in CI). Source guests on TCG get
+ * 8 KiB more RAM, clear of the QEMU 7.2 bug that loses guest stores during a TCG live migration
+ * ({@link TcgDirtyTracking}; before, the balloon-first test crashed the guest on arrival in 5 of 12
+ * runs on a loaded machine).
+ */
 class LiveMigrationRealQemuTest {
     private static final Pattern TOUCHED = Pattern.compile("mvload: t=\\d+ touched=(\\d+)");
     @TempDir Path dir;
@@ -37,8 +42,15 @@ class LiveMigrationRealQemuTest {
             awaitProgress(src, 1, Duration.ofSeconds(60));
             try (Guest dst = peers.startDestination(Path.of("/proc"), src.pid(), "mig-dst", Duration.ofSeconds(30));
                  QmpClient sq = src.qmp(); QmpClient dq = dst.qmp()) {
-                MigrationResult r = new LiveMigration(l -> System.err.println("[test] " + l))
-                        .migrate("mig-src", sq, Optional.of(dq), "tcp:127.0.0.1:" + freePort(), MigrationStrategy.AUTO);
+                long ram = sq.queryBalloon().actualBytes();
+                MigrationResult r;
+                try {
+                    r = new LiveMigration(l -> System.err.println("[test] " + l))
+                            .migrate("mig-src", sq, Optional.of(dq), "tcp:127.0.0.1:" + freePort(), MigrationStrategy.AUTO);
+                } catch (MigrationException e) {
+                    // the destination's console and QEMU log say what happened on arrival (a guest oops, a QEMU error)
+                    throw new AssertionError(e.getMessage() + "\ndestination:" + dst.tails(), e);
+                }
                 assertThat(r.strategy()).isEqualTo(MigrationStrategy.BALLOON_FIRST);
                 assertThat(r.balloonedBytes()).isGreaterThan(64L << 20);
                 assertThat(r.status()).isEqualTo("completed");
@@ -48,7 +60,7 @@ class LiveMigrationRealQemuTest {
                 assertThat(r.downtimeMillis()).isGreaterThanOrEqualTo(0);
                 assertThat(sq.queryStatus()).isEqualTo("postmigrate");
                 assertThat(dq.queryStatus()).isEqualTo("running");
-                assertThat(dq.queryBalloon().actualBytes()).isEqualTo(192L << 20); // memory given back on arrival
+                assertThat(dq.queryBalloon().actualBytes()).as("memory given back on arrival").isEqualTo(ram);
                 // the workload's progress counter keeps rising in the destination's console
                 List<Long> onDest = awaitProgress(dst, 2, Duration.ofSeconds(60));
                 assertThat(onDest.get(onDest.size() - 1)).isGreaterThan(onDest.get(0));

@@ -121,6 +121,30 @@ class QmpClientFakeServerTest {
         }
     }
 
+    /** Issue 11, item 6: a peer that sends a line without end is dropped at the cap, instead of filling the heap. */
+    @Test
+    void anEndlessLineDropsThePeerAtTheCap() throws Exception {
+        byte[] chunk = new byte[1 << 20];
+        java.util.Arrays.fill(chunk, (byte) '7');
+        try (var s = new FakeQmpServer(dir, GREETING, answering((req, c) -> {
+            for (int i = 0; i < 4096 && c.open(); i++) c.sendRaw(chunk); // up to 4 GiB, far past the cap
+        }));
+             var qmp = QmpClient.connect(s.path(), SHORT)) {
+            long heapBefore = usedHeap();
+            assertThatThrownBy(() -> qmp.execute("query-status", null, Duration.ofSeconds(30)))
+                    .isInstanceOf(QmpProtocolException.class)
+                    .hasMessageContaining("longer than " + (QmpClient.MAX_MESSAGE_BYTES >> 20) + " MiB without a line end")
+                    .hasMessageContaining(s.path().toString());
+            assertThat(qmp.isOpen()).isFalse();
+            assertThat(usedHeap() - heapBefore).as("heap grown while reading the endless line").isLessThan(256L << 20);
+        }
+    }
+
+    private static long usedHeap() {
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
     @Test
     void aPeerThatIsNotQmpIsRefused() throws Exception {
         try (var s = new FakeQmpServer(dir, "{\"hello\": 1}", (req, c) -> { })) {

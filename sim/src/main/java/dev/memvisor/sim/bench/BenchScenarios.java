@@ -18,7 +18,8 @@ public final class BenchScenarios {
         return ScenarioLoader.parse("""
                 duration: %ds
                 sampleInterval: 1s
-                host: {memory: 4G, cores: 4, policy: {name: static}}
+                policy: static
+                host: {memory: 4G, cores: 4}
                 vms:
                   - name: v
                     memory: 2G
@@ -34,7 +35,8 @@ public final class BenchScenarios {
         return ScenarioLoader.parse("""
                 duration: %dm
                 sampleInterval: 20s
-                host: {memory: 40G, cores: 16, policy: {name: esx}}
+                policy: esx
+                host: {memory: 40G, cores: 16}
                 vms:
                   - name: vm
                     count: 16

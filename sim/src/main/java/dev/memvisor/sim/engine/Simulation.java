@@ -4,7 +4,6 @@ import dev.memvisor.core.control.Action;
 import dev.memvisor.core.control.ControlDecision;
 import dev.memvisor.core.control.Controller;
 import dev.memvisor.core.control.HostAdapter;
-import dev.memvisor.core.control.PlanBounds;
 import dev.memvisor.core.control.Trigger;
 import dev.memvisor.core.model.HostMemoryState;
 import dev.memvisor.core.model.HostView;
@@ -56,8 +55,7 @@ public final class Simulation implements HostAdapter {
         this.sc = sc;
         Scenario.Host h = sc.host();
         this.policy = PolicyRegistry.create(h.policyName(), h.policyConfig());
-        this.controller = new Controller(policy, new PlanBounds(h.policyConfig().maxBalloonFraction()),
-                h.policyConfig().thresholds(), h.controlMicros() / 1000, 0, 0);
+        this.controller = Controller.of(policy, h.policyConfig(), h.controlMicros() / 1000, 0);
         this.host = HostBuilder.build(sc);
         this.hv = host.hypervisor();
         this.vms = host.vms();

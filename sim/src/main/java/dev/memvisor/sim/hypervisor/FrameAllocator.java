@@ -6,9 +6,11 @@ package dev.memvisor.sim.hypervisor;
  * never below a reservation while anything else can give: a random page of the VM furthest above
  * its target (as ESX's hard and low states do), else of the VM furthest above its reservation
  * (private pages, then shared ones until a shared frame loses its last reference), else compressed
- * pages written to swap, else one of the requester's own pages swapped for the new one. Only when
- * none of these can give does a VM at its reservation lose a page, counted as a reservation
- * violation. Reservations as floors: Waldspurger, OSDI 2002, section 3.2.
+ * pages written to swap, else one of the requester's own pages swapped for the new one (counted as
+ * a reservation violation when the page it asked for was within its reservation, as happens only on
+ * a host whose reservations do not fit). Only when none of these can give does a VM at its
+ * reservation lose a page, also counted as a violation. Reservations as floors: Waldspurger, OSDI
+ * 2002, section 3.2.
  */
 public final class FrameAllocator {
     private final MachineMemory machine;
@@ -87,8 +89,9 @@ public final class FrameAllocator {
         }
         // swapped, not compressed: exactly one frame for exactly one page, so the requester holds no less than before
         if (machine.privateFrames(requester.index()) > 0 && swap.swapOutOne(requester, false)) {
-            // a copy-on-write break turns a shared page into this private one: the requester ends one page lower
-            if (cowBreak && requester.grantedPages() < requester.reservationPages()) reservationViolations[requester.index()]++;
+            // a violation when the page it asked for was within its reservation: it ends where it was (a copy-on-write
+            // break, which turns a shared page into this private one, one page lower) instead of growing to it
+            if (requester.grantedPages() + (cowBreak ? 0 : 1) < requester.reservationPages()) reservationViolations[requester.index()]++;
             return true;
         }
         for (int i = 0; i < attached; i++) {

@@ -1,11 +1,13 @@
 package dev.memvisor.sim.scenario;
 
+import dev.memvisor.core.settings.Setting;
+
 /** {@code workload.bitbrains}: a Bitbrains GWA-T-12 VM trace that drives memory and CPU demand over time. */
 public final class BitbrainsSpec {
-    /** The {@code N.csv.gz} file; relative paths are resolved against the scenario file's folder. */
+    @Setting(value = "the N.csv.gz file; relative to the scenario file's folder", absent = Setting.REQUIRED, source = "Bitbrains GWA-T-12")
     public String file;
-    /** Trace seconds per simulated second (12 plays an hour of trace in 5 simulated minutes). */
+    @Setting(value = "trace seconds per simulated second (12 plays an hour of trace in 5 simulated minutes)", range = "(0, 100000]")
     public double timeScale = 1;
-    /** Where in the trace to start, in trace time. */
+    @Setting(value = "where in the trace to start, in trace time", unit = Setting.Unit.DURATION, range = "[0, inf)")
     public String offset = "0";
 }

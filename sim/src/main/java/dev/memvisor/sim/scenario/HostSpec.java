@@ -1,33 +1,40 @@
 package dev.memvisor.sim.scenario;
 
-/** The simulated host: machine memory, cores, policy and the costs of its mechanisms. */
+import dev.memvisor.core.settings.Setting;
+
+/** The simulated host: machine memory, cores and the costs of its mechanisms (its policy is the scenario's {@code policy:} block). */
 public final class HostSpec {
-    /** Machine memory. */
+    @Setting(value = "machine memory", unit = Setting.Unit.BYTES, range = "[64M, inf)")
     public String memory = "16G";
-    /** Physical cores the vCPUs are scheduled on. */
+    @Setting(value = "physical cores the vCPUs are scheduled on", range = "[1, 1024]")
     public int cores = 8;
-    /** The memory policy and its parameters. */
-    public PolicySpec policy = new PolicySpec();
-    /** How often the policy decides (ESX rebalances every 15 s). */
+    @Setting(value = "how often the policy decides (and at once on a host memory state change); a multiple of step",
+            unit = Setting.Unit.DURATION, range = "[1us, inf)", source = "ESX rebalances every 15 s")
     public String controlInterval = "15s";
-    /** Hypervisor memory per VM (ESX: about 32 MB). */
+    @Setting(value = "hypervisor memory per VM, set aside from machine memory", unit = Setting.Unit.BYTES, range = "[0, inf)",
+            source = "ESX: about 32 MB")
     public String overheadPerVm = "32M";
-    /** Latency of one page read from the hypervisor's swap device (a disk: about 5 ms). */
+    @Setting(value = "latency of one page read from the hypervisor's swap device", unit = Setting.Unit.DURATION,
+            range = "[0, inf)", source = "a disk: about 5 ms")
     public String swapLatency = "5ms";
-    /** Cost of a fault the hypervisor handles (VM exit, allocation, zeroing, re-entry; Adams and Agesen, ASPLOS 2006). */
+    @Setting(value = "cost of a fault the hypervisor handles (VM exit, allocation, zeroing, re-entry)",
+            unit = Setting.Unit.DURATION, range = "[0, inf)", source = "Adams and Agesen, ASPLOS 2006")
     public String faultOverhead = "4us";
-    /** How fast a balloon driver inflates or deflates, per VM per second. */
+    @Setting(value = "how fast a balloon driver inflates or deflates, per VM per second", unit = Setting.Unit.BYTES, range = "[4K, inf)")
     public String balloonRate = "32M";
-    /** How fast the hypervisor swaps or compresses out one VM's pages, per second. */
+    @Setting(value = "how fast the hypervisor swaps or compresses out one VM's pages, per second", unit = Setting.Unit.BYTES,
+            range = "[4K, inf)")
     public String swapRate = "64M";
-    /** The page-sharing scanner. */
+    @Setting("the page-sharing scanner (its rate is policy.sharingScanPagesPerSecond)")
     public SharingSpec sharing = new SharingSpec();
-    /** Memory compression before swapping. */
+    @Setting("memory compression before swapping")
     public CompressionSpec compression = new CompressionSpec();
-    /** Pages sampled per VM per active-memory period (ESX: 100). */
+    @Setting(value = "pages sampled per VM per active-memory period", range = "[1, 100000]", source = "ESX: 100")
     public int activeSamplePages = 100;
-    /** Active-memory sampling period (ESX: 30 s). */
+    @Setting(value = "active-memory sampling period; a multiple of step", unit = Setting.Unit.DURATION, range = "[1us, inf)",
+            source = "ESX: 30 s (later 60 s)")
     public String activePeriod = "30s";
-    /** Host CPU scheduling quantum; sets how long a waiting vCPU waits (ESX: 50 ms). */
+    @Setting(value = "host CPU scheduling quantum; sets how long a waiting vCPU waits", unit = Setting.Unit.DURATION,
+            range = "[1ms, inf)", source = "ESX: 50 ms")
     public String schedulerQuantum = "50ms";
 }

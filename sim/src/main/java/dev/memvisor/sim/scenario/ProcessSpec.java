@@ -1,9 +1,11 @@
 package dev.memvisor.sim.scenario;
 
+import dev.memvisor.core.settings.Setting;
+
 /** A guest process that uses CPU but no simulated memory (an antivirus scan, a web server's workers). */
 public final class ProcessSpec {
-    /** Process name as the guest's accounting shows it. */
+    @Setting(value = "process name as the guest's accounting shows it; unique, not app or _Total", absent = Setting.REQUIRED)
     public String name;
-    /** vCPUs it keeps busy. */
+    @Setting(value = "vCPUs it keeps busy; at most vcpus", range = "[0, inf)")
     public double cpu = 0.5;
 }

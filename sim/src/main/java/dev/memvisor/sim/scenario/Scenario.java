@@ -1,5 +1,7 @@
 package dev.memvisor.sim.scenario;
 
+import dev.memvisor.core.admission.AdmissionControl;
+import dev.memvisor.core.admission.AdmissionDecision;
 import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.policy.PolicyConfig;
 
@@ -43,6 +45,14 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
 
     /** A CPU-only guest process. */
     public record Process(String name, double cpu) {}
+
+    /**
+     * Admission control over the VMs in order: each is admitted while the reservations plus the per-VM
+     * overhead of those admitted fit machine memory (core's {@link AdmissionControl}); one decision per VM.
+     */
+    public List<AdmissionDecision> admission() {
+        return new AdmissionControl(host.machineBytes, host.overheadBytesPerVm).admitInOrder(vms.stream().map(Vm::settings).toList());
+    }
 
     /** A copy with another policy name (for {@code compare}). */
     public Scenario withPolicy(String name) {

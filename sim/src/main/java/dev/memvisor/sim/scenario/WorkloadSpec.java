@@ -1,5 +1,7 @@
 package dev.memvisor.sim.scenario;
 
+import dev.memvisor.core.settings.Setting;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,32 +10,33 @@ import java.util.List;
  * of work (its phases' reference counts); its slowdown is its elapsed time over a standalone run's.
  */
 public final class WorkloadSpec {
-    /** synthetic, trace (address or LIRS page trace) or bitbrains (a Bitbrains VM's demand over time). */
+    @Setting("synthetic, trace (address or LIRS page trace) or bitbrains (a Bitbrains VM's demand over time)")
     public String type = "synthetic";
-    /** Working-set size the application touches. */
+    @Setting(value = "working set the application touches", unit = Setting.Unit.BYTES, range = "[4K, 4T]")
     public String workingSet = "1G";
-    /** Largest working set it grows to (a database buffer pool); empty: no growth. */
+    @Setting(value = "largest working set it grows to (synthetic only); at least workingSet", unit = Setting.Unit.BYTES,
+            range = "[4K, 4T]", absent = "workingSet: no growth")
     public String maxWorkingSet;
-    /** Working-set growth per simulated second up to maxWorkingSet. */
+    @Setting(value = "working-set growth per simulated second, up to maxWorkingSet", unit = Setting.Unit.BYTES, range = "[0, inf)")
     public String growthPerSecond = "0";
-    /** Zipf exponent of the hot/cold skew over the working set (0 = uniform). */
+    @Setting(value = "Zipf exponent of the hot/cold skew over the working set (0 = uniform)", range = "[0, 5]")
     public double skew = 0.8;
-    /** Fraction of references that write. */
+    @Setting(value = "fraction of references that write", range = "[0, 1]")
     public double writeFraction = 0.2;
-    /** References per second when nothing stalls. */
+    @Setting(value = "references per second when nothing stalls (bitbrains: per busy vCPU-second)", range = "[0, 1000000000]")
     public long refsPerSecond = 10000;
-    /** vCPUs the application keeps busy while it works. */
+    @Setting(value = "vCPUs the application keeps busy while it works; at most vcpus (bitbrains: from the trace)", range = "[0, inf)")
     public double cpu = 1.0;
-    /** Whether pages it first touches hold image content (read from files of the same image) rather than its own data. */
+    @Setting("pages it first touches hold image content (read-only data shared across VMs of one image)")
     public boolean fromImage = false;
-    /** Whether it trims its working set on the guest's low-memory notification (as SQL Server and .NET do). */
+    @Setting(value = "it trims its working set on the guest's low-memory notification (synthetic only)", source = "as SQL Server and .NET do")
     public boolean trimOnLowMemory = false;
-    /** Run the phases again when they are done, until the end of the simulation. */
+    @Setting("run the phases again when they are done, until the end of the simulation (synthetic only)")
     public boolean repeat = false;
-    /** Phases run in order; empty means one phase as long as the simulation. */
+    @Setting("phases run in order (synthetic only); none: one phase as long as the simulation")
     public List<PhaseSpec> phases = new ArrayList<>();
-    /** For type trace: the trace file. */
+    @Setting(value = "for type trace: the trace to replay", absent = "required for type trace")
     public TraceSpec trace;
-    /** For type bitbrains: the VM trace file. */
+    @Setting(value = "for type bitbrains: the VM trace", absent = "required for type bitbrains")
     public BitbrainsSpec bitbrains;
 }

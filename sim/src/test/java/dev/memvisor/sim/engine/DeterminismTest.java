@@ -14,7 +14,8 @@ class DeterminismTest {
     static final String SCENARIO = """
             duration: 90s
             sampleInterval: 10s
-            host: {memory: 1G, cores: 2, policy: {sharingScanPagesPerSecond: 5000}}
+            policy: {sharingScanPagesPerSecond: 5000}
+            host: {memory: 1G, cores: 2}
             vms:
               - name: v
                 count: 3

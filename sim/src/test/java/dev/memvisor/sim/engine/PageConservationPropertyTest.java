@@ -42,13 +42,13 @@ class PageConservationPropertyTest {
                 duration: 40s
                 sampleInterval: 5s
                 step: 100ms
+                policy: {name: %s, sharingScanPagesPerSecond: 20000}
                 host:
                   memory: %dM
                   cores: 2
                   overheadPerVm: 4M
                   controlInterval: 1s
                   balloonRate: 64M
-                  policy: {name: %s, sharingScanPagesPerSecond: 20000}
                 vms:
                   - name: v
                     count: %d
@@ -58,7 +58,7 @@ class PageConservationPropertyTest {
                     ballooning: %s
                     guest: {osMemory: 16M, zeroOnBoot: %s}
                     workload: {workingSet: %dM, writeFraction: %s, refsPerSecond: 20000, trimOnLowMemory: true}
-                """.formatted(seed, hostMb, policy, vms, reservationMb, ballooning, zeroOnBoot, workingSetMb, writes);
+                """.formatted(seed, policy, hostMb, vms, reservationMb, ballooning, zeroOnBoot, workingSetMb, writes);
         Scenario s = ScenarioLoader.parse(text, "p.yaml", Path.of("."), List.of());
         Simulation sim = new Simulation(s);
         int[] checks = {0};

@@ -47,6 +47,7 @@ class ReservationPropertyTest {
                 duration: 30s
                 sampleInterval: 1s
                 step: 100ms
+                policy: {name: %s, sharingScanPagesPerSecond: 5000}
                 host:
                   memory: %dM
                   cores: 2
@@ -54,7 +55,6 @@ class ReservationPropertyTest {
                   controlInterval: 2s
                   balloonRate: 64M
                   compression: {enabled: %s}
-                  policy: {name: %s, sharingScanPagesPerSecond: 5000}
                 vms:
                   - name: r
                     count: %d
@@ -69,7 +69,7 @@ class ReservationPropertyTest {
                     ballooning: %s
                     guest: {osMemory: 16M}
                     workload: {workingSet: %dM, skew: 0, writeFraction: %s, refsPerSecond: 30000}
-                """.formatted(seed, hostMb, compression, policy, reservedCount, reservationMb, ballooning, writes,
+                """.formatted(seed, policy, hostMb, compression, reservedCount, reservationMb, ballooning, writes,
                 otherCount, ballooning, workingSetMb, writes);
         Scenario s = ScenarioLoader.parse(text, "r.yaml", Path.of("."), List.of());
         Simulation sim = new Simulation(s);

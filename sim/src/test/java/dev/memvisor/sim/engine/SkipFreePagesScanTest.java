@@ -26,11 +26,11 @@ class SkipFreePagesScanTest {
             duration: 120s
             sampleInterval: 2s
             step: 100ms
+            policy: {name: esx, sharingScanPagesPerSecond: 4000}
             host:
               memory: 4G
               cores: 4
               controlInterval: 2s
-              policy: {name: esx, sharingScanPagesPerSecond: 4000}
             vms:
               - name: v
                 count: 2

@@ -24,7 +24,8 @@ class ViewAndCountersAgreeTest {
             seed: 7
             duration: 60s
             sampleInterval: 5s
-            host: {memory: 1G, cores: 2, overheadPerVm: 8M, controlInterval: 5s, policy: {sharingScanPagesPerSecond: 20000}}
+            policy: {sharingScanPagesPerSecond: 20000}
+            host: {memory: 1G, cores: 2, overheadPerVm: 8M, controlInterval: 5s}
             vms:
               - name: a
                 count: 2

@@ -34,7 +34,7 @@ class ExamplesTest {
 
     @Test
     void theIdleMemoryTaxMovesMemoryToTheActiveVmAndCutsItsSlowdown() {
-        SimResult noTax = run("idle-memory-tax.yaml", "host.policy.idleTax=0");
+        SimResult noTax = run("idle-memory-tax.yaml", "policy.idleTax=0");
         SimResult tax = run("idle-memory-tax.yaml");
         double evenRatio = noTax.vm("busy").mean(VmCounter.GRANT) / noTax.vm("idle").mean(VmCounter.GRANT);
         // about even: the targets are, and the memory idle leaves free in high goes back to the ballooned VMs

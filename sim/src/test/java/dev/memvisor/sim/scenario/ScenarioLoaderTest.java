@@ -68,23 +68,21 @@ class ScenarioLoaderTest {
 
     @Test
     void aPolicyParameterOutOfRangeIsReportedWithItsPath() {
-        String text = GOOD.replace("  cores: 2", "  cores: 2\n  policy:\n    idleTax: 1.5");
+        String text = GOOD.replace("duration: 60s", "duration: 60s\npolicy:\n  name: esx\n  idleTax: 1.5");
         assertThatThrownBy(() -> parse(text))
-                .hasMessageContaining("s.yaml:6:")
-                .hasMessageContaining("host.policy.idleTax")
-                .hasMessageContaining("[0, 1)");
+                .hasMessageContaining("s.yaml:4: field policy.idleTax: got 1.5, expected a number in [0, 1)");
     }
 
     @Test
     void anUnknownPolicyListsTheKnownOnes() {
-        assertThatThrownBy(() -> parse(GOOD, "host.policy.name=vmware"))
-                .hasMessageContaining("--set host.policy.name=vmware")
+        assertThatThrownBy(() -> parse(GOOD, "policy.name=vmware"))
+                .hasMessageContaining("--set policy.name=vmware")
                 .hasMessageContaining("static");
     }
 
     @Test
     void setOverridesAnyFieldKeepingNumbersNumbers() {
-        Scenario s = parse(GOOD, "host.policy.idleTax=0", "vms[0].memory=2G", "vms.1.count=3");
+        Scenario s = parse(GOOD, "policy.idleTax=0", "vms[0].memory=2G", "vms.1.count=3");
         assertThat(s.host().policyConfig().idleTax()).isZero();
         assertThat(s.vms()).hasSize(4);
         assertThat(s.vms().get(0).settings().configuredBytes()).isEqualTo(2L << 30);
@@ -130,20 +128,57 @@ class ScenarioLoaderTest {
     }
 
     @Test
-    void everyParameterOfCoresPolicyConfigHasAScenarioKey() {
-        // a parameter core adds must be settable from a scenario (sizes are written without the Bytes suffix)
-        java.util.Set<String> keys = java.util.Arrays.stream(PolicySpec.class.getFields())
-                .map(java.lang.reflect.Field::getName).collect(java.util.stream.Collectors.toSet());
-        for (var c : dev.memvisor.core.policy.PolicyConfig.class.getRecordComponents()) {
-            assertThat(keys).as("host.policy key for PolicyConfig." + c.getName()).contains(c.getName().replaceFirst("Bytes$", ""));
-        }
+    void everyParameterOfCoresPolicyConfigCanBeSet() {
+        // a parameter core adds is settable from a scenario with no code here (sizes are written without the Bytes suffix)
+        var d = dev.memvisor.core.policy.PolicyConfig.defaults();
+        assertThat(parse(GOOD, "policy.idleTax=0.5", "policy.maxBalloonFraction=0.5", "policy.sharingScanPagesPerSecond=7",
+                "policy.hypervBufferPercent=30", "policy.proxmoxTargetUsedFraction=0.5", "policy.proxmoxMaxStep=1G",
+                "policy.proxmoxDeadband=1M", "policy.momPressureThreshold=0.3", "policy.momStepFraction=0.1",
+                "policy.momMinGuestFreeFraction=0.3", "policy.momMinChangeFraction=0.01", "policy.momPressureCritical=0.1",
+                "policy.sharingScanPassSeconds=60", "policy.thresholds.high=0.1").host().policyConfig())
+                .isEqualTo(new dev.memvisor.core.policy.PolicyConfig(0.5, new dev.memvisor.core.model.MemoryThresholds(0.1, 0.04, 0.02, 0.01),
+                        0.5, 7, 30, 0.5, 1L << 30, 1L << 20, 0.3, 0.1, 0.3, 0.01, 0.1, 60))
+                .isNotEqualTo(d);
+    }
+
+    @Test
+    void theOldHostPolicyBlockGetsAMigrationMessage() {
+        assertThatThrownBy(() -> parse(GOOD.replace("  cores: 2", "  cores: 2\n  policy: {name: esx}")))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessageStartingWith("s.yaml:5: field host.policy: the policy block moved to the top level")
+                .hasMessageContaining("--set policy.idleTax=0.5");
+        assertThatThrownBy(() -> parse(GOOD, "host.policy.idleTax=0"))
+                .hasMessageContaining("(--set host.policy.idleTax=0) field host.policy: the policy block moved");
+    }
+
+    @Test
+    void theSamePolicyBlockAsHostYamlIncludingTheBareName() {
+        assertThat(parse("policy: hyperv\n" + GOOD).host().policyName()).isEqualTo("hyperv");
+        assertThat(parse(GOOD, "policy=mom").host().policyName()).isEqualTo("mom");
+        assertThat(parse(GOOD, "policy.proxmoxMaxStep=8G").host().policyConfig().proxmoxMaxStepBytes()).isEqualTo(8L << 30);
+    }
+
+    @Test
+    void aBinaryFileATabAndADuplicateKeyNameTheirLine() {
+        assertThatThrownBy(() -> ScenarioLoader.parse(new byte[] {'a', ':', ' ', 0, 1, 2}, "b.yaml", Path.of("."), List.of()))
+                .isInstanceOf(ScenarioException.class).hasMessage("b.yaml:1: not a text file (a NUL byte at offset 3); expected UTF-8 YAML");
+        assertThatThrownBy(() -> parse(GOOD.replace("  cores: 2", "\tcores: 2")))
+                .hasMessageStartingWith("s.yaml:4: not valid YAML: found character").hasMessageContaining("(TAB)");
+        assertThatThrownBy(() -> parse(GOOD.replace("duration: 60s", "duration: 60s\nduration: 90s")))
+                .hasMessageStartingWith("s.yaml:2: not valid YAML: Duplicate field 'duration'");
+    }
+
+    @Test
+    void aHugeDurationSaysTooLarge() {
+        assertThatThrownBy(() -> parse(GOOD, "duration=99999999999999999999h"))
+                .hasMessageContaining("field duration: got '99999999999999999999h' (too large");
     }
 
     @Test
     void momPressureCriticalDefaultsTo5PercentAndReachesThePolicy() {
         assertThat(parse(GOOD).host().policyConfig().momPressureCritical()).isEqualTo(0.05);
-        assertThat(parse(GOOD, "host.policy.momPressureCritical=0.1").host().policyConfig().momPressureCritical()).isEqualTo(0.1);
-        assertThatThrownBy(() -> parse(GOOD, "host.policy.momPressureCritical=1.5"))
+        assertThat(parse(GOOD, "policy.momPressureCritical=0.1").host().policyConfig().momPressureCritical()).isEqualTo(0.1);
+        assertThatThrownBy(() -> parse(GOOD, "policy.momPressureCritical=1.5"))
                 .hasMessageContaining("momPressureCritical").hasMessageContaining("1.5");
     }
 }

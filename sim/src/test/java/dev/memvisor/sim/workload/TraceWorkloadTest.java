@@ -16,7 +16,8 @@ class TraceWorkloadTest {
         String text = """
                 duration: 60s
                 sampleInterval: 10s
-                host: {memory: 1G, cores: 2, policy: {name: esx}}
+                policy: esx
+                host: {memory: 1G, cores: 2}
                 vms:
                   - name: t
                     memory: %s

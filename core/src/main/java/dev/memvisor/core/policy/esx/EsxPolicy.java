@@ -8,6 +8,7 @@ import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyName;
+import dev.memvisor.core.policy.SharingScanRate;
 import dev.memvisor.core.state.HostStateMachine;
 import dev.memvisor.core.state.ReclamationMode;
 
@@ -72,7 +73,7 @@ public final class EsxPolicy implements MemoryPolicy {
             lastBalloonTarget.put(p.name(), p.balloonTargetBytes());
             plans.add(p);
         }
-        long scan = mode.sharing() ? config.sharingScanPagesPerSecond() : 0;
+        long scan = mode.sharing() ? SharingScanRate.pagesPerSecond(config, view) : 0;
         return new Plan(view.timeMillis(), state, scan, plans);
     }
 

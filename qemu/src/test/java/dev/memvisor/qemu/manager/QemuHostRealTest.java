@@ -1,5 +1,6 @@
 package dev.memvisor.qemu.manager;
 
+import dev.memvisor.core.control.Action;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyRegistry;
@@ -7,6 +8,7 @@ import dev.memvisor.qemu.launch.Guest;
 import dev.memvisor.qemu.launch.GuestLauncher;
 import dev.memvisor.qemu.launch.GuestSpec;
 import dev.memvisor.qemu.launch.TestGuests;
+import dev.memvisor.qemu.qmp.QmpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,19 +27,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The manager on three real guests whose memory exceeds the budget: it brings them under the
- * budget without taking the reserved guest below its reservation; then one guest is killed and
- * the loop logs it and goes on managing the other two.
+ * budget without taking the reserved guest below its reservation nor any balloon past the 65 % cap
+ * (PlanBounds, as in the simulator), checked with our own QMP connection; then one guest is killed
+ * and the manager logs it and goes on managing the other two.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ControlLoopRealTest {
+class QemuHostRealTest {
     private static final long MIB = 1L << 20;
     private static final long BUDGET = 360 * MIB;
     private static final long RESERVATION = 176 * MIB;
     private static Path dir;
     private static List<Guest> guests = List.of();
-    private static ControlLoop loop;
+    private static ManagerLoop loop;
     private static final List<String> events = new CopyOnWriteArrayList<>();
     private static final List<Decision> decisions = new CopyOnWriteArrayList<>();
+    private static HostConfig loopConfig;
 
     @BeforeAll
     static void startGuests() throws Exception {
@@ -52,10 +56,11 @@ class ControlLoopRealTest {
             vms.add(new VmConfig(g.name(), g.qmpSocket(), -1, g.name().equals("c") ? RESERVATION : 0, -1, "normal", true));
         }
         HostConfig cfg = new HostConfig("esx", Duration.ofSeconds(1), BUDGET, 32 * MIB, 0, null, false, 20, false, 0, vms);
+        loopConfig = cfg;
         MemoryPolicy policy = PolicyRegistry.names().contains("esx")
                 ? PolicyRegistry.create("esx", PolicyConfig.defaults()) : new ProportionalTestPolicy();
         System.err.println("[test] manager policy: " + policy.name());
-        loop = new ControlLoop(cfg, policy, PolicyConfig.defaults().thresholds(), HostPaths.system(), decisions::add, events::add);
+        loop = new ManagerLoop(cfg, policy, PolicyConfig.defaults(), HostPaths.system(), decisions::add, events::add);
     }
 
     @AfterAll
@@ -84,20 +89,31 @@ class ControlLoopRealTest {
         assertThat(d.samples().get("a").actualBytes()).isLessThan(192 * MIB);
         assertThat(d.samples().get("b").actualBytes()).isLessThan(192 * MIB);
         assertThat(d.samples().get("c").view().settings().reservationBytes()).isEqualTo(RESERVATION);
+        long cap = (long) (PolicyConfig.defaults().maxBalloonFraction() * 192 * MIB);
         for (Decision each : decisions) {
-            for (String action : each.actions()) {
-                if (action.startsWith("balloon c ")) {
-                    long sent = dev.memvisor.core.unit.Size.parse(action.substring("balloon c ".length()));
-                    assertThat(sent).as(action).isGreaterThanOrEqualTo(RESERVATION);
-                }
+            for (Action action : each.actions()) {
+                if (!(action instanceof Action.Balloon b)) continue;
+                assertThat(b.balloonBytes()).as("%s: at most 65 %% of 192M", b).isLessThanOrEqualTo(cap);
+                if (b.vm().equals("c")) assertThat(192 * MIB - b.balloonBytes()).as("%s keeps c's reservation", b).isGreaterThanOrEqualTo(RESERVATION);
             }
         }
+        // from outside: our own QMP connection sees each balloon within its bounds (the manager's is closed for it)
+        loop.close();
+        for (Guest g : guests) {
+            try (QmpClient q = g.qmp()) {
+                long actual = q.queryBalloon().actualBytes();
+                assertThat(actual).as(g.name() + " from outside").isGreaterThanOrEqualTo(192 * MIB - cap - MIB);
+                if (g.name().equals("c")) assertThat(actual).isGreaterThanOrEqualTo(RESERVATION);
+            }
+        }
+        loop = new ManagerLoop(loopConfig, PolicyRegistry.names().contains("esx") ? PolicyRegistry.create("esx", PolicyConfig.defaults())
+                : new ProportionalTestPolicy(), PolicyConfig.defaults(), HostPaths.system(), decisions::add, events::add);
         assertThat(events).anyMatch(e -> e.startsWith("vm c: connected"));
         // the state checks between intervals read statm only: they must see the free memory a full collection sees
         Decision now = loop.step();
-        long cheap = loop.stateCheckFreeBytes();
-        System.err.println("[test] free: collection " + now.view().freeBytes() + ", state check " + cheap);
-        assertThat(cheap).as("free by a state check vs by the collection just before (budget " + BUDGET + ")")
+        long cheap = loop.quickFree().freeBytes();
+        System.err.println("[test] free: observation " + now.view().freeBytes() + ", state check " + cheap);
+        assertThat(cheap).as("free by a state check vs by the observation just before (budget " + BUDGET + ")")
                 .isCloseTo(now.view().freeBytes(), org.assertj.core.api.Assertions.within(4 * MIB));
         String json = DecisionJson.line(d, "test", java.time.Instant.EPOCH);
         assertThat(json).contains("\"name\":\"c\"").contains("\"RESV\":" + RESERVATION).doesNotContain("\n");
@@ -119,6 +135,8 @@ class ControlLoopRealTest {
         assertThat(d2.errors()).containsKey("a");
         assertThat(events.size()).as("the same failure is logged once, not every interval").isEqualTo(eventsBefore);
         assertThat(d2.view().vms()).extracting(v -> v.name()).containsExactly("b", "c");
+        assertThat(d2.observation().held()).as("a killed QEMU holds nothing").doesNotContainKey("a");
+        assertThat(d2.view().machineBytes()).isEqualTo(BUDGET);
         assertThat(DecisionJson.line(d2, "test", java.time.Instant.EPOCH)).contains("\"name\":\"a\",\"up\":false");
     }
 
@@ -130,13 +148,14 @@ class ControlLoopRealTest {
         HostConfig cfg = new HostConfig("static", Duration.ofSeconds(1), 0, 32 * MIB, 0, null, false, 20, true, 64 * MIB, vms);
         List<String> ev = new CopyOnWriteArrayList<>();
         loop.close(); // the monitor serves one client at a time
-        try (ControlLoop other = new ControlLoop(cfg, PolicyRegistry.create("static", PolicyConfig.defaults()), PolicyConfig.defaults().thresholds(),
+        try (ManagerLoop other = new ManagerLoop(cfg, PolicyRegistry.create("static", PolicyConfig.defaults()), PolicyConfig.defaults(),
                 new HostPaths(Path.of("/proc"), Path.of("/sys/kernel/mm/ksm"), noCgroups, Path.of("/sys/kernel/mm/damon/admin")), d -> { }, ev::add)) {
             Decision d = other.step();
             assertThat(d.samples()).containsOnlyKeys("b");
             assertThat(d.errors()).isEmpty();
             assertThat(ev).anyMatch(e -> e.startsWith("vm b: managed without a memory cgroup") && e.contains(noCgroups.toString()));
-            assertThat(d.actions()).noneMatch(a -> a.startsWith("cgroup"));
+            assertThat(d.cgroups()).as("no cgroup, nothing to set").isEmpty();
+            assertThat(d.failures()).isEmpty();
         }
     }
 }
