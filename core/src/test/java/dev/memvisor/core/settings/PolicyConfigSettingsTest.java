@@ -44,8 +44,12 @@ class PolicyConfigSettingsTest {
             BigDecimal step = t == double.class ? new BigDecimal("0.000001") : BigDecimal.ONE;
             if (r.min() != null) {
                 BigDecimal below = r.minInclusive() ? r.min().subtract(step) : r.min();
-                // 0 means something of its own where the setting says so (sharingScanPassSeconds: a fixed rate)
-                if (below.signum() != 0 || s.zero().isEmpty()) assertRefused(d, i, below, cs[i].getName());
+                // 0 with a declared meaning (zero()) is taken outside the range: check just below it instead
+                if (below.signum() == 0 && !s.zero().isEmpty()) {
+                    assertTaken(d, i, below);
+                    below = below.subtract(step);
+                }
+                assertRefused(d, i, below, cs[i].getName());
                 if (r.minInclusive()) assertTaken(d, i, r.min());
             }
             if (r.max() != null) {

@@ -70,6 +70,13 @@ public record GuestSpec(String name, long memoryBytes, long workingSetBytes, lon
     }
 
     /**
+     * The kernel parameters every memvisor guest boots with. {@code no_timer_check}: under TCG on a busy
+     * host the kernel's check that the IO-APIC delivers timer interrupts can time out and panic at boot
+     * ("IO-APIC + timer doesn't work!", seen in CI under load); virtual machines commonly skip it.
+     */
+    public static final String BASE_CMDLINE = "console=ttyS0 panic=-1 quiet no_timer_check";
+
+    /**
      * A copy with a virtio-mem device: a region of {@code regionBytes} beside the boot memory, blocks of
      * {@code blockBytes} (0 = QEMU's default), {@code pluggedBytes} plugged at start; the guest onlines
      * what is plugged by itself (memhp_default_state=online_movable) and reports its MemTotal every second.
@@ -91,14 +98,14 @@ public record GuestSpec(String name, long memoryBytes, long workingSetBytes, lon
     }
 
     /**
-     * The kernel command line. With a virtio-mem device, memory the device plugs is onlined by the kernel
-     * as movable (memhp_default_state=online_movable: Documentation/admin-guide/mm/memory-hotplug.rst), so
+     * The kernel command line: {@link #BASE_CMDLINE} and the workload's parameters. With a virtio-mem
+     * device, memory the device plugs is onlined by the kernel as movable (memhp_default_state=online_movable: Documentation/admin-guide/mm/memory-hotplug.rst), so
      * no udev rule is needed and the memory can be unplugged again; and swiotlb=noforce, since QEMU puts the
      * device's region above 4 GiB, for which an x86 kernel would otherwise set 64 MiB aside as a DMA bounce
      * buffer (the guest's virtio devices do not need one; Documentation/admin-guide/kernel-parameters.txt).
      */
     public String kernelCmdline() {
-        return "console=ttyS0 panic=-1 quiet memvisor.ws=" + workingSetBytes + " memvisor.rate=" + touchRatePagesPerSecond
+        return BASE_CMDLINE + " memvisor.ws=" + workingSetBytes + " memvisor.rate=" + touchRatePagesPerSecond
                 + " memvisor.fill=" + fill + " memvisor.cpu=" + cpuReportSeconds
                 + (memInfoSeconds > 0 ? " memvisor.meminfo=" + memInfoSeconds : "")
                 + (hasHotplug() ? " memhp_default_state=online_movable swiotlb=noforce" : "");
