@@ -5,6 +5,7 @@ import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyRegistry;
 import dev.memvisor.qemu.act.TemporarySwap;
 import dev.memvisor.qemu.act.TestCgroup;
+import dev.memvisor.qemu.act.ZswapGuard;
 import dev.memvisor.qemu.launch.Guest;
 import dev.memvisor.qemu.launch.GuestLauncher;
 import dev.memvisor.qemu.launch.GuestSpec;
@@ -26,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is shrunk well below its size; a guest that keeps touching its working set meets pressure, backs off,
  * and keeps more. The pressure comes from each VM's own cgroup v2 (on a hybrid host, one the manager makes
  * in the unified hierarchy beside the v1 memory cgroup). Faster than senpai's defaults (a 1 s interval and
- * a 10 % largest probe instead of 6 s and 1 %) so the test takes a minute, not an hour.
+ * a 10 % largest probe instead of 6 s and 1 %) so the test takes a minute, not an hour. The policy allows
+ * compression throughout, so the manager turns zswap on: the host's settings are saved by the test and put
+ * back whatever happens.
  */
 class PsiRealTest {
     private static final long MIB = 1L << 20;
@@ -42,7 +45,8 @@ class PsiRealTest {
         PolicyConfig pc = PolicyConfig.builder().psiInterval(Duration.ofSeconds(1)).psiMaxProbe(0.10).build();
         List<String> events = new CopyOnWriteArrayList<>();
         GuestLauncher launcher = TestGuests.launcher(dir);
-        try (TemporarySwap swap = TemporarySwap.ensure(768 * MIB);
+        try (ZswapGuard zswap = ZswapGuard.save();
+             TemporarySwap swap = TemporarySwap.ensure(768 * MIB);
              TestCgroup cgIdle = TestCgroup.create("psi-idle");
              TestCgroup cgBusy = TestCgroup.create("psi-busy");
              // the idle guest filled 64M once and holds it untouched; the busy one touches its 128M over and over
@@ -78,6 +82,7 @@ class PsiRealTest {
                     .anyMatch(r -> r.contains("back off"));
             assertThat(b.targetBytes()).as("the busy guest keeps more than the idle one").isGreaterThan(i.targetBytes());
             assertThat(gi.alive() && gb.alive()).isTrue();
+            assertThat(zswap.now()).as("the manager put zswap back on exit").isEqualTo(zswap.saved());
         }
     }
 }

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Measures memory compression by zswap (BENCHMARKS.md, section "zswap against the swap device"): a 320 MiB
+# guest touching 192 MiB of half-compressible pages (memvisor.fill=half: 2 KiB unique, 2 KiB zeros) at 8000
+# pages/s, its QEMU in a memory cgroup that allows 160 MiB, so the host swaps it; once with zswap off, once
+# with zswap on as memvisor turns it on (enabled, the host's compressor, max_pool_percent from the VM's 10 %
+# cache: CompressionCache), alternating, a fresh guest each time. Per run, over WINDOW seconds after the
+# workload filled its working set: pages written to the swap device (/proc/vmstat pswpout), pages stored in
+# zswap (zswpout) and the guest's progress (pages mvload touched per guest second).
+# The swap counters are host-wide: run it under the lock (no other real test), on a host with no other swapping.
+# Makes a swap file when the host has none; puts zswap's settings back, stops its guest by pid, removes its
+# cgroup and the swap file on exit.
+# Usage: qemu/bench/zswap.sh [runs=2] [window-seconds=30]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUNS="${1:-2}"; WINDOW="${2:-30}"
+W="$(mktemp -d /tmp/memvisor-zswap.XXXXXX)"
+PID=""; SWAP=""
+Z=/sys/module/zswap/parameters
+SAVED_Z="$(cat $Z/enabled $Z/compressor $Z/max_pool_percent | tr '\n' ' ')"
+CG=/sys/fs/cgroup/memory/memvisor-bench-zswap; V2=0
+if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -q memory /sys/fs/cgroup/cgroup.controllers; then CG=/sys/fs/cgroup/memvisor-bench-zswap; V2=1; fi
+restore_zswap() {
+    read -r en comp pool <<<"$SAVED_Z"
+    echo N > $Z/enabled; echo "$comp" > $Z/compressor; echo "$pool" > $Z/max_pool_percent; echo "$en" > $Z/enabled
+}
+stop() {
+    if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; while kill -0 "$PID" 2>/dev/null; do sleep 0.2; done; PID=""; fi
+}
+cleanup() {
+    stop
+    [ -d "$CG" ] && rmdir "$CG" 2>/dev/null || true
+    restore_zswap
+    if [ -n "$SWAP" ]; then swapoff "$SWAP" 2>/dev/null || true; rm -f "$SWAP"; fi
+    rm -rf "$W"
+}
+trap cleanup EXIT
+if [ "$(tail -n +2 /proc/swaps | wc -l)" = 0 ]; then
+    SWAP=/var/tmp/memvisor-bench-$$.swap
+    fallocate -l 1G "$SWAP"; chmod 600 "$SWAP"; mkswap "$SWAP" >/dev/null; swapon "$SWAP"
+fi
+"$ROOT/memvisor" guest-image --out "$W/image" >/dev/null
+ACCEL="${MEMVISOR_ACCEL:-tcg}"; [ "$ACCEL" = tcg ] && ACCEL="tcg,tb-size=64"
+MEMTOTAL=$(awk '/^MemTotal:/ {print $2 * 1024}' /proc/meminfo)
+# memvisor's pool cap for this one VM: its 10 % cache as a % of the host's RAM, rounded up (CompressionCache)
+POOL=$(( (100 * 32 * 1048576 + MEMTOTAL - 1) / MEMTOTAL ))
+vmstat() { awk -v k="$1" '$1 == k {print $2}' /proc/vmstat; }
+touched() { grep -o 'mvload: t=[0-9]* touched=[0-9]*' "$W/console.log" | tail -1 | sed 's/mvload: t=\([0-9]*\) touched=\([0-9]*\)/\1 \2/'; }
+
+run() { # zswap(on|off) run-number
+    restore_zswap
+    if [ "$1" = on ]; then echo "$POOL" > $Z/max_pool_percent; echo Y > $Z/enabled; fi
+    mkdir -p "$CG"
+    if [ "$V2" = 1 ]; then echo $((160 << 20)) > "$CG/memory.max"; else echo $((160 << 20)) > "$CG/memory.limit_in_bytes"; fi
+    : > "$W/console.log"
+    sh -c 'echo $$ > "$0" && exec "$@"' "$CG/cgroup.procs" \
+        qemu-system-x86_64 -name "bench-zswap" -machine pc -accel "$ACCEL" -m 320M -smp 1 -nodefaults -no-user-config \
+        -display none -no-reboot -kernel "$W/image/vmlinuz" -initrd "$W/image/initramfs.cpio.gz" \
+        -append "console=ttyS0 panic=-1 quiet no_timer_check memvisor.ws=$((192 << 20)) memvisor.rate=8000 memvisor.fill=half" \
+        -serial "file:$W/console.log" -device virtio-balloon-pci,id=balloon0 >"$W/qemu.log" 2>&1 &
+    PID=$!
+    for _ in $(seq 1 900); do grep -q "mvload: filled" "$W/console.log" 2>/dev/null && break; kill -0 "$PID" 2>/dev/null || break; sleep 0.2; done
+    grep -q "mvload: filled" "$W/console.log" || { echo "zswap $1: the guest did not fill its working set" >&2; tail "$W/console.log" "$W/qemu.log" >&2; exit 1; }
+    sleep 6  # one mvload report after the fill
+    local p0 z0 t0 t1
+    p0=$(vmstat pswpout); z0=$(vmstat zswpout); t0=$(touched)
+    sleep "$WINDOW"
+    local p1 z1 pool
+    p1=$(vmstat pswpout); z1=$(vmstat zswpout); t1=$(touched)
+    pool=$(awk '/^Zswap:/ {print $2}' /proc/meminfo)
+    stop
+    rmdir "$CG"
+    read -r gt0 n0 <<<"$t0"; read -r gt1 n1 <<<"$t1"
+    echo "$1 $2 $((p1 - p0)) $((z1 - z0)) $((n1 - n0)) $((gt1 - gt0)) $pool" >> "$W/results"
+}
+for i in $(seq 1 "$RUNS"); do run off "$i"; run on "$i"; done
+restore_zswap
+echo "zswap as found: enabled compressor max_pool_percent = $SAVED_Z; when on: max_pool_percent=$POOL, compressor as found"
+python3 - "$W/results" "$WINDOW" <<'PY'
+import sys, statistics
+rows = [l.split() for l in open(sys.argv[1])]
+window = int(sys.argv[2])
+MiB = 1 << 20
+print("| zswap | run | written to the swap device (MiB) | stored in zswap (MiB) | guest progress (pages/s) | zswap pool at the end (MiB) |")
+print("|---|---:|---:|---:|---:|---:|")
+med = {}
+for mode, run, p, z, n, gt, pool in rows:
+    rate = int(n) / int(gt) if int(gt) > 0 else float("nan")
+    med.setdefault(mode, []).append((int(p) * 4096 / MiB, int(z) * 4096 / MiB, rate))
+    print(f"| {mode} | {run} | {int(p) * 4096 / MiB:.1f} | {int(z) * 4096 / MiB:.1f} | {rate:.0f} | {int(pool) / 1024:.1f} |")
+m = {k: [statistics.median(c) for c in zip(*v)] for k, v in med.items()}
+print(f"median over {len(med['off'])} runs of {window} s: written off {m['off'][0]:.1f} MiB, on {m['on'][0]:.1f} MiB; "
+      f"progress on/off = {m['on'][2] / m['off'][2]:.2f}")
+PY
