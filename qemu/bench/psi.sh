@@ -13,9 +13,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ESX_S="${1:-60}"; PSI_S="${2:-180}"; PROBE="${3:-0.05}"
 W="$(mktemp -d /tmp/memvisor-psi.XXXXXX)"
-PIDS=(); SWAP=""
-Z=/sys/module/zswap/parameters
-SAVED_Z="$(cat $Z/enabled $Z/compressor $Z/max_pool_percent | tr '\n' ' ')"
+PIDS=()
+. "$ROOT/qemu/bench/lib.sh"
 NAMES=(idle medium busy)
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -26,16 +25,12 @@ cleanup() {
         done
     done
     for d in /sys/fs/cgroup/memory/memvisor /sys/fs/cgroup/unified/memvisor; do [ -d "$d" ] && rmdir "$d" 2>/dev/null || true; done
-    read -r en comp pool <<<"$SAVED_Z"
-    echo N > $Z/enabled; echo "$comp" > $Z/compressor; echo "$pool" > $Z/max_pool_percent; echo "$en" > $Z/enabled
-    if [ -n "$SWAP" ]; then swapoff "$SWAP" 2>/dev/null || true; rm -f "$SWAP"; fi
+    bench_zswap_restore
+    bench_swap_remove
     rm -rf "$W"
 }
 trap cleanup EXIT
-if [ "$(tail -n +2 /proc/swaps | wc -l)" = 0 ]; then
-    SWAP=/var/tmp/memvisor-bench-$$.swap
-    fallocate -l 1G "$SWAP"; chmod 600 "$SWAP"; mkswap "$SWAP" >/dev/null; swapon "$SWAP"
-fi
+bench_swap_ensure
 "$ROOT/memvisor" guest-image --out "$W/image" >/dev/null
 ACCEL="${MEMVISOR_ACCEL:-tcg}"; [ "$ACCEL" = tcg ] && ACCEL="tcg,tb-size=64"
 CG=/sys/fs/cgroup/memory; [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -q memory /sys/fs/cgroup/cgroup.controllers && CG=/sys/fs/cgroup

@@ -14,30 +14,23 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUNS="${1:-2}"; WINDOW="${2:-30}"
 W="$(mktemp -d /tmp/memvisor-zswap.XXXXXX)"
-PID=""; SWAP=""
-Z=/sys/module/zswap/parameters
-SAVED_Z="$(cat $Z/enabled $Z/compressor $Z/max_pool_percent | tr '\n' ' ')"
+PID=""
+. "$ROOT/qemu/bench/lib.sh"
+Z=$BENCH_ZSWAP
 CG=/sys/fs/cgroup/memory/memvisor-bench-zswap; V2=0
 if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -q memory /sys/fs/cgroup/cgroup.controllers; then CG=/sys/fs/cgroup/memvisor-bench-zswap; V2=1; fi
-restore_zswap() {
-    read -r en comp pool <<<"$SAVED_Z"
-    echo N > $Z/enabled; echo "$comp" > $Z/compressor; echo "$pool" > $Z/max_pool_percent; echo "$en" > $Z/enabled
-}
 stop() {
     if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; while kill -0 "$PID" 2>/dev/null; do sleep 0.2; done; PID=""; fi
 }
 cleanup() {
     stop
     [ -d "$CG" ] && rmdir "$CG" 2>/dev/null || true
-    restore_zswap
-    if [ -n "$SWAP" ]; then swapoff "$SWAP" 2>/dev/null || true; rm -f "$SWAP"; fi
+    bench_zswap_restore
+    bench_swap_remove
     rm -rf "$W"
 }
 trap cleanup EXIT
-if [ "$(tail -n +2 /proc/swaps | wc -l)" = 0 ]; then
-    SWAP=/var/tmp/memvisor-bench-$$.swap
-    fallocate -l 1G "$SWAP"; chmod 600 "$SWAP"; mkswap "$SWAP" >/dev/null; swapon "$SWAP"
-fi
+bench_swap_ensure
 "$ROOT/memvisor" guest-image --out "$W/image" >/dev/null
 ACCEL="${MEMVISOR_ACCEL:-tcg}"; [ "$ACCEL" = tcg ] && ACCEL="tcg,tb-size=64"
 MEMTOTAL=$(awk '/^MemTotal:/ {print $2 * 1024}' /proc/meminfo)
@@ -47,7 +40,7 @@ vmstat() { awk -v k="$1" '$1 == k {print $2}' /proc/vmstat; }
 touched() { grep -o 'mvload: t=[0-9]* touched=[0-9]*' "$W/console.log" | tail -1 | sed 's/mvload: t=\([0-9]*\) touched=\([0-9]*\)/\1 \2/'; }
 
 run() { # zswap(on|off) run-number
-    restore_zswap
+    bench_zswap_restore
     if [ "$1" = on ]; then echo "$POOL" > $Z/max_pool_percent; echo Y > $Z/enabled; fi
     mkdir -p "$CG"
     if [ "$V2" = 1 ]; then echo $((160 << 20)) > "$CG/memory.max"; else echo $((160 << 20)) > "$CG/memory.limit_in_bytes"; fi
@@ -73,8 +66,8 @@ run() { # zswap(on|off) run-number
     echo "$1 $2 $((p1 - p0)) $((z1 - z0)) $((n1 - n0)) $((gt1 - gt0)) $pool" >> "$W/results"
 }
 for i in $(seq 1 "$RUNS"); do run off "$i"; run on "$i"; done
-restore_zswap
-echo "zswap as found: enabled compressor max_pool_percent = $SAVED_Z; when on: max_pool_percent=$POOL, compressor as found"
+bench_zswap_restore
+echo "zswap as found: enabled compressor max_pool_percent = $BENCH_ZSWAP_SAVED; when on: max_pool_percent=$POOL, compressor as found"
 python3 - "$W/results" "$WINDOW" <<'PY'
 import sys, statistics
 rows = [l.split() for l in open(sys.argv[1])]
