@@ -33,7 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -222,10 +221,10 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
                 heldSum += h;
             }
         }
-        for (String name : reconnected) {
-            reconnected.remove(name);
+        reconnected.removeIf(name -> {
             onReconnect.accept(name);
-        }
+            return true;
+        });
         estimateCompression(samples, readings);
         FreeMemory f = FreeMemory.of(budgetBytes, used, config.overheadPerVmBytes() * samples.size(), heldSum, readings.memInfo());
         List<VmView> views = samples.values().stream().map(VmSample::view).toList();
