@@ -33,9 +33,9 @@ trap cleanup EXIT
 bench_swap_ensure
 "$ROOT/memvisor" guest-image --out "$W/image" >/dev/null
 ACCEL="${MEMVISOR_ACCEL:-tcg}"; [ "$ACCEL" = tcg ] && ACCEL="tcg,tb-size=64"
-MEMTOTAL=$(awk '/^MemTotal:/ {print $2 * 1024}' /proc/meminfo)
-# memvisor's pool cap for this one VM: its 10 % cache as a % of the host's RAM, rounded up (CompressionCache)
-POOL=$(( (100 * 32 * 1048576 + MEMTOTAL - 1) / MEMTOTAL ))
+MEMTOTAL_KB=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+# memvisor's pool cap for this one VM: its 10 % cache (32 MiB) as a % of the host's RAM, rounded up (CompressionCache)
+POOL=$(( (100 * 32 * 1024 + MEMTOTAL_KB - 1) / MEMTOTAL_KB ))
 vmstat() { awk -v k="$1" '$1 == k {print $2}' /proc/vmstat; }
 touched() { grep -o 'mvload: t=[0-9]* touched=[0-9]*' "$W/console.log" | tail -1 | sed 's/mvload: t=\([0-9]*\) touched=\([0-9]*\)/\1 \2/'; }
 
@@ -51,9 +51,10 @@ run() { # zswap(on|off) run-number
         -append "console=ttyS0 panic=-1 quiet no_timer_check memvisor.ws=$((192 << 20)) memvisor.rate=8000 memvisor.fill=half" \
         -serial "file:$W/console.log" -device virtio-balloon-pci,id=balloon0 >"$W/qemu.log" 2>&1 &
     PID=$!
-    for _ in $(seq 1 900); do grep -q "mvload: filled" "$W/console.log" 2>/dev/null && break; kill -0 "$PID" 2>/dev/null || break; sleep 0.2; done
-    grep -q "mvload: filled" "$W/console.log" || { echo "zswap $1: the guest did not fill its working set" >&2; tail "$W/console.log" "$W/qemu.log" >&2; exit 1; }
-    sleep 6  # one mvload report after the fill
+    # the working set is filled once mvload reports its first whole pass (pass=1)
+    for _ in $(seq 1 1500); do grep -q "pass=[1-9]" "$W/console.log" 2>/dev/null && break; kill -0 "$PID" 2>/dev/null || break; sleep 0.2; done
+    grep -q "pass=[1-9]" "$W/console.log" || { echo "zswap $1: the guest did not fill its working set" >&2; tail "$W/console.log" "$W/qemu.log" >&2; exit 1; }
+    sleep 6  # one more mvload report
     local p0 z0 t0 t1
     p0=$(vmstat pswpout); z0=$(vmstat zswpout); t0=$(touched)
     sleep "$WINDOW"
