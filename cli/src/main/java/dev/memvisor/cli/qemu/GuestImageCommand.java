@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code memvisor guest-image}: builds the small Linux guest (cloud kernel, busybox, virtio modules, workload). */
 @Command(name = "guest-image", mixinStandardHelpOptions = true,
         description = "Build a small Linux guest image: the Debian cloud kernel, a busybox initramfs with the virtio"
-                + " modules up to virtio_balloon, and the mvload workload and CPU reporter.")
+                + " modules up to virtio_balloon and virtio_mem, and the mvload workload and CPU reporter.")
 public final class GuestImageCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Directory to write vmlinuz, initramfs.cpio.gz and image.json to.")
     Path out;
