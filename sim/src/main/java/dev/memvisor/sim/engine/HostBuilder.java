@@ -76,7 +76,7 @@ final class HostBuilder {
             Rng rng = rngs.get(i);
             int imageBase = v.image() == null ? 0 : base.get(v.image());
             int appBase = v.image() != null && v.workload().fromImage() ? imageBase + pools.get(v.image())[0] : 0;
-            VmPages pages = new VmPages(pages(v.settings().configuredBytes()), app.vpnSpace());
+            VmPages pages = new VmPages(pages(v.settings().configuredBytes()), app.vpnSpace(), appBase);
             MissCosts costs = new MissCosts(h.faultOverheadNs(), h.swapLatencyNs(), h.decompressNs(), v.guestSwapLatencyNs());
             VmBacking backing = hv.addVm(pages, rng, costs, v.settings().ceilingBytes() / PAGE, v.settings().reservationBytes() / PAGE);
             GuestOs guest = new GuestOs(backing, appBase, v.lowMemoryFraction());
