@@ -23,6 +23,8 @@ import static dev.memvisor.sim.memory.PageState.*;
  *     again, as ESX's sampler invalidates a sampled page's mapping to see it touched (Waldspurger, OSDI
  *     2002, section 5.3). An absent page has {@code 10} in the lower bits and its kind above.</li>
  * </ul>
+ * Per host state but "unbacked" a {@link PageBitSet} of its pages, so the hypervisor finds a page in a
+ * state from a random start in a few word operations, however few such pages there are.
  * The guest OS writes the guest byte, the page table and content it writes; the hypervisor writes the
  * host state and the content of pages it zero-fills or gives back. Every write keeps the page's entry
  * in step.
@@ -41,14 +43,16 @@ public final class VmPages {
     private static final int LINKED = 1 << 7;
     private static final int CLASS = 3 << 8, C_ZERO = 0, C_UNIQUE = 1 << 8, C_IMAGE = 2 << 8, C_OTHER = 3 << 8;
 
-    /** Bytes of these arrays per guest page (state word, link) and per virtual page (page-table entry). */
-    public static final long BYTES_PER_PAGE = 2 + 4, BYTES_PER_VIRTUAL_PAGE = 4;
+    /** Bytes of these arrays per guest page (state word, link, four bit sets; rounded up) and per virtual page (page-table entry). */
+    public static final long BYTES_PER_PAGE = 2 + 4 + 1, BYTES_PER_VIRTUAL_PAGE = 4;
 
     private final int pages;
     private final short[] st;
     private final int[] link;
     private final int[] pte;
     private final int imageBase;
+    /** The pages in each host state but UNBACKED (index: the state). */
+    private final PageBitSet[] inHostState = new PageBitSet[COMPRESSED + 1];
     /** Content ids of mapped pages that are none of the classes (momentary: the guest overwrites them). */
     private final Map<Integer, Integer> otherContent = new HashMap<>();
 
@@ -65,6 +69,7 @@ public final class VmPages {
         this.pte = new int[vpnSpace];
         this.imageBase = imageBase;
         java.util.Arrays.fill(pte, PTE_NOT_PRESENT);
+        for (int h = MAPPED; h <= COMPRESSED; h++) inHostState[h] = new PageBitSet(pages);
     }
 
     /** {@code pages} guest-physical pages for an application of {@code vpnSpace} virtual pages that reads nothing from an image. */
@@ -77,7 +82,13 @@ public final class VmPages {
     public byte hostState(int g) { return (byte) ((st[g] & HOST) >>> HOST_SHIFT); }
 
     /** Sets what backs page {@code g} (the hypervisor's side). */
-    public void setHostState(int g, byte state) { write(g, st[g] & ~HOST | state << HOST_SHIFT); }
+    public void setHostState(int g, byte state) {
+        int old = (st[g] & HOST) >>> HOST_SHIFT;
+        if (old == state) return;
+        if (old != UNBACKED) inHostState[old].remove(g);
+        if (state != UNBACKED) inHostState[state].add(g);
+        write(g, st[g] & ~HOST | state << HOST_SHIFT);
+    }
 
     /** The guest's byte of page {@code g}: its use ({@link PageState#KIND} bits) and the REF and ACT bits. */
     public int guestByte(int g) { return st[g] & GUEST; }
@@ -172,6 +183,7 @@ public final class VmPages {
 
     /** The first page in host state {@code state} from {@code start} on, wrapping; -1 when there is none. */
     public int firstInHostState(int start, byte state) {
+        if (state != UNBACKED) return inHostState[state].nextWrapping(start);
         int want = state << HOST_SHIFT;
         for (int g = start; g < pages; g++) if ((st[g] & HOST) == want) return g;
         for (int g = 0; g < start; g++) if ((st[g] & HOST) == want) return g;
