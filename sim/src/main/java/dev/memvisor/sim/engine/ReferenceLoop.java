@@ -118,6 +118,22 @@ public final class ReferenceLoop {
     }
 
     /**
+     * An upper bound on the references {@link #run} with these arguments can make now (each costs at
+     * least the cheapest batch's time); {@link Long#MAX_VALUE} when the workload cannot bound its rate.
+     */
+    public long maxRefs(Workload w, double budgetNs, double stretch) {
+        double avail = budgetNs + carryNs;
+        if (!(avail > 0)) return 0;
+        double m = w.minWallNsPerRef();
+        if (bufPos < bufLen) m = Math.min(m, wallPerRef);
+        m *= stretch;
+        if (!(m > 0)) return Long.MAX_VALUE;
+        double k = avail / m;
+        // the loop subtracts in floating point: a margin far above its rounding
+        return k > 1e15 ? Long.MAX_VALUE : (long) (k * (1 + 1e-6)) + 2;
+    }
+
+    /**
      * The guest's fault, then whatever the hypervisor must do before the page can be used, then the
      * page's REF and ACT bits (a reference to a page needing nothing else only sets those).
      */

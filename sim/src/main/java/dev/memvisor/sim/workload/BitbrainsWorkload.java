@@ -88,6 +88,10 @@ public final class BitbrainsWorkload extends Workload {
     @Override
     public double cpuDemand() { return cpu; }
 
+    /** The rate is the trace row's, which changes only in {@link #advance}. */
+    @Override
+    public double minWallNsPerRef() { return wallNsPerRef; }
+
     @Override
     public boolean done() { return false; }
 

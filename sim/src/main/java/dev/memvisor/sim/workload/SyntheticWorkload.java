@@ -115,6 +115,17 @@ public final class SyntheticWorkload extends Workload {
         return timedLeftMicros > 0 ? IDLE_CPU : phases.get(phase).cpu();
     }
 
+    /** The fastest phase's rate; 0 with a timed phase (the batch that ends the phase before it is charged at the timed phase's 0). */
+    @Override
+    public double minWallNsPerRef() {
+        double min = Double.MAX_VALUE;
+        for (Phase p : phases) {
+            if (p.refsPerSecond() == 0) return 0;
+            min = Math.min(min, 1e9 / p.refsPerSecond());
+        }
+        return min;
+    }
+
     @Override
     public boolean done() { return done; }
 
