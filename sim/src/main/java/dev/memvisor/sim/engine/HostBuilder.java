@@ -32,8 +32,8 @@ import java.util.Map;
  */
 final class HostBuilder {
     private static final long PAGE = 4096;
-    /** Heap per guest page: the page arrays and the guest's free list and balloon stack. */
-    private static final long BYTES_PER_PAGE = VmPages.BYTES_PER_PAGE + GuestOs.BYTES_PER_PAGE;
+    /** Heap per guest page at most: the page arrays, and the guest's free list and balloon stack if every page were on one. */
+    private static final long BYTES_PER_PAGE = VmPages.BYTES_PER_PAGE + GuestOs.BYTES_PER_PAGE_AT_MOST;
 
     private HostBuilder() {}
 
