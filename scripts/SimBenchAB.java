@@ -1,5 +1,4 @@
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -17,7 +16,7 @@ import java.util.Map;
  * not counted. Both builds must make the same page references (it stops if they do not).
  *
  * <p>Usage, from the project root: {@code java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7]
- * [core,host16,ex5]}; the jars are {@code cli/target/memvisor.jar} of two checkouts
+ * [core,host16,host128,ex5]}; the jars are {@code cli/target/memvisor.jar} of two checkouts
  * ({@code mvn -B -q -DskipTests -pl cli -am package}). Written by hand: JMH measures methods, not
  * two builds of the same classes against each other.
  */
@@ -29,9 +28,10 @@ public class SimBenchAB {
         return switch (bench) {
             case "core" -> scenarios.getMethod("coreLoop", int.class).invoke(null, 8);
             case "host16" -> scenarios.getMethod("host16", int.class).invoke(null, 60);
+            case "host128" -> scenarios.getMethod("host128", int.class).invoke(null, 60);
             case "ex5" -> Class.forName("dev.memvisor.sim.scenario.ScenarioLoader", true, b.loader())
                     .getMethod("load", Path.class, List.class).invoke(null, Path.of("examples/bitbrains-consolidation.yaml"), List.of());
-            default -> throw new IllegalArgumentException("unknown benchmark " + bench + ": core, host16 or ex5");
+            default -> throw new IllegalArgumentException("unknown benchmark " + bench + ": core, host16, host128 or ex5");
         };
     }
 
@@ -41,12 +41,12 @@ public class SimBenchAB {
         Class<?> sim = Class.forName("dev.memvisor.sim.engine.Simulation", true, b.loader());
         Class<?> scenarioClass = Class.forName("dev.memvisor.sim.scenario.Scenario", true, b.loader());
         Class<?> progress = Class.forName("dev.memvisor.sim.engine.Simulation$Progress", true, b.loader());
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         System.gc();
-        long c0 = mx.getCurrentThreadCpuTime(), w0 = System.nanoTime();
+        long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
         Object s = sim.getConstructor(scenarioClass).newInstance(sc);
         Object r = sim.getMethod("run", progress).invoke(s, (Object) null);
-        long c1 = mx.getCurrentThreadCpuTime(), w1 = System.nanoTime();
+        long c1 = os.getProcessCpuTime(), w1 = System.nanoTime();
         return new double[] {(c1 - c0) / 1e9, (w1 - w0) / 1e9, r.getClass().getField("totalRefs").getLong(r)};
     }
 
@@ -58,7 +58,7 @@ public class SimBenchAB {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7] [core,host16,ex5]");
+            System.err.println("usage: java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7] [core,host16,host128,ex5]");
             System.exit(2);
         }
         Build a = new Build("A", new URLClassLoader(new URL[] {Path.of(args[0]).toUri().toURL()}, ClassLoader.getPlatformClassLoader()));
@@ -79,7 +79,7 @@ public class SimBenchAB {
         }
         for (var e : counted.entrySet()) {
             List<double[]> v = e.getValue();
-            System.out.printf(Locale.ROOT, "%-6s A/B thread CPU: median %.3f (%.3f-%.3f), wall: median %.3f; A %.2f s, B %.2f s CPU (medians of %d pairs)%n",
+            System.out.printf(Locale.ROOT, "%-6s A/B process CPU: median %.3f (%.3f-%.3f), wall: median %.3f; A %.2f s, B %.2f s CPU (medians of %d pairs)%n",
                     e.getKey(), median(v.stream().map(x -> x[0] / x[1]).toList()),
                     v.stream().mapToDouble(x -> x[0] / x[1]).min().orElse(0), v.stream().mapToDouble(x -> x[0] / x[1]).max().orElse(0),
                     median(v.stream().map(x -> x[2] / x[3]).toList()),

@@ -1,18 +1,18 @@
 package dev.memvisor.sim.engine;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * Threads that run the VMs' work of one step side by side: the calling thread and {@code threads - 1}
- * daemon workers (named {@code memvisor-sim-N}) take VMs in index order until none is left. What each
- * VM's work may touch is {@link Simulation}'s concern; this only runs it and hands back the first failure.
+ * daemon workers (named {@code memvisor-sim-N}) take VMs in index order until none is left. The caller
+ * waits only for VMs a worker has taken, never for a worker to start: on a machine whose other cores
+ * are busy it does all the work itself rather than wait for one to be scheduled. What each VM's work
+ * may touch is {@link Simulation}'s concern; this runs it and hands back the first failure.
  */
 final class VmWorkers implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -35,31 +35,28 @@ final class VmWorkers implements AutoCloseable {
     /** Runs {@code work} for every index in {@code [0, n)} on all the threads; returns when every one is done. */
     void forEach(int n, IntConsumer work) {
         AtomicInteger next = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller = Thread.currentThread();
         Runnable take = () -> {
-            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) work.accept(i);
-        };
-        List<Future<?>> helpers = new ArrayList<>();
-        for (int t = 1; t < Math.min(threads, n); t++) helpers.add(pool.submit(take));
-        Throwable failure = null;
-        try {
-            take.run();
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (Future<?> f : helpers) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) failure = e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = new IllegalStateException("interrupted while the VMs ran", e);
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                try {
+                    if (failure.get() == null) work.accept(i);
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    // the last VM done wakes the caller (an unpark before its park makes the park return at once)
+                    if (finished.incrementAndGet() == n) LockSupport.unpark(caller);
+                }
             }
-        }
+        };
+        for (int t = 1; t < Math.min(threads, n); t++) pool.execute(take);
+        take.run();
+        while (finished.get() < n) LockSupport.park(this);
         // a worker's failure (an OutOfMemoryError too) surfaces as itself
-        if (failure instanceof RuntimeException r) throw r;
-        if (failure instanceof Error e) throw e;
-        if (failure != null) throw new IllegalStateException(failure);
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException r) throw r;
+        if (f instanceof Error e) throw e;
     }
 
     @Override
