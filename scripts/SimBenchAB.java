@@ -16,19 +16,49 @@ import java.util.Map;
  * not counted. Both builds must make the same page references (it stops if they do not).
  *
  * <p>Usage, from the project root: {@code java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7]
- * [core,host16,host128,ex5]}; the jars are {@code cli/target/memvisor.jar} of two checkouts
+ * [core,host16,host128,ex5]} (host16 and host128 take
+ * {@code :MINUTES}, e.g. {@code host128:15}; default 60); the jars are {@code cli/target/memvisor.jar} of two checkouts
  * ({@code mvn -B -q -DskipTests -pl cli -am package}). Written by hand: JMH measures methods, not
  * two builds of the same classes against each other.
  */
 public class SimBenchAB {
     private record Build(String name, ClassLoader loader) {}
 
+    /**
+     * {@code BenchScenarios.host128}'s text, for a build from before that method (main before issue 16):
+     * ScenarioLoader.parse has the same signature in both.
+     */
+    private static final String HOST128 = """
+            duration: %dm
+            sampleInterval: 60s
+            policy: esx
+            host: {memory: 1T, cores: 64}
+            vms:
+              - name: vm
+                count: 128
+                memory: 8G
+                vcpus: 1
+                workload: {workingSet: 6G, skew: 0.8, writeFraction: 0.2, refsPerSecond: 10000}
+            """;
+
+    /** A benchmark by name, {@code host16} and {@code host128} with an optional {@code :MINUTES} (default 60). */
     private static Object scenario(Build b, String bench) throws Exception {
         Class<?> scenarios = Class.forName("dev.memvisor.sim.bench.BenchScenarios", true, b.loader());
-        return switch (bench) {
+        int colon = bench.indexOf(':');
+        int minutes = colon < 0 ? 60 : Integer.parseInt(bench.substring(colon + 1));
+        String name = colon < 0 ? bench : bench.substring(0, colon);
+        return switch (name) {
             case "core" -> scenarios.getMethod("coreLoop", int.class).invoke(null, 8);
-            case "host16" -> scenarios.getMethod("host16", int.class).invoke(null, 60);
-            case "host128" -> scenarios.getMethod("host128", int.class).invoke(null, 60);
+            case "host16" -> scenarios.getMethod("host16", int.class).invoke(null, minutes);
+            case "host128" -> {
+                try {
+                    yield scenarios.getMethod("host128", int.class).invoke(null, minutes);
+                } catch (NoSuchMethodException before) {
+                    yield Class.forName("dev.memvisor.sim.scenario.ScenarioLoader", true, b.loader())
+                            .getMethod("parse", String.class, String.class, Path.class, List.class)
+                            .invoke(null, HOST128.formatted(minutes), "bench:host-128x8G", Path.of("."), List.of());
+                }
+            }
             case "ex5" -> Class.forName("dev.memvisor.sim.scenario.ScenarioLoader", true, b.loader())
                     .getMethod("load", Path.class, List.class).invoke(null, Path.of("examples/bitbrains-consolidation.yaml"), List.of());
             default -> throw new IllegalArgumentException("unknown benchmark " + bench + ": core, host16, host128 or ex5");
@@ -58,7 +88,7 @@ public class SimBenchAB {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7] [core,host16,host128,ex5]");
+            System.err.println("usage: java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7] [core,host16[:MIN],host128[:MIN],ex5]");
             System.exit(2);
         }
         Build a = new Build("A", new URLClassLoader(new URL[] {Path.of(args[0]).toUri().toURL()}, ClassLoader.getPlatformClassLoader()));
