@@ -16,8 +16,8 @@ import java.util.Map;
  * not counted. Both builds must make the same page references (it stops if they do not).
  *
  * <p>Usage, from the project root: {@code java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7]
- * [core,host16,host128,ex5]} (host16 and host128 take
- * {@code :MINUTES}, e.g. {@code host128:15}; default 60); the jars are {@code cli/target/memvisor.jar} of two checkouts
+ * [core,host16,host128,ex5,FILE.yaml]} (host16, host128 and a
+ * scenario file take {@code :MINUTES}, e.g. {@code host128:15}; default 60, a file's own duration); the jars are {@code cli/target/memvisor.jar} of two checkouts
  * ({@code mvn -B -q -DskipTests -pl cli -am package}). Written by hand: JMH measures methods, not
  * two builds of the same classes against each other.
  */
@@ -41,7 +41,7 @@ public class SimBenchAB {
                 workload: {workingSet: 6G, skew: 0.8, writeFraction: 0.2, refsPerSecond: 10000}
             """;
 
-    /** A benchmark by name, {@code host16} and {@code host128} with an optional {@code :MINUTES} (default 60). */
+    /** A benchmark by name, or a scenario file; {@code host16}, {@code host128} and a file with an optional {@code :MINUTES}. */
     private static Object scenario(Build b, String bench) throws Exception {
         Class<?> scenarios = Class.forName("dev.memvisor.sim.bench.BenchScenarios", true, b.loader());
         int colon = bench.indexOf(':');
@@ -61,7 +61,11 @@ public class SimBenchAB {
             }
             case "ex5" -> Class.forName("dev.memvisor.sim.scenario.ScenarioLoader", true, b.loader())
                     .getMethod("load", Path.class, List.class).invoke(null, Path.of("examples/bitbrains-consolidation.yaml"), List.of());
-            default -> throw new IllegalArgumentException("unknown benchmark " + bench + ": core, host16, host128 or ex5");
+            default -> {
+                if (!name.endsWith(".yaml")) throw new IllegalArgumentException("unknown benchmark " + bench + ": core, host16, host128, ex5 or FILE.yaml");
+                yield Class.forName("dev.memvisor.sim.scenario.ScenarioLoader", true, b.loader()).getMethod("load", Path.class, List.class)
+                        .invoke(null, Path.of(name), colon < 0 ? List.of() : List.of("duration=" + minutes + "m"));
+            }
         };
     }
 
@@ -88,7 +92,7 @@ public class SimBenchAB {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7] [core,host16[:MIN],host128[:MIN],ex5]");
+            System.err.println("usage: java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7] [core,host16[:MIN],host128[:MIN],ex5,FILE.yaml[:MIN]]");
             System.exit(2);
         }
         Build a = new Build("A", new URLClassLoader(new URL[] {Path.of(args[0]).toUri().toURL()}, ClassLoader.getPlatformClassLoader()));

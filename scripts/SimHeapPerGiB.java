@@ -9,7 +9,8 @@ import java.util.Locale;
  * Heap a simulated host holds per GiB of configured VM memory: runs a scenario with one build of memvisor
  * (its jar in a class loader of its own), then with the simulation still held, collects garbage and
  * reads the heap in use, less what was in use before the host was built. Usage, from the project root:
- * {@code java -Xmx20g scripts/SimHeapPerGiB.java MEMVISOR.jar SCENARIO.yaml [--set KEY=VALUE ...]}.
+ * {@code java -Xmx20g -XX:G1HeapRegionSize=32m scripts/SimHeapPerGiB.java MEMVISOR.jar SCENARIO.yaml
+ * [--set KEY=VALUE ...]} (the region size ./memvisor runs with: G1 rounds a humongous array up to whole regions).
  * Written by hand: a heap measurement of one object graph, which JMH does not do.
  */
 public class SimHeapPerGiB {
