@@ -24,22 +24,8 @@ import java.util.Map;
 public class SimBenchAB {
     private record Build(String name, ClassLoader loader) {}
 
-    /**
-     * {@code BenchScenarios.host128}'s text, for a build from before that method (main before issue 16):
-     * ScenarioLoader.parse has the same signature in both.
-     */
-    private static final String HOST128 = """
-            duration: %dm
-            sampleInterval: 60s
-            policy: esx
-            host: {memory: 1T, cores: 64}
-            vms:
-              - name: vm
-                count: 128
-                memory: 8G
-                vcpus: 1
-                workload: {workingSet: 6G, skew: 0.8, writeFraction: 0.2, refsPerSecond: 10000}
-            """;
+    /** The two builds; a scenario text one lacks comes from the other. */
+    private static Build buildA, buildB;
 
     /** A benchmark by name, or a scenario file; {@code host16}, {@code host128} and a file with an optional {@code :MINUTES}. */
     private static Object scenario(Build b, String bench) throws Exception {
@@ -54,9 +40,13 @@ public class SimBenchAB {
                 try {
                     yield scenarios.getMethod("host128", int.class).invoke(null, minutes);
                 } catch (NoSuchMethodException before) {
+                    // a build from before host128 (main before issue 16): the other build's text, parsed by this one
+                    Build newer = b == buildA ? buildB : buildA;
+                    Object text = Class.forName("dev.memvisor.sim.bench.BenchScenarios", true, newer.loader())
+                            .getMethod("host128Yaml", int.class).invoke(null, minutes);
                     yield Class.forName("dev.memvisor.sim.scenario.ScenarioLoader", true, b.loader())
                             .getMethod("parse", String.class, String.class, Path.class, List.class)
-                            .invoke(null, HOST128.formatted(minutes), "bench:host-128x8G", Path.of("."), List.of());
+                            .invoke(null, text, "bench:host-128x8G", Path.of("."), List.of());
                 }
             }
             case "ex5" -> Class.forName("dev.memvisor.sim.scenario.ScenarioLoader", true, b.loader())
@@ -97,6 +87,8 @@ public class SimBenchAB {
         }
         Build a = new Build("A", new URLClassLoader(new URL[] {Path.of(args[0]).toUri().toURL()}, ClassLoader.getPlatformClassLoader()));
         Build b = new Build("B", new URLClassLoader(new URL[] {Path.of(args[1]).toUri().toURL()}, ClassLoader.getPlatformClassLoader()));
+        buildA = a;
+        buildB = b;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
         List<String> benches = List.of((args.length > 3 ? args[3] : "core,host16,ex5").split(","));
         Map<String, List<double[]>> counted = new LinkedHashMap<>();

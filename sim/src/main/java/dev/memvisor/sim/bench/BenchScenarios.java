@@ -52,7 +52,12 @@ public final class BenchScenarios {
      * 10,000 references per simulated second), under the esx policy; the working sets fit.
      */
     public static Scenario host128(int minutes) {
-        return ScenarioLoader.parse("""
+        return ScenarioLoader.parse(host128Yaml(minutes), "bench:host-128x8G", Path.of("."), List.of());
+    }
+
+    /** {@link #host128}'s scenario text, which scripts/SimBenchAB.java also hands to a build from before it. */
+    public static String host128Yaml(int minutes) {
+        return """
                 duration: %dm
                 sampleInterval: 60s
                 policy: esx
@@ -63,6 +68,6 @@ public final class BenchScenarios {
                     memory: 8G
                     vcpus: 1
                     workload: {workingSet: 6G, skew: 0.8, writeFraction: 0.2, refsPerSecond: 10000}
-                """.formatted(minutes), "bench:host-128x8G", Path.of("."), List.of());
+                """.formatted(minutes);
     }
 }

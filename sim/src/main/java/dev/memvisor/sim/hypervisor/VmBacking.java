@@ -145,6 +145,8 @@ public final class VmBacking {
         byte h = pages.hostState(g);
         if (h == SHARED || h == MAPPED) return;
         frames.allocate(this, false);
+        // the allocation may have reclaimed this very page: a compressed page written out to swap
+        h = pages.hostState(g);
         if (h == SWAPPED) {
             swap.faultIn(this, costs);
         } else if (h == COMPRESSED) {
