@@ -19,8 +19,14 @@ public final class DecisionJson {
 
     /** The decision as a single-line JSON object; sizes in bytes, esxtop names for per-VM counters, actions as {@link ActionJson}. */
     public static String line(Decision d, String policy, Instant wall) {
+        return line(d, policy, wall, false);
+    }
+
+    /** As {@link #line(Decision, String, Instant)}, marked {@code "dryRun": true} when the actions were planned and not carried out. */
+    public static String line(Decision d, String policy, Instant wall, boolean dryRun) {
         ObjectNode o = JSON.createObjectNode();
         o.put("time", wall.toString());
+        if (dryRun) o.put("dryRun", true);
         o.put("tMs", d.view().timeMillis());
         o.put("policy", policy);
         o.put("trigger", d.trigger().label());
@@ -32,6 +38,7 @@ public final class DecisionJson {
         h.put("free", d.view().freeBytes());
         h.put("memAvailable", hr.memInfo().availableBytes());
         h.put("ksmPagesSharing", hr.ksmPagesSharing());
+        h.put("ksmPagesShared", hr.ksmPagesShared());
         h.put("ksmScanPagesPerSecond", d.plan().sharingScanPagesPerSecond());
         if (d.effects().ksm() != null) {
             ObjectNode k = h.putObject("ksm");
@@ -43,6 +50,8 @@ public final class DecisionJson {
         h.put("psiSomeAvg10", hr.psiSomeAvg10());
         h.put("pswpin", hr.swapInPages());
         h.put("pswpout", hr.swapOutPages());
+        h.put("psiSomeTotalUs", hr.psiSomeTotalMicros());
+        h.put("psiFullTotalUs", hr.psiFullTotalMicros());
         ArrayNode vms = o.putArray("vms");
         Map<String, VmPlan> plans = d.plan().byName();
         for (VmView v : d.view().vms()) {
@@ -62,6 +71,7 @@ public final class DecisionJson {
             n.put("TARGET", p.targetBytes());
             n.put("SWCUR", v.swappedBytes());
             n.put("SHRD", s.sharedBytes());
+            n.put("SHRDSVD", s.ksmProfitBytes());
             n.put("ACTV", v.activeBytes());
             n.put("actual", s.actualBytes());
             Long sent = d.effects().balloonGuestBytes().get(v.name());
@@ -70,6 +80,8 @@ public final class DecisionJson {
             n.put("guestFree", v.guestFreeBytes());
             n.put("guestUsed", v.guestUsedBytes());
             n.put("vcpuTicks", s.vcpuTicks());
+            n.put("processTicks", s.processTicks());
+            n.put("pid", s.pid());
             n.put("SWTGT", p.swapTargetBytes());
             n.put("blocked", p.blockAllocations());
             CgroupSetting cg = d.cgroups().get(v.name());
@@ -86,6 +98,15 @@ public final class DecisionJson {
             n.put("name", e.getKey());
             n.put("up", false);
             n.put("error", e.getValue());
+            Long held = obs.held().get(e.getKey());
+            n.put("held", held == null ? 0 : held);
+        }
+        for (var e : obs.unmanaged().entrySet()) {
+            ObjectNode n = vms.addObject();
+            n.put("name", e.getKey());
+            n.put("up", false);
+            n.put("managed", false);
+            n.put("reason", e.getValue());
             Long held = obs.held().get(e.getKey());
             n.put("held", held == null ? 0 : held);
         }

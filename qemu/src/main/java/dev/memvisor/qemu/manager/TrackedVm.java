@@ -84,7 +84,7 @@ public abstract class TrackedVm {
      * Records an observation that reached the VM. At a regular interval the VM counts as it is, and a
      * balloon still on its way (the guest holds more than it was told) counts from the next interval again.
      */
-    void seen(VmSample s, boolean interval) {
+    public void seen(VmSample s, boolean interval) {
         observed = true;
         lastActualBytes = s.actualBytes();
         lastKsmProfitBytes = s.ksmProfitBytes();
@@ -97,7 +97,7 @@ public abstract class TrackedVm {
     }
 
     /** Records an observation that did not reach the VM. */
-    void unseen() {
+    public void unseen() {
         observed = false;
         inflationFloorBytes = -1;
     }
