@@ -143,6 +143,11 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
         return resolve(doc, file.toAbsolutePath().getParent(), overrides);
     }
 
+    /** The configuration with every key at its default, then {@code overrides}: {@code memvisor run} without a host.yaml. */
+    public static HostConfig defaults(List<String> overrides) {
+        return parse(new byte[0], "(no host.yaml: the defaults)", Path.of("").toAbsolutePath(), overrides);
+    }
+
     /** Parses a host.yaml's bytes; {@code name} names it in messages, {@code baseDir} resolves relative paths. */
     public static HostConfig parse(byte[] bytes, String name, Path baseDir, List<String> overrides) {
         YamlDocument doc;

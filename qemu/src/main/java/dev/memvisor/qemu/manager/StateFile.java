@@ -21,6 +21,7 @@ public final class StateFile implements AutoCloseable {
     private final Path path;
     private final Path temp;
     private final Consumer<String> events;
+    private final boolean dirExisted;
     private String lastError;
 
     /** Publishes to {@code path} (its directory is made when missing); {@code events} hears a failure once. */
@@ -28,6 +29,7 @@ public final class StateFile implements AutoCloseable {
         this.path = path.toAbsolutePath();
         this.temp = this.path.resolveSibling("." + this.path.getFileName() + ".tmp");
         this.events = events;
+        this.dirExisted = Files.isDirectory(this.path.getParent());
     }
 
     /** The file. */
@@ -53,12 +55,19 @@ public final class StateFile implements AutoCloseable {
         }
     }
 
-    /** Removes the file: the manager is no longer running. */
+    /** Removes the file (and its directory, when the manager made it and nothing else is in it): the manager is no longer running. */
     @Override
     public void close() {
         try {
             Files.deleteIfExists(temp);
             Files.deleteIfExists(path);
+            if (!dirExisted) {
+                try (var s = Files.list(path.getParent())) {
+                    if (s.findAny().isEmpty()) Files.deleteIfExists(path.getParent());
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // never written
         } catch (IOException e) {
             events.accept("state file " + path + " not removed: " + e);
         }
