@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Hypervisor memory resource management, as VMware ESX does it, for KVM/QEMU hosts:"
                 + " policies, a page-level simulator, a real manager and counter correction.",
+        // fleet runs from the fleet module's own jar (Apache Spark), so the commands above never load Spark
+        footer = {"", "Also: fleet  the fewest hosts per policy for a fleet of VMs, each host an",
+                "             Apache Spark task (its own jar: ./memvisor fleet --help)"},
         subcommands = {
                 DemoCommand.class,
                 PoliciesCommand.class,

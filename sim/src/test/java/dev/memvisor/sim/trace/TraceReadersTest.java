@@ -55,5 +55,9 @@ class TraceReadersTest {
         assertThat(bb.seconds()[1]).isEqualTo(300);
         assertThat(bb.usedBytes()[0]).isEqualTo((long) (1034592.8 * 1024));
         assertThat(bb.cpuCores()[0]).isCloseTo(2 * 1.5 / 100, org.assertj.core.data.Offset.offset(1e-9));
+        // the first row: "1372629804;	2;	...;	8218624.0;	1034592.8;..." (timestamp, cores, provisioned KB)
+        assertThat(bb.startEpochSeconds()).isEqualTo(1372629804L);
+        assertThat(bb.cores()[0]).isEqualTo(2);
+        assertThat(bb.provisionedBytes()[0]).isEqualTo(8218624L * 1024);
     }
 }
