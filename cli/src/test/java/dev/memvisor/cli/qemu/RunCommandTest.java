@@ -80,7 +80,7 @@ class RunCommandTest {
             assertThat(d.path("host").path("machine").asLong()).isEqualTo(1L << 30);
             assertThat(d.path("vms").get(0).path("name").asText()).isEqualTo(VM);
             assertThat(d.path("vms").get(0).path("MEMSZ").asLong()).isEqualTo(128L << 20);
-            assertThat(d.path("vms").get(0).path("RESV").asLong()).isEqualTo(64L << 20);
+            assertThat(d.path("vms").get(0).path("AMIN").asLong()).isEqualTo(64L << 20);
             assertThat(d.path("vms").get(1).path("up").asBoolean()).isFalse();
             assertThat(d.path("vms").get(1).path("error").asText()).contains("does not exist");
         }
@@ -108,7 +108,7 @@ class RunCommandTest {
         try {
             assertThat(cg.contains(guest.pid())).isTrue();
             JsonNode d = new ObjectMapper().readTree(Files.readAllLines(log).get(0));
-            long target = d.path("vms").get(0).path("TARGET").asLong();
+            long target = d.path("vms").get(0).path("SZTGT").asLong();
             assertThat(target).isBetween(64L << 20, 128L << 20);
             assertThat(cg.limit()).isEqualTo(target + (128L << 20));
             assertThat(ActionJson.readAll(d)).as("the typed action the cgroup carries out")

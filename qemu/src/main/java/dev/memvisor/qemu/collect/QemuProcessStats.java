@@ -36,6 +36,15 @@ public record QemuProcessStats(long pid, long rssBytes, long swapBytes, long ksm
                 ticks(KeyValueFile.read(p.resolve("stat"))));
     }
 
+    /** utime + stime of the whole process {@code procRoot/PID}, in clock ticks, or -1 when it is gone. */
+    public static long processTicks(Path procRoot, long pid) {
+        try {
+            return ticks(Files.readString(procRoot.resolve(pid + "/stat")));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** utime + stime (fields 14 and 15) of a /proc stat line; the comm field may contain spaces. */
     static long ticks(String statLine) {
         String[] f = statLine.substring(statLine.lastIndexOf(')') + 2).trim().split("\\s+");

@@ -84,6 +84,9 @@ public final class ManagerMetrics implements AutoCloseable {
     private final Gauge up = Gauge.builder().name("memvisor_vm_up").help("1 if the VM was observed at the last decision, 0 if managed but not observed")
             .labelNames("vm").register(registry);
     private final Gauge memsz = vmGauge(Counter.MEMSZ, "configured memory");
+    private final Gauge reservation = vmGauge(Counter.AMIN, "reservation: never reclaimed below");
+    private final Gauge limit = vmGauge(Counter.AMAX, "limit: never granted above");
+    private final Gauge shares = vmGauge(Counter.ASHRS, "memory shares");
     private final Gauge grant = vmGauge(Counter.GRANT, "guest memory backed by host memory (QEMU's resident memory, at most the balloon's actual)");
     private final Gauge target = vmGauge(Counter.SZTGT, "memory the policy wants the VM to have");
     private final Gauge active = vmGauge(Counter.TCHD, "estimated active memory");
@@ -225,6 +228,9 @@ public final class ManagerMetrics implements AutoCloseable {
             now.add(vm);
             up.labelValues(vm).set(1);
             memsz.labelValues(vm).set(v.settings().configuredBytes());
+            reservation.labelValues(vm).set(v.settings().reservationBytes());
+            limit.labelValues(vm).set(v.settings().limitBytes());
+            shares.labelValues(vm).set(v.settings().shares());
             grant.labelValues(vm).set(v.grantedBytes());
             active.labelValues(vm).set(v.activeBytes());
             consumed.labelValues(vm).set(v.consumedBytes());
@@ -259,7 +265,7 @@ public final class ManagerMetrics implements AutoCloseable {
         // a VM the manager no longer manages (a domain stopped) leaves the metrics; its errors counter stays, as counters do
         for (String gone : new ArrayList<>(labelled)) {
             if (now.contains(gone)) continue;
-            for (Gauge g : List.of(up, memsz, grant, active, consumed, overhead, driver, balloon, balloonTarget, target, swapped, swapTarget,
+            for (Gauge g : List.of(up, memsz, reservation, limit, shares, grant, active, consumed, overhead, driver, balloon, balloonTarget, target, swapped, swapTarget,
                     shared, sharedSaved, cgroupLimit)) {
                 g.remove(gone);
             }
