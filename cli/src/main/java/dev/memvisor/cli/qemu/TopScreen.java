@@ -78,21 +78,25 @@ final class TopScreen {
         b.append(String.format(Locale.ROOT, "PSHARE/MB: %9.2f shared, %8.2f common, %8.2f saving (KSM, %d pages/s)%n",
                 (shared + sharing) * 4096 / MIB, shared * 4096 / MIB, sharing * 4096 / MIB, h.path("ksmScanPagesPerSecond").asLong()));
         b.append(String.format(Locale.ROOT, "PCPU UTIL(%%): %6.1f%n%n", r.hostUtilPct()));
-        b.append(String.format(Locale.ROOT, "%8s %-16s", "GID", "NAME"));
+        // NAME as wide as the longest name (esxtop lets one widen it), within reason
+        int w = 4;
+        for (JsonNode vm : d.path("vms")) w = Math.max(w, Math.min(40, vm.path("name").asText().length()));
+        String nameCol = "%-" + w + "s";
+        b.append(String.format(Locale.ROOT, "%8s " + nameCol, "GID", "NAME"));
         for (Counter c : COLUMNS) b.append(String.format(Locale.ROOT, " %8s", c.field()));
         b.append('\n');
         List<JsonNode> rows = new ArrayList<>(up);
         rows.sort(order(sort, r));
         for (JsonNode vm : rows) {
             long gid = TopBatch.gid(vm);
-            b.append(String.format(Locale.ROOT, "%8s %-16s", gid > 0 ? Long.toString(gid) : "-", cut(vm.path("name").asText(), 16)));
+            b.append(String.format(Locale.ROOT, "%8s " + nameCol, gid > 0 ? Long.toString(gid) : "-", cut(vm.path("name").asText(), w)));
             for (Counter c : COLUMNS) b.append(String.format(Locale.ROOT, " %8s", cell(c, vm, r)));
             b.append('\n');
         }
         for (JsonNode vm : d.path("vms")) {
             if (vm.path("up").asBoolean()) continue;
             boolean managed = vm.path("managed").asBoolean(true);
-            b.append(String.format(Locale.ROOT, "%8s %-16s %s: %s%s%n", "-", cut(vm.path("name").asText(), 16),
+            b.append(String.format(Locale.ROOT, "%8s " + nameCol + " %s: %s%s%n", "-", cut(vm.path("name").asText(), w),
                     managed ? "NOT REACHED" : "NOT MANAGED", managed ? vm.path("error").asText() : vm.path("reason").asText(),
                     vm.path("held").asLong() > 0 ? " (holds " + Size.format(vm.path("held").asLong()) + ")" : ""));
         }

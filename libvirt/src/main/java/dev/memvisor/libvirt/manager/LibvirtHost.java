@@ -118,6 +118,8 @@ public final class LibvirtHost implements RealHost {
     private VmLoad lastLoad = VmLoad.NONE;
     private final Map<String, Long> sentGuestBytes = new LinkedHashMap<>();
     private long balloonSentNanos = -1;
+    /** Whether the host has swap (SwapTotal > 0) at the last observation: without it a hard limit below what a domain holds can only OOM-kill it. */
+    private boolean hostSwap;
 
     /**
      * Connects to libvirt ({@code config.libvirt().uri()}) and introduces the domains running now, so
@@ -196,6 +198,7 @@ public final class LibvirtHost implements RealHost {
         sentGuestBytes.clear();
         balloonSentNanos = -1;
         HostReadings readings = HostReadings.read(paths);
+        hostSwap = readings.memInfo().get("SwapTotal") > 0;
         ensureClient();
         processLifecycle();
         long end = System.nanoTime() + vmDeadline().toNanos();
@@ -285,24 +288,39 @@ public final class LibvirtHost implements RealHost {
      * The plan's host-swap target and allocation blocking through memtune, as QEMU's cgroup carries
      * them ({@link CgroupSetting}): hard_limit is the cgroup's limit (v2 memory.max), soft_limit its
      * throttle (v2 memory.high, v1 soft_limit_in_bytes). memtune is what memvisor found it first, put
-     * back on close. Nothing without host.yaml's {@code cgroups}.
+     * back on close. Nothing without host.yaml's {@code cgroups}. On a host without swap the kernel can
+     * keep a limit below what QEMU holds only by killing it (the memory cgroup's OOM killer), so there
+     * hard_limit stays at least the domain's memory plus {@code cgroupHeadroom} (it stops a runaway
+     * QEMU, no more) and the swap and block modes act through soft_limit alone; said once per domain.
      */
     private void reclaim(ManagedDomain vm, Action.HostReclaim r) {
         if (!config.cgroups()) return;
-        CgroupSetting want = CgroupSetting.of(r, config.cgroupHeadroomBytes(), config.overheadPerVmBytes());
+        CgroupSetting plan = CgroupSetting.of(r, config.cgroupHeadroomBytes(), config.overheadPerVmBytes());
+        CgroupSetting want = plan;
+        long floor = vm.settings.configuredBytes() + config.cgroupHeadroomBytes();
+        if (!hostSwap && plan.limitBytes() < floor) {
+            want = new CgroupSetting(plan.mode(), floor, plan.highBytes());
+            if (!vm.swapGuardReported) {
+                events.accept("vm " + vm.name() + ": memtune hard_limit kept at " + Size.format(floor) + " (its memory + cgroupHeadroom), not "
+                        + Size.format(plan.limitBytes()) + ": this host has no swap, so a lower limit could only OOM-kill the domain;"
+                        + " the plan's " + plan.mode() + " mode acts through soft_limit" + (plan.highBytes() == CgroupSetting.NONE ? " (none in this mode)" : ""));
+                vm.swapGuardReported = true;
+            }
+        }
         if (want.equals(vm.lastTune)) return;
+        CgroupSetting set = want;
         try {
             call(vm, () -> {
                 LibvirtClient c = requireClient();
                 if (vm.foundTune == null) vm.foundTune = c.memtune(vm.id);
-                c.setMemtune(vm.id, MemTune.UNCHANGED.withHardLimit(want.limitBytes())
-                        .withSoftLimit(want.highBytes() == CgroupSetting.NONE ? MemTune.UNLIMITED : want.highBytes()));
+                c.setMemtune(vm.id, MemTune.UNCHANGED.withHardLimit(set.limitBytes())
+                        .withSoftLimit(set.highBytes() == CgroupSetting.NONE ? MemTune.UNLIMITED : set.highBytes()));
                 return null;
             });
-            vm.lastTune = want;
+            vm.lastTune = set;
         } catch (RuntimeException e) {
             vm.lastTune = null;
-            throw new IllegalStateException("memtune " + want.mode() + " hard_limit " + Size.format(want.limitBytes()) + " not applied: " + e.getMessage(), e);
+            throw new IllegalStateException("memtune " + set.mode() + " hard_limit " + Size.format(set.limitBytes()) + " not applied: " + e.getMessage(), e);
         }
     }
 

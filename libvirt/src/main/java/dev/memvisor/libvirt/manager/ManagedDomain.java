@@ -45,6 +45,8 @@ final class ManagedDomain extends TrackedVm {
     volatile CgroupSetting lastTune;
     /** memtune as memvisor found it before changing it, put back when memvisor is done with the domain. */
     volatile MemTune foundTune;
+    /** Whether the events said that this host's lack of swap keeps the domain's hard limit up. */
+    boolean swapGuardReported;
 
     ManagedDomain(DomainId id) {
         this.id = id;
