@@ -492,7 +492,10 @@ public final class LibvirtHost implements RealHost {
     private List<VmSample> admitIntroduced(long endNanos, long nowMillis, Map<String, VmSample> samples) {
         List<VmSample> joined = new ArrayList<>();
         MemInfo mem = null;
-        for (ManagedDomain d : List.copyOf(domains.values())) {
+        // admitted in the order they started (libvirt numbers the runs of a host in that order)
+        List<ManagedDomain> byStart = new ArrayList<>(domains.values());
+        byStart.sort(java.util.Comparator.comparingInt(d -> d.id.id()));
+        for (ManagedDomain d : byStart) {
             if (d.state != ManagedDomain.State.NEW || d.introduction == null) continue;
             ManagedDomain.Introduction in;
             try {
