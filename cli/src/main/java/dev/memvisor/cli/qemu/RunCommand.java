@@ -112,26 +112,29 @@ public final class RunCommand implements Callable<Integer> {
         // the loop owns the host once made; until then (a metrics port taken) it is closed here
         ManagerLoop[] made = {null};
         try (StateFile state = c.stateFile() == null ? null : new StateFile(c.stateFile(), events);
-             ManagerMetrics metrics = new ManagerMetrics(c.metricsAddress(), c.metricsPort(), events);
-             ManagerLoop loop = made[0] = new ManagerLoop(c, p, policyConfig, managed.host(), d -> {
-                 String line = DecisionJson.line(d, name, Instant.now(), dryRun);
-                 out.println(line);
-                 out.flush();
-                 if (state != null) state.publish(line);
-                 metrics.record(d);
-                 if (intervals > 0 && d.trigger() == Trigger.INTERVAL && ++count[0] >= intervals) {
-                     synchronized (stop) {
-                         stop.set(true);
-                     }
-                 }
-             }, events)) {
-            System.err.println("memvisor run: " + (dryRun ? "dry run (decisions are logged, no action is carried out): " : "") + "managing "
-                    + managed.description() + " with policy " + name + " every " + c.interval().toMillis() + " ms"
-                    + (c.stateCheckInterval().isZero() ? "" : ", checking the host memory state every " + c.stateCheckInterval().toMillis() + " ms")
-                    + (metrics.port() > 0 ? ", metrics on http://" + c.metricsAddress() + ":" + metrics.port() + "/metrics" : "")
-                    + (state != null ? ", state in " + state.path() : ""));
-            loop.run(stop);
-            System.err.println("memvisor run: stopped; guests left running");
+             ManagerMetrics metrics = new ManagerMetrics(c.metricsAddress(), c.metricsPort(), events)) {
+            ManagerLoop loop = new ManagerLoop(c, p, policyConfig, managed.host(), d -> {
+                String line = DecisionJson.line(d, name, Instant.now(), dryRun);
+                out.println(line);
+                out.flush();
+                if (state != null) state.publish(line);
+                metrics.record(d);
+                if (intervals > 0 && d.trigger() == Trigger.INTERVAL && ++count[0] >= intervals) {
+                    synchronized (stop) {
+                        stop.set(true);
+                    }
+                }
+            }, events);
+            made[0] = loop;
+            try (loop) {
+                System.err.println("memvisor run: " + (dryRun ? "dry run (decisions are logged, no action is carried out): " : "") + "managing "
+                        + managed.description() + " with policy " + name + " every " + c.interval().toMillis() + " ms"
+                        + (c.stateCheckInterval().isZero() ? "" : ", checking the host memory state every " + c.stateCheckInterval().toMillis() + " ms")
+                        + (metrics.port() > 0 ? ", metrics on http://" + c.metricsAddress() + ":" + metrics.port() + "/metrics" : "")
+                        + (state != null ? ", state in " + state.path() : ""));
+                loop.run(stop);
+                System.err.println("memvisor run: stopped; guests left running");
+            }
         } finally {
             if (made[0] == null) managed.host().close();
             if (out != System.out) out.close();

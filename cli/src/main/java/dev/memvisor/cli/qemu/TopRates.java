@@ -49,8 +49,9 @@ final class TopRates {
 
     /** A VM's %USED, %RUN, %RDY and %CSTP, or NaNs when it was not in both samples (or is another QEMU now). */
     double[] vm(String name) {
-        TopSample.VmCpu a = cpu(from, name), b = cpu(to, name);
-        if (a == null || b == null) return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        TopSample.VmCpu[] ab = both(name);
+        if (ab == null) return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        TopSample.VmCpu a = ab[0], b = ab[1];
         double run = 0, wait = 0;
         Map<Long, TopSample.Vcpu> before = byTid(a.vcpus());
         for (TopSample.Vcpu v : b.vcpus()) {
@@ -64,21 +65,21 @@ final class TopRates {
 
     /** One vCPU's %USED, %RUN, %RDY and %CSTP, or NaNs when its thread was not in both samples. */
     double[] vcpu(String name, long tid) {
-        TopSample.VmCpu a = cpu(from, name), b = cpu(to, name);
-        TopSample.Vcpu p = a == null ? null : byTid(a.vcpus()).get(tid);
-        TopSample.Vcpu v = b == null ? null : byTid(b.vcpus()).get(tid);
+        TopSample.VmCpu[] ab = both(name);
+        TopSample.Vcpu p = ab == null ? null : byTid(ab[0].vcpus()).get(tid);
+        TopSample.Vcpu v = ab == null ? null : byTid(ab[1].vcpus()).get(tid);
         if (p == null || v == null) return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
         boolean sched = v.runNanos() >= 0 && p.runNanos() >= 0;
         return new double[] {pctTicks(v.ticks() - p.ticks()), sched ? pctNanos(v.runNanos() - p.runNanos()) : Double.NaN,
                 sched ? pctNanos(v.waitNanos() - p.waitNanos()) : Double.NaN, 0};
     }
 
-    private TopSample.VmCpu cpu(TopSample s, String name) {
-        if (!present() || s == null) return null;
-        TopSample.VmCpu c = s.vms().get(name);
-        TopSample.VmCpu other = (s == from ? to : from).vms().get(name);
+    /** The VM's CPU figures in the first and the second sample, or null when it is missing from one. */
+    private TopSample.VmCpu[] both(String name) {
+        if (!present()) return null;
+        TopSample.VmCpu a = from.vms().get(name), b = to.vms().get(name);
         // a QEMU restarted between the samples is another process: no rate
-        return c == null || other == null || c.pid() != other.pid() ? null : c;
+        return a == null || b == null || a.pid() != b.pid() ? null : new TopSample.VmCpu[] {a, b};
     }
 
     private double pctTicks(long ticks) {

@@ -174,7 +174,7 @@ public final class LibvirtHost implements RealHost {
         processLifecycle();
         long end = System.nanoTime() + vmDeadline().toNanos();
         introduce(0);
-        admitIntroduced(end, 0, new LinkedHashMap<>());
+        admitIntroduced(end, new LinkedHashMap<>());
     }
 
     /** The longest one domain's observation (or one libvirt call of an action) may take: the manager's QMP timeout with the same grace as QEMU's. */
@@ -219,7 +219,7 @@ public final class LibvirtHost implements RealHost {
         long used = r.load().usedBytes();
         int observed = r.load().observedVms();
         // domains introduced meanwhile join this observation when admission control admits them
-        for (VmSample s : admitIntroduced(end, nowMillis, samples)) {
+        for (VmSample s : admitIntroduced(end, samples)) {
             used += s.view().consumedBytes();
             observed++;
         }
@@ -489,7 +489,7 @@ public final class LibvirtHost implements RealHost {
      * at the next observation). Returns the first samples of the domains managed now, which are also
      * put in {@code samples}.
      */
-    private List<VmSample> admitIntroduced(long endNanos, long nowMillis, Map<String, VmSample> samples) {
+    private List<VmSample> admitIntroduced(long endNanos, Map<String, VmSample> samples) {
         List<VmSample> joined = new ArrayList<>();
         MemInfo mem = null;
         // admitted in the order they started (libvirt numbers the runs of a host in that order)

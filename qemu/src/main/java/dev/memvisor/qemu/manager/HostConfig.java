@@ -186,7 +186,7 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
                     Size.parse(f.budget), Size.parse(f.overheadPerVm), f.metricsPort, f.metricsAddress.trim(), qmpTimeout,
                     f.log == null || f.log.isBlank() ? null : base.resolve(f.log), f.ksm.manage, f.ksm.sleepMillis, f.cgroups,
                     Size.parse(f.cgroupHeadroom), vms, f.runDir == null || f.runDir.isBlank() ? null : base.resolve(f.runDir).normalize(),
-                    libvirt(doc, f.libvirt, vms), f.stateFile == null || f.stateFile.isBlank() ? null : base.resolve(f.stateFile));
+                    libvirt(doc, f.libvirt), f.stateFile == null || f.stateFile.isBlank() ? null : base.resolve(f.stateFile));
         } catch (SettingsException e) {
             throw new ConfigException(withVmName(doc, e).getMessage());
         }
@@ -225,7 +225,7 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
         return new VmConfig(v.name, qmp, memory, reservation, limit, shares, v.ballooning);
     }
 
-    private static LibvirtConfig libvirt(YamlDocument doc, HostFile.Libvirt l, List<VmConfig> vms) {
+    private static LibvirtConfig libvirt(YamlDocument doc, HostFile.Libvirt l) {
         if (l == null) throw doc.error("libvirt", "expected a mapping such as {enabled: auto, uri: qemu:///system}");
         LibvirtConfig.Mode mode;
         try {

@@ -162,10 +162,10 @@ public final class QemuHost implements RealHost {
                 return vm.costNow(paths.procRoot());
             }
         }, "QEMU stopped or hung?", events);
-        for (String name : reconnected) {
-            reconnected.remove(name);
+        reconnected.removeIf(name -> {
             onReconnect.accept(name);
-        }
+            return true;
+        });
         lastLoad = r.load();
         FreeMemory f = lastLoad.free(budgetBytes, config.overheadPerVmBytes(), readings.memInfo());
         List<VmView> views = r.samples().values().stream().map(VmSample::view).toList();
