@@ -53,7 +53,7 @@ for i in 1 2 3 4; do
   <name>${PREFIX}vm$i</name>
   <memory unit='MiB'>192</memory><currentMemory unit='MiB'>192</currentMemory><vcpu>1</vcpu>
   <os><type arch='x86_64' machine='pc'>hvm</type><kernel>$W/image/vmlinuz</kernel><initrd>$W/image/initramfs.cpio.gz</initrd>
-    <cmdline>console=ttyS0 panic=-1 quiet memvisor.ws=$((24 << 20)) memvisor.rate=0 memvisor.fill=same memvisor.cpu=0</cmdline></os>
+    <cmdline>console=ttyS0 panic=-1 quiet no_timer_check memvisor.ws=$((24 << 20)) memvisor.rate=0 memvisor.fill=same memvisor.cpu=0</cmdline></os>
   <on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot><on_crash>destroy</on_crash>
   <devices><serial type='file'><source path='$W/vm$i.console.log'/><target port='0'/></serial><memballoon model='virtio'/></devices>
 </domain>
