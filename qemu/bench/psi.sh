@@ -83,10 +83,10 @@ print("| VM | esx ACTV (median, MiB) | psi limit at the end (MiB) | psi CONSUMED
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for n in ("idle", "medium", "busy"):
     vm = "bench-" + n
-    actv = statistics.median(series(esx[len(esx)//3:], vm, "ACTV")) / MiB
+    actv = statistics.median(series(esx[len(esx)//3:], vm, "TCHD")) / MiB
     tail = psi[-5:]
-    limit = statistics.median(series(tail, vm, "TARGET")) / MiB
-    cons = statistics.median(series(tail, vm, "CONSUMED")) / MiB
+    limit = statistics.median(series(tail, vm, "SZTGT")) / MiB
+    cons = statistics.median(series(tail, vm, "CNSM")) / MiB
     sw = statistics.median([a + b for a, b in zip(series(tail, vm, "SWCUR"), series(tail, vm, "ZIP"))]) / MiB
     backs = sum(1 for l in psi for v in l["vms"] if v["name"] == vm and "back off" in v.get("reason", ""))
     a = "%.0f" % pe[n] if n in pe else "-"; b = "%.0f" % pp[n] if n in pp else "-"

@@ -30,8 +30,6 @@ import java.util.function.Consumer;
  * VM at a time, all VMs at once.
  */
 final class VmProbe {
-    private static final long PAGE = 4096;
-
     private final HostConfig config;
     private final HostPaths paths;
     private final ActiveMemoryWindow activeMemory;
@@ -70,33 +68,18 @@ final class VmProbe {
             plug.observed(d.sizeBytes(), System.currentTimeMillis() * 1000);
             hot = new HotplugMemory(vm.bootBytes, d.blockBytes(), d.maxSizeBytes(), d.sizeBytes(), d.requestedBytes());
         }
-        long rss = -1, swap = 0, shared = 0, profit = 0, vcpu = 0, active = -1;
         long pid = vm.pid;
-        if (pid > 0) {
-            QemuProcessStats p = QemuProcessStats.read(paths.procRoot(), pid);
-            rss = p.rssBytes();
-            swap = p.swapBytes();
-            shared = p.ksmMergingPages() * PAGE;
-            profit = Math.max(0, p.ksmProfitBytes());
-            vcpu = p.vcpuTicks();
-            active = activeMemory.activeBytes(vm.name(), pid, configured, nowMillis);
-        }
-        // QEMU's balloon works within the boot memory: actual = boot - balloon; plugged memory comes on top
-        long balloon = Math.max(0, (hot != null ? hot.bootBytes() : configured) - actual);
-        long guest = actual + (hot != null ? hot.pluggedBytes() : 0);
-        long granted = rss >= 0 ? Math.min(rss, guest) : guest;
-        long consumed = rss >= 0 ? ManagedVm.consumedBytes(guest, rss, profit) : guest;
-        long act = active >= 0 ? Math.min(active, granted) : granted;
-        long guestFree = g.reported() && g.freeBytes() >= 0 ? g.freeBytes() : VmView.UNKNOWN;
-        long guestUsed = g.reported() && g.totalBytes() >= 0 && g.availableBytes() >= 0
-                ? Math.max(0, g.totalBytes() - g.availableBytes()) : VmView.UNKNOWN;
-        VmView v = new VmView(s, granted, consumed, balloon, swap, 0, act, guestFree, guestUsed, hot, stallMicros(vm));
+        QemuProcessStats p = pid > 0 ? QemuProcessStats.read(paths.procRoot(), pid) : null;
+        long active = p == null ? -1 : activeMemory.activeBytes(vm.name(), pid, configured, nowMillis);
+        VmSample sample = VmSample.of(s, actual, p, active, g.reported() ? g.freeBytes() : -1, g.reported() ? g.totalBytes() : -1,
+                g.reported() ? g.availableBytes() : -1, hot, stallMicros(vm));
         CompressedSwap zip = compressed(vm);
-        VmSample sample = new VmSample(v, actual, profit, shared, vcpu, g.reported() ? g.totalBytes() : -1);
         if (zip != null) {
             // zswap keeps its pages in swap slots, so VmSwap counts them: what is compressed is not SWCUR
-            sample = sample.withCompression(new VmView(s, granted, consumed, balloon, Math.max(0, swap - zip.storedBytes()), zip.storedBytes(),
-                    act, guestFree, guestUsed, hot, v.memoryStallMicros()), zip.poolBytes(), zip.source());
+            VmView v = sample.view();
+            sample = sample.withCompression(new VmView(s, v.grantedBytes(), v.consumedBytes(), v.balloonBytes(),
+                    Math.max(0, v.swappedBytes() - zip.storedBytes()), zip.storedBytes(), v.activeBytes(), v.guestFreeBytes(),
+                    v.guestUsedBytes(), hot, v.memoryStallMicros()), zip.poolBytes(), zip.source());
         }
         return sample;
     }

@@ -23,7 +23,6 @@ public final class HostSwap {
     private final long[] swapIns, swapOuts;
     /** Per VM, the host reclaim's CLOCK hand over its pages (throttled VMs only). */
     private final int[] hostHand;
-    private long usedPages;
 
     /** Swap for {@code vms} VMs that swaps out up to {@code rateBytes} a second per VM toward a target. */
     public HostSwap(MachineMemory machine, Compression compression, PageSharing sharing, int vms, long rateBytes) {
@@ -54,7 +53,7 @@ public final class HostSwap {
     /**
      * Reclaims up to {@code n} private pages of a throttled {@code vm} while it holds more than its target,
      * as the host kernel reclaims a cgroup above its memory.high: the first page its CLOCK finds not
-     * referenced since it last passed ({@link dev.memvisor.sim.memory.PageState#HREF}, a second chance), so
+     * referenced since it last passed ({@link VmPages#clearHostReferenced}, a second chance), so
      * cold pages go before the working set (Linux mm/vmscan.c reclaims from the inactive end of its LRU);
      * compressed where allowed. Never below the reservation.
      */
@@ -130,7 +129,6 @@ public final class HostSwap {
     private void swapOut(VmBacking vm, int g) {
         vm.pages().setHostState(g, SWAPPED);
         swapped[vm.index()]++;
-        usedPages++;
         swapOuts[vm.index()]++;
     }
 
@@ -144,7 +142,6 @@ public final class HostSwap {
     /** A swapped page of {@code vm} leaves the swap (read back, or given up by the balloon). */
     void drop(VmBacking vm) {
         swapped[vm.index()]--;
-        usedPages--;
     }
 
     /** Pages of VM {@code vm} in the swap (esxtop SWCUR). */
@@ -156,6 +153,10 @@ public final class HostSwap {
     /** Pages of VM {@code vm} written to the swap so far. */
     public long swapOuts(int vm) { return swapOuts[vm]; }
 
-    /** Pages in the swap, all VMs. */
-    public long usedPages() { return usedPages; }
+    /** Pages in the swap, all VMs (summed: each VM's count is changed only by its own thread within a step). */
+    public long usedPages() {
+        long used = 0;
+        for (int s : swapped) used += s;
+        return used;
+    }
 }

@@ -32,11 +32,6 @@ public final class PageState {
     public static final int REF = 4;
     /** Guest: touched bit the hypervisor's active-memory sampler clears. */
     public static final int ACT = 8;
-    /**
-     * Host: referenced bit of the host kernel's own page reclaim (its LRU, from the accessed bits of the
-     * guest's memory mapping), cleared by the reclaim of a throttled VM (cgroup memory.high) as it passes.
-     */
-    public static final int HREF = 16;
 
     /** Content id of a zero page. */
     public static final int ZERO = 0;
