@@ -11,7 +11,7 @@ import java.util.List;
  * @param measures      per guest, its progress against its baseline
  * @param hostSwapBytes host swap used by the guests (the parent cgroup's, or the simulated hypervisor's)
  * @param balloonBytes  memory held by balloons, all guests together
- * @param sharedBytes   memory saved by page sharing (KSM pages_sharing, or the simulator's shared-saved)
+ * @param sharedBytes   memory saved by page sharing (the guests' KSM profit, or the simulator's shared-saved)
  * @param guestSwapBytes memory the guests swapped to their own swap disks (the simulator's; -1 where not measured)
  */
 public record StepResult(int guests, List<GuestMeasure> measures, long hostSwapBytes, long balloonBytes, long sharedBytes, long guestSwapBytes) {

@@ -121,8 +121,9 @@ public final class DensityCommand implements Callable<Integer> {
                 + String.join(",", names) + ", " + mode.name().toLowerCase(java.util.Locale.ROOT) + "; bound p95 slowdown " + bound + ", host swap "
                 + Size.format(swapBound));
         err.flush();
+        long t0 = System.nanoTime();
         DensityReport r = DensityExperiment.run(mix, names, new DensityBounds(bound, swapBound), mode, known, image, runDir, line -> {
-            err.println("memvisor density: " + line);
+            err.printf(java.util.Locale.ROOT, "memvisor density: [%4ds] %s%n", (System.nanoTime() - t0) / 1_000_000_000L, line);
             err.flush();
         });
         if (json) outw.print(DensityJson.text(r) + "\n");

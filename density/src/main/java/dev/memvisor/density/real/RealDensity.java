@@ -180,7 +180,8 @@ public final class RealDensity implements AutoCloseable {
                     if (d != null) {
                         for (Map.Entry<String, VmSample> e : d.samples().entrySet()) balloons += Math.max(0, byName.get(e.getKey()).memoryBytes() - e.getValue().actualBytes());
                     }
-                    long shared = d == null ? 0 : d.ksmPagesSharing() * 4096;
+                    // what KSM saves for the guests' own QEMUs (ksm_process_profit), not host-wide: other users' merges do not count
+                    long shared = d == null ? 0 : d.samples().values().stream().mapToLong(VmSample::ksmProfitBytes).sum();
                     return new StepResult(n, measures, s.swapBytes(), balloons, shared, -1);
                 }
 
