@@ -70,6 +70,22 @@ public final class HostShortage implements AutoCloseable {
         return cgroup.swapBytes();
     }
 
+    /**
+     * Processes the kernel's OOM killer killed in the cgroup so far: the {@code oom_kill} line of v1
+     * memory.oom_control or v2 memory.events (cgroup-v1/memory.rst 10, cgroup-v2.rst "memory.events").
+     */
+    public long oomKills() {
+        Path f = cgroup.dir().resolve(cgroup.version() == MemoryCgroup.Version.V2 ? "memory.events" : "memory.oom_control");
+        try {
+            for (String line : Files.readAllLines(f)) {
+                if (line.startsWith("oom_kill ")) return Long.parseLong(line.substring(9).trim());
+            }
+        } catch (IOException | NumberFormatException e) {
+            // an older kernel without the counter: deaths are still seen as QEMU gone
+        }
+        return 0;
+    }
+
     /** Memory charged to the cgroup now. */
     public long usageBytes() {
         return cgroup.usageBytes();

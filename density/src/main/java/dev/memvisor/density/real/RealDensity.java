@@ -160,7 +160,18 @@ public final class RealDensity implements AutoCloseable {
                 @Override
                 public StepResult admit(int n, MixGuest g) {
                     startedNames.add(g.name());
-                    start(launcher, g, g.name(), s);
+                    long kills = s.oomKills();
+                    try {
+                        start(launcher, g, g.name(), s);
+                    } catch (DensitySearch.StartFailure e) {
+                        // a QEMU the host's OOM killer took while this guest booted is an OOM kill, not a failed start
+                        if (s.oomKills() == kills) throw e;
+                        counts[0]++;
+                        log.accept("guest " + g.name() + ": the host's OOM killer killed a QEMU while it started: " + e.getMessage());
+                        List<GuestMeasure> dead = new ArrayList<>();
+                        dead.add(new GuestMeasure(g.name(), baselines.get(g.entry()), 0, true));
+                        return new StepResult(n, dead, s.swapBytes(), 0, 0, -1);
+                    }
                     counts[0]++;
                     Window.pass(mix.warmup());
                     List<Guest> running;
