@@ -73,6 +73,10 @@ public final class DensityCommand implements Callable<Integer> {
             description = "Take the real guests' standalone baselines from an earlier run of the same mix instead of measuring them.")
     Path baselinesFile;
 
+    @Option(names = "--image-dir", paramLabel = "DIR",
+            description = "The guest image (built there if missing or stale; default: $MEMVISOR_IMAGE_DIR or $TMPDIR/memvisor-guest-image).")
+    Path imageDir;
+
     @Override
     public Integer call() {
         PrintWriter outw = spec.commandLine().getOut();
@@ -111,7 +115,8 @@ public final class DensityCommand implements Callable<Integer> {
                 return 1;
             }
             if (baselinesFile != null) known = DensityExperiment.readBaselines(baselinesFile, mix);
-            Path cache = Path.of(System.getenv().getOrDefault("MEMVISOR_IMAGE_DIR", System.getProperty("java.io.tmpdir") + "/memvisor-guest-image"));
+            Path cache = imageDir != null ? imageDir
+                    : Path.of(System.getenv().getOrDefault("MEMVISOR_IMAGE_DIR", System.getProperty("java.io.tmpdir") + "/memvisor-guest-image"));
             err.println("memvisor density: guest image in " + cache + " (building it if needed)");
             err.flush();
             image = GuestImageBuilder.defaults().buildIfNeeded(cache);

@@ -29,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DensityCommandRealTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** This worktree's own image (the shared default in /tmp may be rebuilt by another checkout meanwhile). */
+    private static final String IMAGE = Path.of(System.getProperty("memvisor.root", "..")).resolve("cli/target/guest-image").toAbsolutePath().toString();
     @TempDir Path dir;
 
     @Test
@@ -43,7 +45,7 @@ class DensityCommandRealTest {
                   - {name: idle, count: 2, memory: 160M, workingSet: 8M, rate: 10, cache: 32M, cacheOps: 0.01}
                 """);
         long pid = ProcessHandle.current().pid();
-        CliRun r = CliRun.of("density", mix.toString(), "--real", "--policies", "esx,static", "--json", "--out", dir.resolve("out").toString());
+        CliRun r = CliRun.of("density", mix.toString(), "--real", "--image-dir", IMAGE, "--policies", "esx,static", "--json", "--out", dir.resolve("out").toString());
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode root = JSON.readTree(r.out());
         double bound = root.path("bounds").path("p95Slowdown").asDouble();
@@ -92,7 +94,7 @@ class DensityCommandRealTest {
         Path baselines = dir.resolve("baselines.json");
         Files.writeString(baselines, "{\"baselines\": [{\"entry\": 0, \"guest\": \"g-1\", \"schedule\": \"96M @ 200/s\", \"opsPerSecond\": 200}]}");
         long pid = ProcessHandle.current().pid();
-        CliRun r = CliRun.of("density", mix.toString(), "--real", "--policies", "static", "--json", "--baselines", baselines.toString());
+        CliRun r = CliRun.of("density", mix.toString(), "--real", "--image-dir", IMAGE, "--policies", "static", "--json", "--baselines", baselines.toString());
         assertThat(r.status()).as(r.err()).isZero();
         JsonNode real = JSON.readTree(r.out()).path("policies").get(0).path("real");
         assertThat(real.path("stopReason").asText()).as(real.toString()).isEqualTo("oom");
@@ -115,7 +117,7 @@ class DensityCommandRealTest {
         Files.writeString(baselines, "{\"baselines\": [{\"entry\": 0, \"guest\": \"g-1\", \"schedule\": \"16M @ 50/s\", \"opsPerSecond\": 50}]}");
         String ksmBefore = ksmRun();
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-                "dev.memvisor.cli.Main", "density", mix.toString(), "--real", "--policies", "esx", "--baselines", baselines.toString())
+                "dev.memvisor.cli.Main", "density", mix.toString(), "--real", "--image-dir", IMAGE, "--policies", "esx", "--baselines", baselines.toString())
                 .redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
