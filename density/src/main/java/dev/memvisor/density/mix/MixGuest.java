@@ -15,4 +15,12 @@ package dev.memvisor.density.mix;
  * @param schedule         working set and rate over time
  */
 public record MixGuest(String name, int entry, long memoryBytes, long reservationBytes, String shares, String fill, long cacheBytes,
-                       double cacheOps, long swapBytes, Schedule schedule) {}
+                       double cacheOps, long swapBytes, Schedule schedule) {
+    /**
+     * What decides the guest's progress alone: two guests with the same workload (memory, contents,
+     * disks, schedule) share a standalone baseline, whatever their names, entries, reservations or shares.
+     */
+    public String workloadKey() {
+        return memoryBytes + "/" + fill + "/" + cacheBytes + "/" + cacheOps + "/" + swapBytes + "/" + schedule;
+    }
+}

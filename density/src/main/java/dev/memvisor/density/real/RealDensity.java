@@ -40,8 +40,8 @@ import java.util.function.Consumer;
  * cgroup at the host's size, the swap file behind it), memvisor's manager ({@link ManagerLoop},
  * budget = the host's size, no per-VM cgroups: the kernel's reclaim of the shared cgroup is the
  * hypervisor swap every policy pays), and the guests started one at a time into the cgroup, each
- * step measured over a window ({@link DensitySearch}). The standalone baseline of each guest entry:
- * the guest alone in the same cgroup (no shortage: one guest fits), no manager, the same warmup and
+ * step measured over a window ({@link DensitySearch}). The standalone baseline of each guest workload
+ * ({@link MixGuest#workloadKey()}): the guest alone in the same cgroup (no shortage: one guest fits), no manager, the same warmup and
  * window. Everything it starts is stopped, and the cgroup and swap file removed, at the end of each
  * policy, on an error, and from a shutdown hook on SIGINT/SIGTERM.
  */
@@ -95,8 +95,15 @@ public final class RealDensity implements AutoCloseable {
      */
     public Map<Integer, Double> baselines(java.util.Set<Integer> skip) {
         Map<Integer, Double> rates = new LinkedHashMap<>();
+        Map<String, Double> byWorkload = new LinkedHashMap<>();
         for (MixGuest g : mix.guests()) {
             if (rates.containsKey(g.entry()) || skip.contains(g.entry())) continue;
+            Double same = byWorkload.get(g.workloadKey());
+            if (same != null) {
+                // an entry with the same workload as one measured: the same baseline
+                rates.put(g.entry(), same);
+                continue;
+            }
             try (HostShortage s = open()) {
                 GuestLauncher launcher = launcher("baseline");
                 Guest guest = start(launcher, g, g.name() + "-alone", s);
@@ -113,6 +120,7 @@ public final class RealDensity implements AutoCloseable {
                 log.accept(String.format(java.util.Locale.ROOT, "baseline %s alone: %.1f operations a second (schedule mean %.1f)", g.name(), rate,
                         g.schedule().meanRate()));
                 rates.put(g.entry(), rate);
+                byWorkload.put(g.workloadKey(), rate);
             }
         }
         return rates;

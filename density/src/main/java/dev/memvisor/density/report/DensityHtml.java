@@ -56,6 +56,9 @@ public final class DensityHtml {
 
     private static void steps(ReportPage page, String where, Map<String, PolicyResult> results, List<String> policies, int guests) {
         if (results.isEmpty()) return;
+        // the steps some policy measured, not every guest of the mix
+        guests = results.values().stream().mapToInt(r -> r.steps().size()).max().orElse(0);
+        if (guests == 0) return;
         List<String> counts = new ArrayList<>();
         for (int n = 1; n <= guests; n++) counts.add(n + " guests");
         BarChart p95 = new BarChart("p95 slowdown at each step (" + where + ")", "x", counts);
