@@ -78,8 +78,9 @@ public final class DensitySearch {
             }
             steps.add(step);
             Optional<StopReason> why = bounds.check(step);
-            progress.accept(String.format(Locale.ROOT, "%s %s: %d guests, p95 slowdown %.2f (max %.2f), host swap %s, balloons %s, shared %s%s",
+            progress.accept(String.format(Locale.ROOT, "%s %s: %d guests, p95 slowdown %.2f (max %.2f), host swap %s (in+out in the window %s), balloons %s, shared %s%s",
                     where, policy, n, step.percentile(DensityBounds.PERCENTILE), step.max(), dev.memvisor.core.unit.Size.format(step.hostSwapBytes()),
+                    dev.memvisor.core.unit.Size.format(step.hostSwapTrafficBytes()),
                     dev.memvisor.core.unit.Size.format(step.balloonBytes()), dev.memvisor.core.unit.Size.format(step.sharedBytes()),
                     why.map(r -> " -> stop (" + r.label() + ")").orElse("")));
             if (why.isPresent()) {
@@ -97,7 +98,7 @@ public final class DensitySearch {
         return switch (stop) {
             case OOM -> "guest " + step.measures().stream().filter(GuestMeasure::oomKilled).map(GuestMeasure::name).findFirst().orElse("?")
                     + " OOM-killed with " + step.guests() + " guests";
-            case HOST_SWAP -> "host swap " + dev.memvisor.core.unit.Size.format(step.hostSwapBytes()) + " passed the bound "
+            case HOST_SWAP -> "host swap traffic " + dev.memvisor.core.unit.Size.format(step.hostSwapTrafficBytes()) + " in the window passed the bound "
                     + dev.memvisor.core.unit.Size.format(bounds.hostSwapBytes()) + " with " + step.guests() + " guests";
             case SLOWDOWN -> String.format(Locale.ROOT, "p95 slowdown %.2f passed the bound %.2f with %d guests (slowest: %s)",
                     step.percentile(DensityBounds.PERCENTILE), bounds.slowdown(), step.guests(),

@@ -36,7 +36,7 @@ class DensitySearchPropertyTest {
             List<GuestMeasure> ms = new ArrayList<>();
             // every guest of the step at the step's slowdown: the p95 is that slowdown
             for (int i = 0; i < k; i++) ms.add(new GuestMeasure("g" + i, p95s.get(k - 1), 1, i == 0 && k == oomAt));
-            return new StepResult(k, ms, swapMib.get(k - 1) * MIB, 0, 0, -1);
+            return new StepResult(k, ms, 0, swapMib.get(k - 1) * MIB, 0, 0, -1);
         });
         PolicyResult r = DensitySearch.run("esx", mix(n, 0, 64 * MIB), bounds, host, line -> { }, "test");
         int expected = 0;
@@ -59,7 +59,7 @@ class DensitySearchPropertyTest {
     void aGuestWhoseReservationDoesNotFitIsNeverStarted(@ForAll @IntRange(min = 1, max = 10) int n, @ForAll @IntRange(min = 0, max = 300) int reservationMib) {
         List<Integer> measured = new ArrayList<>();
         Mix mix = mix(n, reservationMib * MIB, 64 * MIB);
-        DensitySearch.Host host = new FakeHost(measured, k -> new StepResult(k, List.of(new GuestMeasure("g", 1, 1, false)), 0, 0, 0, -1));
+        DensitySearch.Host host = new FakeHost(measured, k -> new StepResult(k, List.of(new GuestMeasure("g", 1, 1, false)), 0, 0, 0, 0, -1));
         PolicyResult r = DensitySearch.run("esx", mix, new DensityBounds(1.2, 0), host, line -> { }, "test");
         // each guest needs its reservation and the 64M overhead of a 1G host
         long reservation = Math.min(reservationMib, 256) * MIB;

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
         description = {"For each policy, start the mix's guests one at a time on a host of the mix's size (real: one memory cgroup"
                 + " with its own swap file behind it; simulated: the same host in the simulator) until the 95th percentile guest"
                 + " slowdown (progress alone with no shortage / progress here) passes --bound, a guest is OOM-killed, or the host"
-                + " swaps more than --max-host-swap; report the guests admitted, the slowdowns and the balloon, swap and sharing"
+                + " swaps more than --max-host-swap in and out during a window; report the guests admitted, the slowdowns and the balloon, swap and sharing"
                 + " totals per policy. Real guests need root and QEMU (scripts/install-deps.sh); every guest started is stopped and"
                 + " the cgroup and swap file removed, also on Ctrl-C or SIGTERM. Progress on stderr."})
 public final class DensityCommand implements Callable<Integer> {
@@ -57,7 +57,7 @@ public final class DensityCommand implements Callable<Integer> {
     @Option(names = "--bound", paramLabel = "X", description = "The largest 95th percentile slowdown admitted (default: ${DEFAULT-VALUE}).")
     double bound = 1.2;
 
-    @Option(names = "--max-host-swap", paramLabel = "SIZE", description = "The most host swap admitted (default: 10% of the mix's host memory).")
+    @Option(names = "--max-host-swap", paramLabel = "SIZE", description = "The most the host may swap in and out during a window and still admit its guests (default: 10% of the mix's host memory).")
     String maxHostSwap;
 
     @Option(names = "--json", description = "Print density.json on stdout instead of the table.")
@@ -123,8 +123,8 @@ public final class DensityCommand implements Callable<Integer> {
             runDir = Path.of(System.getProperty("java.io.tmpdir"), "memvisor-density-" + ProcessHandle.current().pid());
         }
         err.println("memvisor density: mix " + mix.name() + ", " + mix.guests().size() + " guests on " + Size.format(mix.hostBytes()) + ", policies "
-                + String.join(",", names) + ", " + mode.name().toLowerCase(java.util.Locale.ROOT) + "; bound p95 slowdown " + bound + ", host swap "
-                + Size.format(swapBound));
+                + String.join(",", names) + ", " + mode.name().toLowerCase(java.util.Locale.ROOT) + "; bound p95 slowdown " + bound + ", host swap traffic "
+                + Size.format(swapBound) + " a window");
         err.flush();
         long t0 = System.nanoTime();
         DensityReport r = DensityExperiment.run(mix, names, new DensityBounds(bound, swapBound), mode, known, image, runDir, line -> {

@@ -69,7 +69,7 @@ class DensityCommandRealTest {
                 JsonNode failed = steps.get(admitted);
                 switch (stop) {
                     case "slowdown" -> assertThat(failed.path("p95Slowdown").isNull() || failed.path("p95Slowdown").asDouble() > bound).as(what).isTrue();
-                    case "host-swap" -> assertThat(failed.path("hostSwapBytes").asLong()).as(what).isGreaterThan(swapBound);
+                    case "host-swap" -> assertThat(failed.path("hostSwapTrafficBytes").asLong()).as(what).isGreaterThan(swapBound);
                     case "oom" -> assertThat(failed.path("oomKilled")).as(what).isNotEmpty();
                     default -> throw new AssertionError("unexpected stop " + stop + " in " + what);
                 }
@@ -141,7 +141,7 @@ class DensityCommandRealTest {
     }
 
     private static boolean passes(JsonNode step, double bound, long swapBound) {
-        return !step.path("p95Slowdown").isNull() && step.path("p95Slowdown").asDouble() <= bound && step.path("hostSwapBytes").asLong() <= swapBound
+        return !step.path("p95Slowdown").isNull() && step.path("p95Slowdown").asDouble() <= bound && step.path("hostSwapTrafficBytes").asLong() <= swapBound
                 && step.path("oomKilled").isEmpty();
     }
 

@@ -178,7 +178,7 @@ public final class RealDensity implements AutoCloseable {
                         log.accept("guest " + g.name() + ": the host's OOM killer killed a QEMU while it started: " + e.getMessage());
                         List<GuestMeasure> dead = new ArrayList<>();
                         dead.add(new GuestMeasure(g.name(), baselines.get(g.entry()), 0, true));
-                        return new StepResult(n, dead, s.swapBytes(), 0, 0, -1);
+                        return new StepResult(n, dead, s.swapBytes(), 0, 0, 0, -1);
                     }
                     counts[0]++;
                     Window.pass(mix.warmup());
@@ -187,7 +187,9 @@ public final class RealDensity implements AutoCloseable {
                         running = List.copyOf(live);
                     }
                     Window w = new Window(running);
+                    long swapped0 = swapTraffic();
                     Window.pass(mix.window());
+                    long traffic = swapTraffic() - swapped0;
                     List<GuestMeasure> measures = new ArrayList<>();
                     for (Guest guest : running) {
                         MixGuest mg = byName.get(guest.name());
@@ -201,7 +203,7 @@ public final class RealDensity implements AutoCloseable {
                     }
                     // what KSM saves for the guests' own QEMUs (ksm_process_profit), not host-wide: other users' merges do not count
                     long shared = d == null ? 0 : d.samples().values().stream().mapToLong(VmSample::ksmProfitBytes).sum();
-                    return new StepResult(n, measures, s.swapBytes(), balloons, shared, -1);
+                    return new StepResult(n, measures, s.swapBytes(), traffic, balloons, shared, -1);
                 }
 
                 @Override public long reservationViolations() { return violations.get(); }
@@ -217,6 +219,15 @@ public final class RealDensity implements AutoCloseable {
             return new PolicyResult(r.policy(), r.guestsAdmitted(), r.stop(), r.stopDetail(), r.steps(), r.reservationViolations(), counts[0], counts[1],
                     r.wallSeconds());
         }
+    }
+
+    /**
+     * Bytes the host swapped in and out so far (/proc/vmstat pswpin + pswpout, in pages). Host-wide:
+     * the experiment runs under the shared lock of the tests that touch swap, so its cgroup is what swaps.
+     */
+    private static long swapTraffic() {
+        dev.memvisor.qemu.collect.VmStat v = dev.memvisor.qemu.collect.VmStat.read(Path.of("/proc"));
+        return (v.get("pswpin") + v.get("pswpout")) * 4096;
     }
 
     private HostShortage open() {

@@ -28,7 +28,7 @@ public final class DensityHtml {
         ReportPage page = new ReportPage("memvisor density: " + r.mix().name());
         page.paragraph("Mix " + r.mix().file() + ": " + r.mix().guests().size() + " guests on a host of " + Size.format(r.mix().hostBytes())
                 + ", started one at a time until the 95th percentile slowdown passes " + r.bounds().slowdown() + ", a guest is OOM-killed or the host swaps more than "
-                + Size.format(r.bounds().hostSwapBytes()) + ". Slowdown = the guest's progress alone with no shortage / its progress here, over a "
+                + Size.format(r.bounds().hostSwapBytes()) + " in and out during a window. Slowdown = the guest's progress alone with no shortage / its progress here, over a "
                 + r.mix().window().toSeconds() + " s window " + r.mix().warmup().toSeconds() + " s after each start."
                 + (r.accelerator() == null ? "" : " Real guests on " + r.accelerator() + ".")
                 + (r.simulator() == null ? "" : " Simulator engine " + r.simulator() + "."));
@@ -62,20 +62,24 @@ public final class DensityHtml {
         List<String> counts = new ArrayList<>();
         for (int n = 1; n <= guests; n++) counts.add(n + " guests");
         BarChart p95 = new BarChart("p95 slowdown at each step (" + where + ")", "x", counts);
-        BarChart swap = new BarChart("Host swap at each step (" + where + ")", "MiB", counts);
+        BarChart traffic = new BarChart("Host swap in+out during the window (" + where + ")", "MiB", counts);
+        BarChart swap = new BarChart("Host swap used at the window's end (" + where + ")", "MiB", counts);
         for (String p : policies) {
             PolicyResult r = results.get(p);
             if (r == null) continue;
-            double[] s = new double[guests], w = new double[guests];
+            double[] s = new double[guests], w = new double[guests], t = new double[guests];
             for (StepResult st : r.steps()) {
                 double v = st.percentile(DensityBounds.PERCENTILE);
                 s[st.guests() - 1] = Double.isInfinite(v) ? 0 : v;
                 w[st.guests() - 1] = st.hostSwapBytes() / (double) Size.MIB;
+                t[st.guests() - 1] = st.hostSwapTrafficBytes() / (double) Size.MIB;
             }
             p95.series(p, s);
             swap.series(p, w);
+            traffic.series(p, t);
         }
         page.chart(p95);
+        page.chart(traffic);
         page.chart(swap);
     }
 }

@@ -91,6 +91,7 @@ public final class DensityJson {
         number(s, "p95", a == null ? Double.NaN : a.percentile(DensityBounds.PERCENTILE));
         number(s, "max", a == null ? Double.NaN : a.max());
         o.put("hostSwapBytes", a == null ? 0 : a.hostSwapBytes());
+        o.put("hostSwapTrafficBytes", a == null ? 0 : a.hostSwapTrafficBytes());
         o.put("balloonBytes", a == null ? 0 : a.balloonBytes());
         o.put("sharedBytes", a == null ? 0 : a.sharedBytes());
         o.put("guestSwapBytes", a == null ? -1 : a.guestSwapBytes());
@@ -104,6 +105,7 @@ public final class DensityJson {
             so.put("guests", st.guests());
             number(so, "p95Slowdown", st.percentile(DensityBounds.PERCENTILE));
             so.put("hostSwapBytes", st.hostSwapBytes());
+            so.put("hostSwapTrafficBytes", st.hostSwapTrafficBytes());
             so.put("balloonBytes", st.balloonBytes());
             so.put("sharedBytes", st.sharedBytes());
             so.put("guestSwapBytes", st.guestSwapBytes());

@@ -20,8 +20,8 @@ public final class DensityTable {
     /** The header. */
     public static List<String> header(DensityReport r) {
         List<String> h = new ArrayList<>(List.of("policy"));
-        if (!r.real().isEmpty()) h.addAll(List.of("real admitted", "real stop", "real p50", "real p95", "real host swap", "real balloons", "real shared"));
-        if (!r.sim().isEmpty()) h.addAll(List.of("sim admitted", "sim stop", "sim p95", "sim host swap", "sim balloons", "sim shared"));
+        if (!r.real().isEmpty()) h.addAll(List.of("real admitted", "real stop", "real p50", "real p95", "real host swap / in+out", "real balloons", "real shared"));
+        if (!r.sim().isEmpty()) h.addAll(List.of("sim admitted", "sim stop", "sim p95", "sim host swap / in+out", "sim balloons", "sim shared"));
         return h;
     }
 
@@ -37,7 +37,7 @@ public final class DensityTable {
                 row.add(real == null ? "" : real.stop().label());
                 row.add(a == null ? "-" : num(a.percentile(50)));
                 row.add(a == null ? "-" : num(a.percentile(DensityBounds.PERCENTILE)));
-                row.add(a == null ? "-" : Size.format(a.hostSwapBytes()));
+                row.add(a == null ? "-" : Size.format(a.hostSwapBytes()) + " / " + Size.format(a.hostSwapTrafficBytes()));
                 row.add(a == null ? "-" : Size.format(a.balloonBytes()));
                 row.add(a == null ? "-" : Size.format(a.sharedBytes()));
             }
@@ -46,7 +46,7 @@ public final class DensityTable {
                 row.add(sim == null ? "" : Integer.toString(sim.guestsAdmitted()));
                 row.add(sim == null ? "" : sim.stop().label());
                 row.add(a == null ? "-" : num(a.percentile(DensityBounds.PERCENTILE)));
-                row.add(a == null ? "-" : Size.format(a.hostSwapBytes()));
+                row.add(a == null ? "-" : Size.format(a.hostSwapBytes()) + " / " + Size.format(a.hostSwapTrafficBytes()));
                 row.add(a == null ? "-" : Size.format(a.balloonBytes()));
                 row.add(a == null ? "-" : Size.format(a.sharedBytes()));
             }

@@ -50,7 +50,7 @@ public final class SimDensity {
                 started[0] = n;
                 SimResult r = new Simulation(MixScenario.scenario(mix, policy, mix.guests().subList(0, n))).run(null);
                 List<GuestMeasure> measures = new ArrayList<>();
-                long swap = 0, balloon = 0, shared = 0, guestSwap = 0;
+                long swap = 0, traffic = 0, balloon = 0, shared = 0, guestSwap = 0;
                 for (SimResult.VmRecord v : r.vms) {
                     MixGuest g = mix.guests().stream().filter(x -> x.name().equals(v.name)).findFirst().orElseThrow();
                     // progress relative to the simulator's standalone: 1 / slowdown
@@ -59,8 +59,9 @@ public final class SimDensity {
                     balloon += last(v, VmCounter.MCTLSZ);
                     shared += last(v, VmCounter.SHRDSVD);
                     guestSwap += v.guestSwapOuts * 4096;
+                    traffic += windowTraffic(r, v);
                 }
-                return new StepResult(n, measures, swap, balloon, shared, guestSwap);
+                return new StepResult(n, measures, swap, traffic, balloon, shared, guestSwap);
             }
 
             @Override public long reservationViolations() { return 0; }
@@ -73,6 +74,18 @@ public final class SimDensity {
     /** The simulator's slowdown of {@code g} alone on the host (1 when nothing stalls it). */
     private double alone(String policy, MixGuest g) {
         return alone.computeIfAbsent(policy + "/" + g.entry(), k -> new Simulation(MixScenario.scenario(mix, policy, List.of(g))).run(null).vms.get(0).slowdown);
+    }
+
+    /** MiB swapped in and out (SWR/s + SWW/s) over the samples that fall in the window (after warmup). */
+    private long windowTraffic(SimResult r, SimResult.VmRecord v) {
+        List<Double> in = v.series(VmCounter.SWR), out = v.series(VmCounter.SWW);
+        double warmup = mix.warmup().toSeconds(), mib = 0, prev = 0;
+        for (int i = 0; i < r.times.size() && i < in.size(); i++) {
+            double t = r.times.get(i);
+            if (t > warmup) mib += (in.get(i) + out.get(i)) * (t - Math.max(prev, warmup));
+            prev = t;
+        }
+        return Math.round(mib * MIB);
     }
 
     private static long last(SimResult.VmRecord v, VmCounter c) {
