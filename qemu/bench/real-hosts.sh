@@ -28,7 +28,7 @@ for i in 1 2 3 4; do
     d="$W/vm$i"; mkdir -p "$d"
     qemu-system-x86_64 -name "vm$i" -machine pc,mem-merge=on -accel "$ACCEL" -m 192M -smp 1 -nodefaults -no-user-config \
         -display none -no-reboot -kernel "$W/image/vmlinuz" -initrd "$W/image/initramfs.cpio.gz" \
-        -append "console=ttyS0 panic=-1 quiet memvisor.ws=$((24 << 20)) memvisor.rate=0 memvisor.fill=same memvisor.cpu=0" \
+        -append "console=ttyS0 panic=-1 quiet no_timer_check memvisor.ws=$((24 << 20)) memvisor.rate=0 memvisor.fill=same memvisor.cpu=0" \
         -serial "file:$d/console.log" -qmp "unix:$d/qmp.sock,server=on,wait=off" \
         -device virtio-balloon-pci,id=balloon0,deflate-on-oom=on,free-page-reporting=on >"$d/qemu.log" 2>&1 &
     PIDS+=($!)

@@ -73,7 +73,7 @@ final class TestDomains {
                 + "    <type arch='x86_64' machine='pc'>hvm</type>\n"
                 + "    <kernel>" + img.kernel() + "</kernel>\n"
                 + "    <initrd>" + img.initramfs() + "</initrd>\n"
-                + "    <cmdline>console=ttyS0 panic=-1 quiet memvisor.ws=0 memvisor.rate=0 memvisor.fill=same memvisor.cpu=0</cmdline>\n"
+                + "    <cmdline>" + dev.memvisor.qemu.launch.GuestSpec.BASE_CMDLINE + " memvisor.ws=0 memvisor.rate=0 memvisor.fill=same memvisor.cpu=0</cmdline>\n"
                 + "  </os>\n"
                 + "  <on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot><on_crash>destroy</on_crash>\n"
                 + "  <devices>\n"

@@ -157,7 +157,7 @@ public final class MigrationModelCommand implements Callable<Integer> {
             }
             Simulation sim = new Simulation(sc);
             sim.run((done, total) -> {});
-            pages = GuestPages.fromVm(sim.host().vmMemory(index));
+            pages = GuestPages.fromVm(sim.host().guest(index));
             guest.put("scenario", scenario.toString());
             guest.put("vm", v.name());
             guest.put("ram_bytes", (long) pages.pages() * PreCopyModel.PAGE);

@@ -1,7 +1,7 @@
 package dev.memvisor.sim.migration;
 
-import dev.memvisor.sim.engine.PageState;
-import dev.memvisor.sim.engine.VmMemory;
+import dev.memvisor.sim.guest.GuestOs;
+import dev.memvisor.sim.memory.PageState;
 
 /**
  * A guest's memory as the migration model sees it, one entry per 4 KiB page in primitive arrays:
@@ -67,7 +67,7 @@ public final class GuestPages {
      * A VM of the page-level simulator as it is now: its free pages (in the order its free list
      * hands them out), balloon, page cache (used) and application pages (the working set).
      */
-    public static GuestPages fromVm(VmMemory vm) {
+    public static GuestPages fromVm(GuestOs vm) {
         int pages = vm.guestPageCount();
         byte[] use = new byte[pages];
         byte[] zero = new byte[pages];

@@ -1,6 +1,6 @@
 package dev.memvisor.sim.workload;
 
-import dev.memvisor.sim.engine.Rng;
+import dev.memvisor.sim.Rng;
 
 import java.util.List;
 

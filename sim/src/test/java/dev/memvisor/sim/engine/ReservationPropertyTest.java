@@ -73,13 +73,14 @@ class ReservationPropertyTest {
                 otherCount, ballooning, workingSetMb, writes);
         Scenario s = ScenarioLoader.parse(text, "r.yaml", Path.of("."), List.of());
         Simulation sim = new Simulation(s);
-        VmMemory[] vms = sim.host().vms;
-        long[] peak = new long[vms.length];
-        boolean[] fellBelow = new boolean[vms.length];
+        SimHost host = sim.host();
+        int n = host.vmCount();
+        long[] peak = new long[n];
+        boolean[] fellBelow = new boolean[n];
         SimResult r = sim.run((done, total) -> {
-            for (int i = 0; i < vms.length; i++) {
-                long g = vms[i].grantedPages();
-                if (g < Math.min(vms[i].reservationPages, peak[i])) fellBelow[i] = true;
+            for (int i = 0; i < n; i++) {
+                long g = host.backing(i).grantedPages();
+                if (g < Math.min(host.backing(i).reservationPages(), peak[i])) fellBelow[i] = true;
                 peak[i] = Math.max(peak[i], g);
             }
         });
@@ -87,7 +88,7 @@ class ReservationPropertyTest {
         // to the last page leave an unreserved VM nothing to run in, so admission counts that page too
         boolean admitted = new AdmissionControl(s.host().machineBytes(), s.host().overheadBytesPerVm() + 4096)
                 .admitInOrder(s.vms().stream().map(Scenario.Vm::settings).toList()).stream().allMatch(AdmissionDecision::admitted);
-        for (int i = 0; i < vms.length; i++) {
+        for (int i = 0; i < n; i++) {
             SimResult.VmRecord v = r.vms.get(i);
             if (admitted) assertThat(v.reservationViolationPages).as(v.name + ": violations though admitted").isZero();
             if (fellBelow[i]) assertThat(v.reservationViolationPages).as(v.name + ": fell below its reservation uncounted").isPositive();

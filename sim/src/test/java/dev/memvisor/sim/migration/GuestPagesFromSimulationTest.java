@@ -1,7 +1,7 @@
 package dev.memvisor.sim.migration;
 
 import dev.memvisor.sim.engine.Simulation;
-import dev.memvisor.sim.engine.VmMemory;
+import dev.memvisor.sim.guest.GuestOs;
 import dev.memvisor.sim.scenario.Scenario;
 import dev.memvisor.sim.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class GuestPagesFromSimulationTest {
                 """, "fromvm.yaml", Path.of("."), List.of());
         Simulation sim = new Simulation(s);
         sim.run((d, t) -> {});
-        VmMemory vm = sim.host().vmMemory(0);
+        GuestOs vm = sim.host().guest(0);
         GuestPages g = GuestPages.fromVm(vm);
 
         assertThat(g.pages()).isEqualTo(256 * 256);

@@ -1,4 +1,6 @@
-package dev.memvisor.sim.engine;
+package dev.memvisor.sim.cpu;
+
+import dev.memvisor.sim.Rng;
 
 /**
  * The guest's tick-sampling CPU accounting under a host scheduler. Each timer tick (64 Hz in
@@ -15,7 +17,7 @@ public final class GuestTimer {
     private final int[] pending;
     private double slotCarry;
     /** Ticks charged to each process since the last sample. */
-    final long[] ticks;
+    private final long[] ticks;
 
     /** A timer for {@code vcpus} vCPUs and {@code processes} guest processes. */
     public GuestTimer(int vcpus, int tickHz, int catchUp, int processes) {
@@ -73,6 +75,9 @@ public final class GuestTimer {
         return weights.length - 1;
     }
 
+    /** Ticks charged to process {@code p} since the last {@link #reset}. */
+    public long ticks(int p) { return ticks[p]; }
+
     /** Clears the per-sample tick counts. */
-    void reset() { java.util.Arrays.fill(ticks, 0); }
+    public void reset() { java.util.Arrays.fill(ticks, 0); }
 }

@@ -1,7 +1,9 @@
-package dev.memvisor.sim.engine;
+package dev.memvisor.sim.hypervisor;
 
 import dev.memvisor.core.active.ActiveMemoryEstimator;
 import dev.memvisor.core.active.SamplingConfig;
+import dev.memvisor.sim.Rng;
+import dev.memvisor.sim.memory.VmPages;
 
 /**
  * ESX's active-memory estimate by statistical sampling (Waldspurger, OSDI 2002, section 5.3): each
@@ -24,16 +26,16 @@ public final class ActiveEstimator {
     }
 
     /** Starts a period: picks the pages and clears their touched bits. */
-    public void start(VmMemory vm, Rng rng) {
+    public void start(VmPages vm, Rng rng) {
         for (int i = 0; i < sample.length; i++) {
-            int g = rng.nextInt(vm.pages);
+            int g = rng.nextInt(vm.count());
             sample[i] = g;
             vm.clearTouched(g);
         }
     }
 
     /** Ends a period: counts the sampled pages touched since the start and updates the averages. */
-    public void end(VmMemory vm, long nowMillis) {
+    public void end(VmPages vm, long nowMillis) {
         int touched = 0;
         for (int g : sample) if (vm.touched(g)) touched++;
         averages.observe(nowMillis, sample.length, touched);

@@ -1,8 +1,8 @@
-package dev.memvisor.sim.engine;
+package dev.memvisor.sim.memory;
 
 /**
- * The byte codes of the per-page arrays. Host side ({@code hs}): what backs a guest-physical page.
- * Guest side ({@code gs}): what the guest uses the page for, plus reference bits.
+ * The codes of the per-page arrays in {@link VmPages}. Host side: what backs a guest-physical page.
+ * Guest side: what the guest uses the page for, plus reference bits.
  */
 public final class PageState {
     private PageState() {}
@@ -38,8 +38,8 @@ public final class PageState {
     /** Content no other page has (unique content is never equal to another page's, so one marker serves for all of it). */
     public static final int UNIQUE = -1;
 
-    /** vmap: a virtual page never touched (or freed). */
+    /** Page table: a virtual page never touched (or freed). */
     public static final int NOT_PRESENT = -1;
-    /** vmap: a virtual page in the guest's swap. */
+    /** Page table: a virtual page in the guest's swap. */
     public static final int IN_GUEST_SWAP = -2;
 }

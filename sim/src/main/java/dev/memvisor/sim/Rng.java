@@ -1,4 +1,4 @@
-package dev.memvisor.sim.engine;
+package dev.memvisor.sim;
 
 /** SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): a tiny, fast, seedable generator; one per VM keeps runs reproducible. */
 public final class Rng {

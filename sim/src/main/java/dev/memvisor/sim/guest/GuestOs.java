@@ -1,0 +1,242 @@
+package dev.memvisor.sim.guest;
+
+import dev.memvisor.sim.hypervisor.VmBacking;
+import dev.memvisor.sim.memory.VmPages;
+import dev.memvisor.sim.workload.VirtualMemory;
+import dev.memvisor.sim.workload.Workload;
+
+import static dev.memvisor.sim.memory.PageState.*;
+
+/**
+ * The guest operating system of one VM: a free list, a page cache (the image's files, loaded at
+ * boot), the application's anonymous pages, CLOCK replacement over both, its own swap, the balloon
+ * driver, and a low-memory notification to the application. Every page it touches goes through
+ * the hypervisor's {@link VmBacking}, which backs the page before the guest can use it.
+ */
+public final class GuestOs implements VirtualMemory {
+    /** Bytes per guest page of the guest's own arrays: the free list and the balloon driver's stack. */
+    public static final long BYTES_PER_PAGE = 4 + 4;
+
+    private final VmPages pages;
+    private final VmBacking backing;
+    private final GuestSwap swap;
+    private final BalloonDriver balloon;
+    private final int[] freeStack;
+    private int freeTop;
+    private int clockHand;
+    private int cacheHand;
+    private int cachePages, anonPages;
+    private final int appImageBase;
+    private final double lowMemoryFraction;
+    private long lastTrimMicros = Long.MIN_VALUE;
+
+    /**
+     * The guest of the VM {@code backing} backs; {@code appImageBase}: content id of the application's
+     * virtual page 0 when it reads its pages from the image (0: it does not); it signals low memory
+     * when less than {@code lowMemoryFraction} of its pages are free and its page cache is empty.
+     * Call {@link #boot} before it runs.
+     */
+    public GuestOs(VmBacking backing, int appImageBase, double lowMemoryFraction) {
+        this.backing = backing;
+        this.pages = backing.pages();
+        this.swap = new GuestSwap(backing.costs());
+        this.freeStack = new int[pages.count()];
+        this.balloon = new BalloonDriver(this, backing);
+        this.appImageBase = appImageBase;
+        this.lowMemoryFraction = lowMemoryFraction;
+    }
+
+    /**
+     * The guest boots: every page on the free list; if it zeroes memory, it touches every page; it
+     * loads {@code osPages} of its image (content ids from {@code imageBase}; 0: no image, unique
+     * content) into the page cache.
+     */
+    public void boot(int imageBase, int osPages, boolean zeroOnBoot) {
+        for (int g = pages.count() - 1; g >= 0; g--) freeStack[freeTop++] = g;
+        if (zeroOnBoot) backing.backZeroedAtBoot();
+        for (int i = 0; i < osPages; i++) {
+            int g = freeStack[--freeTop];
+            backing.backAtBoot(g);
+            pages.setContent(g, imageBase > 0 ? imageBase + i : UNIQUE);
+            pages.setGuestByte(g, CACHE);
+            cachePages++;
+        }
+    }
+
+    /** The application's first touch of virtual page {@code vpn}: a new page, zeroed or read from the image's files. */
+    public int firstTouch(int vpn, boolean write) {
+        int g = alloc();
+        mapAnon(vpn, g);
+        backing.makePrivate(g);
+        pages.setContent(g, appImageBase > 0 && !write ? appImageBase + vpn : ZERO);
+        return g;
+    }
+
+    /** A fault on virtual page {@code vpn}, which the guest swapped out: read back into a new page. */
+    public int swapIn(int vpn) {
+        swap.swapIn();
+        int g = alloc();
+        mapAnon(vpn, g);
+        backing.makePrivate(g);
+        pages.setContent(g, UNIQUE);
+        return g;
+    }
+
+    private void mapAnon(int vpn, int g) {
+        pages.map(vpn, g);
+        pages.setGuestByte(g, ANON);
+        anonPages++;
+    }
+
+    /** A free guest page: from the free list, else one CLOCK takes from the page cache or an application. */
+    private int alloc() {
+        if (freeTop > 0) return freeStack[--freeTop];
+        return clockEvict(false);
+    }
+
+    /**
+     * CLOCK (second chance) over guest pages: clears referenced bits until it finds an unreferenced
+     * cache or anonymous page and frees it; anonymous pages go to the guest's swap. With
+     * {@code cacheOnly} it takes any page-cache page (the balloon takes cache before anonymous pages).
+     * CLOCK: Corbató, "A paging experiment with the Multics system", 1968 (Linux's LRU approximation is of this kind).
+     */
+    int clockEvict(boolean cacheOnly) {
+        int n = pages.count();
+        if (cacheOnly) {
+            for (int i = 0; i < n; i++) {
+                int g = cacheHand;
+                cacheHand = g + 1 == n ? 0 : g + 1;
+                if ((pages.guestByte(g) & KIND) == CACHE) {
+                    cachePages--;
+                    pages.setGuestByte(g, FREE);
+                    return g;
+                }
+            }
+            throw new IllegalStateException("guest page cache count out of step");
+        }
+        for (long i = 0, max = 3L * n; i < max; i++) {
+            int g = clockHand;
+            clockHand = g + 1 == n ? 0 : g + 1;
+            int s = pages.guestByte(g);
+            int kind = s & KIND;
+            if (kind != CACHE && kind != ANON) continue;
+            if ((s & REF) != 0) {
+                pages.setGuestByte(g, s & ~REF);
+                continue;
+            }
+            if (kind == CACHE) {
+                cachePages--;
+            } else {
+                byte h = pages.hostState(g);
+                boolean hostHadIt = h == SWAPPED || h == COMPRESSED;
+                // double paging: the guest must read the page the host swapped, to write it to its own swap
+                if (hostHadIt) backing.back(g);
+                pages.setAbsent(pages.virtualPageOf(g), IN_GUEST_SWAP);
+                pages.clearReverse(g);
+                anonPages--;
+                swap.swapOut(hostHadIt);
+            }
+            pages.setGuestByte(g, FREE);
+            return g;
+        }
+        throw new IllegalStateException("guest out of memory: no page to evict in VM " + backing.index());
+    }
+
+    /** The next page the free list hands out, or -1 when it is empty. */
+    int peekFree() { return freeTop > 0 ? freeStack[freeTop - 1] : -1; }
+
+    /** Takes the next page off the free list (the caller checked it is not empty). */
+    int popFree() { return freeStack[--freeTop]; }
+
+    /** Puts page {@code g}, marked free, on the free list. */
+    void pushFree(int g) { freeStack[freeTop++] = g; }
+
+    @Override
+    public void release(int fromVpn, int toVpn) {
+        for (int v = Math.max(0, fromVpn); v < Math.min(toVpn, pages.virtualPages()); v++) {
+            int g = pages.pageOf(v);
+            if (g >= 0) {
+                pages.setGuestByte(g, FREE);
+                pages.clearReverse(g);
+                anonPages--;
+                freeStack[freeTop++] = g;
+            } else if (g == IN_GUEST_SWAP) {
+                swap.discard();
+            }
+            pages.setAbsent(v, NOT_PRESENT);
+        }
+    }
+
+    /**
+     * The low-memory notification (as Windows' memory resource notification): when free pages are
+     * under the threshold and the page cache is empty, at most once a second, the application is
+     * told and may trim its working set.
+     */
+    public void signalLowMemory(long nowMicros, Workload app) {
+        if (freeTop < lowMemoryFraction * pages.count() && cachePages == 0
+                && nowMicros - lastTrimMicros >= 1_000_000 && app.lowMemory(this)) {
+            lastTrimMicros = nowMicros;
+        }
+    }
+
+    /** The VM's pages. */
+    public VmPages pages() { return pages; }
+
+    /** The balloon driver. */
+    public BalloonDriver balloon() { return balloon; }
+
+    /** The guest's swap. */
+    public GuestSwap swap() { return swap; }
+
+    /** Guest-physical pages of the VM. */
+    public int guestPageCount() { return pages.count(); }
+
+    /** What the guest uses page {@code g} for: {@code PageState.FREE}, CACHE, ANON or BALLOON. */
+    public int guestUse(int g) { return pages.guestUse(g); }
+
+    /** Whether page {@code g} reads as zero: no machine page behind it, or the zero page's content. */
+    public boolean readsAsZero(int g) { return pages.readsAsZero(g); }
+
+    /** The {@code i}-th page the guest's free list would hand out next, 0 first. */
+    public int freeListPage(int i) { return freeStack[freeTop - 1 - i]; }
+
+    /** Pages on the guest's free list. */
+    public int guestFreePages() { return freeTop; }
+
+    /** Pages held by the balloon. */
+    public int balloonPages() { return balloon.pages(); }
+
+    /** Pages of page cache. */
+    public int cachePages() { return cachePages; }
+
+    /** Pages the application has resident. */
+    public int anonPages() { return anonPages; }
+
+    /** Checks that every guest page is in exactly one place (free list, page cache, application, balloon) and every count matches the arrays. */
+    public void checkInvariants() {
+        int index = backing.index();
+        int n = pages.count();
+        int[] kinds = new int[4];
+        for (int g = 0; g < n; g++) {
+            int k = pages.guestUse(g);
+            kinds[k]++;
+            int vpn = pages.virtualPageOf(g);
+            if (k == ANON && (vpn < 0 || pages.pageOf(vpn) != g)) throw new IllegalStateException("VM " + index + " page " + g + ": anonymous page not mapped both ways");
+            if (k != ANON && vpn != -1) throw new IllegalStateException("VM " + index + " page " + g + ": stale reverse map");
+        }
+        boolean[] onList = new boolean[n];
+        for (int i = 0; i < freeTop; i++) {
+            int g = freeStack[i];
+            if (pages.guestUse(g) != FREE || onList[g]) throw new IllegalStateException("VM " + index + " free list holds page " + g + " twice or in use");
+            onList[g] = true;
+        }
+        balloon.checkStack(onList);
+        if (kinds[FREE] != freeTop) throw new IllegalStateException("VM " + index + ": " + kinds[FREE] + " free pages, free list " + freeTop);
+        if (kinds[BALLOON] != balloon.pages()) throw new IllegalStateException("VM " + index + ": balloon count");
+        if (kinds[CACHE] != cachePages || kinds[ANON] != anonPages) throw new IllegalStateException("VM " + index + ": cache/anon counts");
+        long inSwap = 0;
+        for (int v = 0; v < pages.virtualPages(); v++) if (pages.pageOf(v) == IN_GUEST_SWAP) inSwap++;
+        if (inSwap != swap.usedPages()) throw new IllegalStateException("VM " + index + ": guest swap count");
+        if (n - balloon.pages() < backing.reservationPages()) throw new IllegalStateException("VM " + index + ": balloon below reservation");
+    }
+}

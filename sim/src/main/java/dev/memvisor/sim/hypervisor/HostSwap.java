@@ -1,0 +1,132 @@
+package dev.memvisor.sim.hypervisor;
+
+import dev.memvisor.sim.memory.MissCosts;
+import dev.memvisor.sim.memory.VmPages;
+
+import static dev.memvisor.sim.memory.PageState.*;
+
+/**
+ * The hypervisor's swap: it takes random pages of a VM without the guest's knowledge (as ESX
+ * does), compressing them when the VM's compression cache takes them, writing them to the VM's
+ * swap otherwise; in the hard and low states it swaps toward the policy's target at
+ * {@code host.swapRate}; a fault on a swapped page reads it back. Per VM the pages swapped, for the
+ * host the swap in use.
+ */
+public final class HostSwap {
+    private static final long PAGE = 4096;
+    private final MachineMemory machine;
+    private final Compression compression;
+    private final PageSharing sharing;
+    private final long rateBytes;
+    private final StepRate rate = new StepRate();
+    private final int[] swapped;
+    private final long[] swapIns, swapOuts;
+    private long usedPages;
+
+    /** Swap for {@code vms} VMs that swaps out up to {@code rateBytes} a second per VM toward a target. */
+    public HostSwap(MachineMemory machine, Compression compression, PageSharing sharing, int vms, long rateBytes) {
+        this.machine = machine;
+        this.compression = compression;
+        this.sharing = sharing;
+        this.rateBytes = rateBytes;
+        this.swapped = new int[vms];
+        this.swapIns = new long[vms];
+        this.swapOuts = new long[vms];
+    }
+
+    /** Pages each VM may swap out toward its target in a step of {@code dtSeconds}. */
+    public long pagesThisStep(double dtSeconds) { return rate.whole(rateBytes * dtSeconds / PAGE); }
+
+    /**
+     * Swaps or compresses out up to {@code n} pages of {@code vm} while its swapped and compressed
+     * pages are below the policy's swap target, never taking the VM below its reservation.
+     */
+    public void swapTowardTarget(VmBacking vm, long n) {
+        int v = vm.index();
+        for (long i = 0; i < n && swapped[v] + compression.compressedPages(v) < vm.swapTargetPages() && vm.aboveReservation(); i++) {
+            if (!swapOutOne(vm, vm.compressionAllowed())) return;
+        }
+    }
+
+    /**
+     * Swaps out (or, with {@code compress}, compresses) one random private page of {@code vm}.
+     * Returns false when the VM has no private page.
+     */
+    boolean swapOutOne(VmBacking vm, boolean compress) {
+        int v = vm.index();
+        if (machine.privateFrames(v) == 0) return false;
+        VmPages p = vm.pages();
+        int g = -1;
+        for (int t = 0; t < 64; t++) {
+            int c = vm.rng().nextInt(p.count());
+            if (p.hostState(c) == MAPPED) { g = c; break; }
+        }
+        if (g < 0) {
+            g = p.firstInHostState(vm.rng().nextInt(p.count()), MAPPED);
+            if (g < 0) return false;
+        }
+        machine.releasePrivate(v);
+        if (!(compress && compression.tryCompress(vm, g))) swapOut(vm, g);
+        return true;
+    }
+
+    /**
+     * Swaps out one random shared page of {@code vm} (its sharing ends; the shared frame is freed with
+     * its last reference). Only for the host's last resort: a VM whose pages are all shared holds frames too.
+     */
+    void swapOutSharedOne(VmBacking vm) {
+        int v = vm.index();
+        if (sharing.sharedPages(v) == 0) throw new IllegalStateException("VM " + v + ": no shared page to swap");
+        int g = vm.pages().firstInHostState(vm.rng().nextInt(vm.pages().count()), SHARED);
+        if (g < 0) throw new IllegalStateException("VM " + v + ": shared count " + sharing.sharedPages(v) + " but no shared page");
+        sharing.unshare(vm, g);
+        swapOut(vm, g);
+    }
+
+    /**
+     * Moves one random compressed page of {@code vm} to the swap (the compression cache writes back
+     * to disk) and returns whether it freed a machine page; false when nothing is compressed.
+     */
+    boolean swapOutCompressedOne(VmBacking vm) {
+        int v = vm.index();
+        if (compression.compressedPages(v) == 0) return false;
+        int g = vm.pages().firstInHostState(vm.rng().nextInt(vm.pages().count()), COMPRESSED);
+        if (g < 0) throw new IllegalStateException("VM " + v + ": compressed count " + compression.compressedPages(v) + " but no compressed page");
+        boolean freed = compression.drop(vm);
+        swapOut(vm, g);
+        return freed;
+    }
+
+    /** Marks page {@code g}, no longer in machine memory, as written to the swap. */
+    private void swapOut(VmBacking vm, int g) {
+        vm.pages().setHostState(g, SWAPPED);
+        swapped[vm.index()]++;
+        usedPages++;
+        swapOuts[vm.index()]++;
+    }
+
+    /** A fault on a swapped page of {@code vm}: it is read back (the caller backs it) and the VM waits. */
+    void faultIn(VmBacking vm, MissCosts costs) {
+        drop(vm);
+        swapIns[vm.index()]++;
+        costs.hostSwapIn();
+    }
+
+    /** A swapped page of {@code vm} leaves the swap (read back, or given up by the balloon). */
+    void drop(VmBacking vm) {
+        swapped[vm.index()]--;
+        usedPages--;
+    }
+
+    /** Pages of VM {@code vm} in the swap (esxtop SWCUR). */
+    public int swappedPages(int vm) { return swapped[vm]; }
+
+    /** Pages of VM {@code vm} read back from the swap so far. */
+    public long swapIns(int vm) { return swapIns[vm]; }
+
+    /** Pages of VM {@code vm} written to the swap so far. */
+    public long swapOuts(int vm) { return swapOuts[vm]; }
+
+    /** Pages in the swap, all VMs. */
+    public long usedPages() { return usedPages; }
+}

@@ -1,0 +1,54 @@
+package dev.memvisor.sim.hypervisor;
+
+/**
+ * The host's machine memory for guests, in frames (4 KiB): how many are in use, and per VM how
+ * many back its private pages. Shared frames ({@link PageSharing}) and compression caches
+ * ({@link Compression}) take frames here too; every change of a frame count goes through this class.
+ */
+public final class MachineMemory {
+    private final long totalFrames;
+    private long usedFrames;
+    private final int[] privateFrames;
+
+    /** {@code totalFrames} frames for the guests of a host of {@code vms} VMs. */
+    public MachineMemory(long totalFrames, int vms) {
+        this.totalFrames = totalFrames;
+        this.privateFrames = new int[vms];
+    }
+
+    /** Frames for guests. */
+    public long totalFrames() { return totalFrames; }
+
+    /** Frames in use. */
+    public long usedFrames() { return usedFrames; }
+
+    /** Free frames (negative never: allocation reclaims first). */
+    public long freeFrames() { return totalFrames - usedFrames; }
+
+    /** Frames backing private pages of VM {@code vm}. */
+    public int privateFrames(int vm) { return privateFrames[vm]; }
+
+    /** A frame now backs a private page of VM {@code vm}. */
+    void takePrivate(int vm) {
+        privateFrames[vm]++;
+        usedFrames++;
+    }
+
+    /** {@code n} frames now back private pages of VM {@code vm} (the guest zeroing its memory at boot). */
+    void takePrivate(int vm, int n) {
+        privateFrames[vm] += n;
+        usedFrames += n;
+    }
+
+    /** A private frame of VM {@code vm} is free again. */
+    void releasePrivate(int vm) {
+        privateFrames[vm]--;
+        usedFrames--;
+    }
+
+    /** {@code n} frames are taken outside any VM's private pages (a shared frame, a compression cache growing). */
+    void take(long n) { usedFrames += n; }
+
+    /** {@code n} frames taken with {@link #take} are free again. */
+    void release(long n) { usedFrames -= n; }
+}

@@ -1,0 +1,184 @@
+package dev.memvisor.sim.hypervisor;
+
+import dev.memvisor.sim.Rng;
+import dev.memvisor.sim.memory.MissCosts;
+import dev.memvisor.sim.memory.VmPages;
+
+import static dev.memvisor.sim.memory.PageState.*;
+
+/**
+ * The hypervisor's side of one VM: what backs each of its guest-physical pages (a private frame, a
+ * shared frame, the swap, the compression cache, or nothing), the faults that back a page before
+ * the guest can use it, and the orders the policy gave for this VM (target, swap target, whether
+ * to compress, whether to block allocations above target), within its limit and reservation.
+ */
+public final class VmBacking {
+    private final int index;
+    private final VmPages pages;
+    private final Rng rng;
+    private final MissCosts costs;
+    private final MachineMemory machine;
+    private final PageSharing sharing;
+    private final Compression compression;
+    private final HostSwap swap;
+    private final FrameAllocator frames;
+    private final long limitPages;
+    private final long reservationPages;
+    // the policy's current orders
+    private long targetPages;
+    private long swapTargetPages;
+    private boolean compressionAllowed;
+    private boolean blockAllocations;
+    // cumulative event counts
+    private long hostFaults, cowBreaks;
+
+    VmBacking(int index, VmPages pages, Rng rng, MissCosts costs, Hypervisor hv, long limitPages, long reservationPages) {
+        this.index = index;
+        this.pages = pages;
+        this.rng = rng;
+        this.costs = costs;
+        this.machine = hv.machine();
+        this.sharing = hv.sharing();
+        this.compression = hv.compression();
+        this.swap = hv.swap();
+        this.frames = hv.frames();
+        this.limitPages = limitPages;
+        this.targetPages = limitPages;
+        this.reservationPages = reservationPages;
+    }
+
+    /** The VM's index on the host (scenario order). */
+    public int index() { return index; }
+
+    /** The VM's pages. */
+    public VmPages pages() { return pages; }
+
+    /** What the VM's misses cost. */
+    public MissCosts costs() { return costs; }
+
+    Rng rng() { return rng; }
+
+    /**
+     * Carries out the policy's orders for this VM: reclaim toward {@code targetPages}, swap (or compress,
+     * when {@code compress} and the host compresses) until {@code swapTargetPages} are out, and with
+     * {@code block} make the VM give up a page of its own for every new one while above target.
+     */
+    public void order(long targetPages, long swapTargetPages, boolean compress, boolean block) {
+        this.targetPages = targetPages;
+        this.swapTargetPages = Math.min(pages.count(), swapTargetPages);
+        this.compressionAllowed = compress && compression.enabled();
+        this.blockAllocations = block;
+    }
+
+    /** Guest pages backed by machine memory (esxtop GRANT). */
+    public long grantedPages() { return machine.privateFrames(index) + sharing.sharedPages(index); }
+
+    /**
+     * Machine pages the VM costs (esxtop CONSUMED): its private frames, its share of the shared frames
+     * it maps (rounded to whole pages) and the frames of its compression cache. The one definition,
+     * for the policy's view and the recorded counter alike.
+     */
+    public long consumedPages() {
+        return machine.privateFrames(index) + Math.round(sharing.sharedPages(index) * sharing.framesPerReference())
+                + compression.frames(index);
+    }
+
+    /** Whether the host may reclaim a backed page of this VM: it holds more than its reservation. */
+    public boolean aboveReservation() { return machine.privateFrames(index) + sharing.sharedPages(index) > reservationPages; }
+
+    /** The VM's memory limit in pages. */
+    public long limitPages() { return limitPages; }
+
+    /** The VM's reservation in pages. */
+    public long reservationPages() { return reservationPages; }
+
+    /** The policy's target in pages. */
+    public long targetPages() { return targetPages; }
+
+    /** The policy's swap target in pages. */
+    public long swapTargetPages() { return swapTargetPages; }
+
+    /** Whether the policy lets the host compress this VM's pages rather than swap them. */
+    public boolean compressionAllowed() { return compressionAllowed; }
+
+    /** Whether the VM must give up a page for every new one while above target. */
+    public boolean blocksAllocations() { return blockAllocations; }
+
+    /** Faults the hypervisor handled to back a page. */
+    public long hostFaults() { return hostFaults; }
+
+    /** Writes that broke a shared page's sharing. */
+    public long cowBreaks() { return cowBreaks; }
+
+    /**
+     * The guest zeroes its memory at boot: the first pages are backed with zeros, as many as its
+     * limit and the machine's free memory allow (the rest reads as zero, unbacked).
+     */
+    public void backZeroedAtBoot() {
+        int backed = (int) Math.min(Math.min(pages.count(), limitPages), Math.max(0, machine.freeFrames()));
+        for (int g = 0; g < backed; g++) {
+            pages.setHostState(g, MAPPED);
+            pages.setContent(g, ZERO);
+        }
+        machine.takePrivate(index, backed);
+    }
+
+    /** The guest loads page {@code g} at boot: backed if unbacked and the limit and machine allow, else left unbacked. */
+    public void backAtBoot(int g) {
+        if (pages.hostState(g) == UNBACKED && grantedPages() < limitPages && machine.freeFrames() > 0) {
+            pages.setHostState(g, MAPPED);
+            machine.takePrivate(index);
+        }
+    }
+
+    /** Backs an unbacked, swapped or compressed page {@code g} with a machine page (a no-op for a backed one). */
+    public void back(int g) {
+        byte h = pages.hostState(g);
+        if (h == SHARED || h == MAPPED) return;
+        frames.allocate(this, false);
+        if (h == SWAPPED) {
+            swap.faultIn(this, costs);
+        } else if (h == COMPRESSED) {
+            compression.faultIn(this, costs);
+        } else {
+            pages.setContent(g, ZERO);
+        }
+        pages.setHostState(g, MAPPED);
+        hostFaults++;
+        costs.hostFault();
+    }
+
+    /** Gives page {@code g} a private machine page (a write is coming), breaking its sharing if it is shared. */
+    public void makePrivate(int g) {
+        byte h = pages.hostState(g);
+        if (h == MAPPED) return;
+        if (h == SHARED) {
+            if (sharing.isLastReference(pages.content(g))) {
+                // the last reference: the frame itself becomes private, no copy and no new frame
+                sharing.unshare(this, g);
+                machine.takePrivate(index);
+            } else {
+                frames.allocate(this, true);
+                sharing.unshare(this, g);
+            }
+            pages.setHostState(g, MAPPED);
+            cowBreaks++;
+            costs.hostFault();
+            return;
+        }
+        back(g);
+    }
+
+    /** Gives up whatever backs page {@code g} (the balloon took it); it reads as zeros when backed again. */
+    public void release(int g) {
+        switch (pages.hostState(g)) {
+            case MAPPED -> machine.releasePrivate(index);
+            case SHARED -> sharing.unshare(this, g);
+            case SWAPPED -> swap.drop(this);
+            case COMPRESSED -> compression.drop(this);
+            default -> { }
+        }
+        pages.setHostState(g, UNBACKED);
+        pages.setContent(g, ZERO);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.memvisor.sim.engine;
+
+import dev.memvisor.sim.Rng;
+import dev.memvisor.sim.guest.GuestOs;
+import dev.memvisor.sim.hypervisor.Hypervisor;
+import dev.memvisor.sim.hypervisor.VmBacking;
+import dev.memvisor.sim.memory.MissCosts;
+import dev.memvisor.sim.memory.VmPages;
+import dev.memvisor.sim.workload.SyntheticWorkload;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tiny hand-worked cases of VMs' memory, guest OS and hypervisor together: exact page counts. */
+class OneVmMemoryTest {
+    /** One VM as the host builder wires it: pages, backing, booted guest and its reference loop. */
+    private record Vm(GuestOs guest, VmBacking backing, ReferenceLoop loop) {}
+
+    private static Hypervisor host(int vms) {
+        return new Hypervisor(new Hypervisor.Settings(1000, 100, vms, 0, false, false, 0, 0, 0, 0));
+    }
+
+    private static Vm vm(Hypervisor hv, int pages, int vpnSpace, long stream, int imageBase, int osPages, long limitPages) {
+        VmBacking b = hv.addVm(new VmPages(pages, vpnSpace), new Rng(1, stream), new MissCosts(4000, 5_000_000, 20_000, 5_000_000),
+                limitPages, 0);
+        GuestOs g = new GuestOs(b, 0, 0.04);
+        g.boot(imageBase, osPages, false);
+        return new Vm(g, b, new ReferenceLoop(g, b));
+    }
+
+    private static SyntheticWorkload touch(int pages) {
+        return new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(1_000_000, pages, 0, 1.0, pages, 1.0)),
+                false, pages, 0, false, true, new Rng(1, 2));
+    }
+
+    @Test
+    void theBalloonTakesFreePagesFirstThenPageCacheThenTheApplicationsPages() {
+        Hypervisor host = host(1);
+        Vm v = vm(host, 16, 64, 1, 1, 4, 16);
+        GuestOs m = v.guest();
+        // the application writes 8 pages: 16 = 4 cache + 8 anonymous + 4 free
+        v.loop().run(touch(8), 1e9, 1);
+        assertThat(m.anonPages()).isEqualTo(8);
+        assertThat(m.cachePages()).isEqualTo(4);
+        assertThat(m.guestFreePages()).isEqualTo(4);
+        m.balloon().inflate(6, 6);
+        assertThat(m.guestFreePages()).isZero();
+        assertThat(m.cachePages()).isEqualTo(2);
+        assertThat(m.anonPages()).isEqualTo(8);
+        assertThat(m.swap().swapOuts()).isZero();
+        m.balloon().inflate(5, 11);
+        assertThat(m.cachePages()).isZero();
+        assertThat(m.anonPages()).isEqualTo(5);
+        assertThat(m.swap().swapOuts()).isEqualTo(3);
+        assertThat(m.balloonPages()).isEqualTo(11);
+        // ballooned pages are given back to the host
+        assertThat(v.backing().grantedPages()).isEqualTo(5);
+        m.checkInvariants();
+        host.checkInvariants();
+        m.balloon().deflate(100, 0);
+        assertThat(m.guestFreePages()).isEqualTo(11);
+        m.checkInvariants();
+        host.checkInvariants();
+    }
+
+    @Test
+    void identicalPagesShareOneFrameAndAWriteBreaksTheSharing() {
+        Hypervisor host = host(2);
+        Vm a = vm(host, 8, 8, 1, 1, 4, 8);
+        Vm b = vm(host, 8, 8, 2, 1, 4, 8);
+        assertThat(host.machine().usedFrames()).isEqualTo(8);
+        host.sharing().scan(16);
+        // 4 image pages in each VM share 4 frames
+        assertThat(host.sharing().sharedFrames()).isEqualTo(4);
+        assertThat(host.sharing().savedPages()).isEqualTo(4);
+        assertThat(host.machine().usedFrames()).isEqualTo(4);
+        host.checkInvariants();
+        // the application of VM a writes one new page: a free page, unbacked, so the host backs it
+        a.loop().run(touch(1), 1e9, 1);
+        assertThat(host.machine().usedFrames()).isEqualTo(5);
+        a.guest().checkInvariants();
+        b.guest().checkInvariants();
+        host.checkInvariants();
+    }
+
+    @Test
+    void aVmAtItsLimitSwapsOneOfItsOwnPagesBeforeItGrows() {
+        Hypervisor host = host(1);
+        Vm m = vm(host, 16, 16, 1, 0, 0, 6);
+        m.loop().run(touch(10), 1e10, 1);
+        assertThat(m.backing().grantedPages()).isEqualTo(6);
+        assertThat(host.swap().swapOuts(0)).isEqualTo(4);
+        m.guest().checkInvariants();
+        host.checkInvariants();
+    }
+}
