@@ -13,6 +13,8 @@ import dev.memvisor.sim.report.VmCounter;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -94,19 +96,32 @@ public final class SimDensity {
     }
 
     /**
-     * Which simulator made the numbers: a digest of its engine's classes as loaded (the cost model is
-     * reworked concurrently; a changed engine gives another digest).
+     * Which simulator made the numbers: a digest of every class of the simulator (dev/memvisor/sim/)
+     * as loaded, from its jar or class folder; its cost model is reworked concurrently, and another
+     * build gives another digest.
      */
     public static String engineDigest() {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String c : List.of("Simulation", "VmMemory", "HostMemory", "Costs", "SimVm")) {
-                try (InputStream in = Simulation.class.getResourceAsStream(c + ".class")) {
-                    if (in != null) md.update(in.readAllBytes());
+            java.net.URL where = Simulation.class.getProtectionDomain().getCodeSource().getLocation();
+            Path root = Path.of(where.toURI());
+            if (Files.isDirectory(root)) {
+                try (var files = Files.walk(root.resolve("dev/memvisor/sim"))) {
+                    for (Path f : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) md.update(Files.readAllBytes(f));
+                }
+            } else {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(root.toFile())) {
+                    List<java.util.jar.JarEntry> entries = jar.stream().filter(e -> e.getName().startsWith("dev/memvisor/sim/") && e.getName().endsWith(".class"))
+                            .sorted(java.util.Comparator.comparing(java.util.jar.JarEntry::getName)).toList();
+                    for (java.util.jar.JarEntry e : entries) {
+                        try (InputStream in = jar.getInputStream(e)) {
+                            md.update(in.readAllBytes());
+                        }
+                    }
                 }
             }
             return HexFormat.of().formatHex(md.digest()).substring(0, 12);
-        } catch (IOException | NoSuchAlgorithmException e) {
+        } catch (IOException | NoSuchAlgorithmException | java.net.URISyntaxException | RuntimeException e) {
             return "unknown";
         }
     }
