@@ -191,12 +191,14 @@ public final class RealDensity implements AutoCloseable {
                     Window.pass(mix.window());
                     long traffic = swapTraffic() - swapped0;
                     List<GuestMeasure> measures = new ArrayList<>();
+                    Decision d = last.get();
                     for (Guest guest : running) {
                         MixGuest mg = byName.get(guest.name());
                         boolean oom = GuestConsole.oomLine(guest.consoleLines()).isPresent() || !guest.alive();
-                        measures.add(new GuestMeasure(guest.name(), baselines.get(mg.entry()), w.rate(guest), oom));
+                        VmSample sample = d == null ? null : d.samples().get(guest.name());
+                        long balloon = sample == null ? -1 : Math.max(0, mg.memoryBytes() - sample.actualBytes());
+                        measures.add(new GuestMeasure(guest.name(), baselines.get(mg.entry()), w.rate(guest), oom, balloon, vmSwap(guest.pid())));
                     }
-                    Decision d = last.get();
                     long balloons = 0;
                     if (d != null) {
                         for (Map.Entry<String, VmSample> e : d.samples().entrySet()) balloons += Math.max(0, byName.get(e.getKey()).memoryBytes() - e.getValue().actualBytes());
@@ -228,6 +230,18 @@ public final class RealDensity implements AutoCloseable {
     private static long swapTraffic() {
         dev.memvisor.qemu.collect.VmStat v = dev.memvisor.qemu.collect.VmStat.read(Path.of("/proc"));
         return (v.get("pswpin") + v.get("pswpout")) * 4096;
+    }
+
+    /** A QEMU's memory in swap (VmSwap of /proc/PID/status), or -1 when it is gone. */
+    private static long vmSwap(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (l.startsWith("VmSwap:")) return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone
+        }
+        return -1;
     }
 
     private HostShortage open() {

@@ -111,6 +111,10 @@ public final class DensityJson {
             so.put("guestSwapBytes", st.guestSwapBytes());
             ObjectNode g = so.putObject("guestSlowdowns");
             for (GuestMeasure m : st.measures()) number(g, m.name(), m.slowdown());
+            ObjectNode gb = so.putObject("guestBalloonBytes");
+            for (GuestMeasure m : st.measures()) gb.put(m.name(), m.balloonBytes());
+            ObjectNode gs = so.putObject("guestHostSwapBytes");
+            for (GuestMeasure m : st.measures()) gs.put(m.name(), m.hostSwapBytes());
             ArrayNode oom = so.putArray("oomKilled");
             st.measures().stream().filter(GuestMeasure::oomKilled).forEach(m -> oom.add(m.name()));
         }

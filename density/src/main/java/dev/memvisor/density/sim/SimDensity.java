@@ -56,7 +56,7 @@ public final class SimDensity {
                 for (SimResult.VmRecord v : r.vms) {
                     MixGuest g = mix.guests().stream().filter(x -> x.name().equals(v.name)).findFirst().orElseThrow();
                     // progress relative to the simulator's standalone: 1 / slowdown
-                    measures.add(new GuestMeasure(v.name, 1 / alone(policy, g), 1 / v.slowdown, false));
+                    measures.add(new GuestMeasure(v.name, 1 / alone(policy, g), 1 / v.slowdown, false, last(v, VmCounter.MCTLSZ), last(v, VmCounter.SWCUR)));
                     swap += last(v, VmCounter.SWCUR);
                     balloon += last(v, VmCounter.MCTLSZ);
                     shared += last(v, VmCounter.SHRDSVD);
