@@ -1,6 +1,7 @@
 package dev.memvisor.density.real;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,7 +66,7 @@ final class SwapFile {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(String.join(" ", cmd) + ": interrupted");
         }
-        String out = new String(p.getInputStream().readAllBytes()).trim();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (p.exitValue() != 0) throw new IllegalStateException(String.join(" ", cmd) + " exited with " + p.exitValue() + ": " + out);
     }
 }

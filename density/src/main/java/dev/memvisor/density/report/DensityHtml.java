@@ -40,8 +40,8 @@ public final class DensityHtml {
         if (!r.real().isEmpty()) admitted.series("real", policies.stream().mapToDouble(p -> admitted(r.real(), p)).toArray());
         if (!r.sim().isEmpty()) admitted.series("simulated", policies.stream().mapToDouble(p -> admitted(r.sim(), p)).toArray());
         page.chart(admitted);
-        steps(page, "real", r.real(), policies, r.mix().guests().size());
-        steps(page, "simulated", r.sim(), policies, r.mix().guests().size());
+        steps(page, "real", r.real(), policies);
+        steps(page, "simulated", r.sim(), policies);
         try {
             page.write(dir.resolve("density.html"));
         } catch (IOException e) {
@@ -54,10 +54,10 @@ public final class DensityHtml {
         return r == null ? 0 : r.guestsAdmitted();
     }
 
-    private static void steps(ReportPage page, String where, Map<String, PolicyResult> results, List<String> policies, int guests) {
+    private static void steps(ReportPage page, String where, Map<String, PolicyResult> results, List<String> policies) {
         if (results.isEmpty()) return;
         // the steps some policy measured, not every guest of the mix
-        guests = results.values().stream().mapToInt(r -> r.steps().size()).max().orElse(0);
+        int guests = results.values().stream().mapToInt(r -> r.steps().size()).max().orElse(0);
         if (guests == 0) return;
         List<String> counts = new ArrayList<>();
         for (int n = 1; n <= guests; n++) counts.add(n + " guests");
