@@ -129,11 +129,16 @@ class DensityCommandRealTest {
             }
             assertThat(lines).as(String.join("\n", lines)).anyMatch(l -> l.contains("guest g-1 ready on"));
             assertThat(runningQemus(p.pid())).isNotEmpty();
-            p.destroy(); // SIGTERM
+            // SIGTERM through the handle: Process.destroy() would also close our end of its output, which we read on
+            p.toHandle().destroy();
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the command ends within 120 s of SIGTERM").isTrue();
             while ((line = in.readLine()) != null) lines.add(line);
         } finally {
-            if (p.isAlive()) p.destroyForcibly();
+            // on a failure above: SIGTERM, so its shutdown hook removes the guests, cgroup and swap file; SIGKILL only if that hangs
+            if (p.isAlive()) {
+                p.toHandle().destroy();
+                if (!p.waitFor(120, TimeUnit.SECONDS)) p.destroyForcibly();
+            }
         }
         assertThat(String.join("\n", lines)).contains("aborted").contains("removed cgroup").contains("removed swap file");
         assertNothingLeft(p.pid());
