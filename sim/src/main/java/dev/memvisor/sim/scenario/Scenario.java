@@ -44,6 +44,7 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
                         long refsPerSecond, double cpu) {}
 
     /** A CPU-only guest process. */
+    @SuppressWarnings("JavaLangClash") // a guest process, as the scenario file names it; never used beside java.lang.Process
     public record Process(String name, double cpu) {}
 
     /**
