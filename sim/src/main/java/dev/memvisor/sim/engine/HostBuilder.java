@@ -32,8 +32,8 @@ import java.util.Map;
  */
 final class HostBuilder {
     private static final long PAGE = 4096;
-    /** Heap per guest page: the page arrays and the guest's free list and balloon stack. */
-    private static final long BYTES_PER_PAGE = VmPages.BYTES_PER_PAGE + GuestOs.BYTES_PER_PAGE;
+    /** Heap per guest page at most: the page arrays, and the guest's free list and balloon stack if every page were on one. */
+    private static final long BYTES_PER_PAGE = VmPages.BYTES_PER_PAGE + GuestOs.BYTES_PER_PAGE_AT_MOST;
 
     private HostBuilder() {}
 
@@ -76,7 +76,7 @@ final class HostBuilder {
             Rng rng = rngs.get(i);
             int imageBase = v.image() == null ? 0 : base.get(v.image());
             int appBase = v.image() != null && v.workload().fromImage() ? imageBase + pools.get(v.image())[0] : 0;
-            VmPages pages = new VmPages(pages(v.settings().configuredBytes()), app.vpnSpace());
+            VmPages pages = new VmPages(pages(v.settings().configuredBytes()), app.vpnSpace(), appBase);
             MissCosts costs = new MissCosts(h.faultOverheadNs(), h.swapLatencyNs(), h.decompressNs(), v.guestSwapLatencyNs());
             VmBacking backing = hv.addVm(pages, rng, costs, v.settings().ceilingBytes() / PAGE, v.settings().reservationBytes() / PAGE);
             GuestOs guest = new GuestOs(backing, appBase, v.lowMemoryFraction());

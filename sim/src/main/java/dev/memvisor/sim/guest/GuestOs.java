@@ -14,15 +14,17 @@ import static dev.memvisor.sim.memory.PageState.*;
  * the hypervisor's {@link VmBacking}, which backs the page before the guest can use it.
  */
 public final class GuestOs implements VirtualMemory {
-    /** Bytes per guest page of the guest's own arrays: the free list and the balloon driver's stack. */
-    public static final long BYTES_PER_PAGE = 4 + 4;
+    /**
+     * Bytes per guest page of the guest's own lists when every page is on one (the free list's pages freed
+     * since boot and the balloon driver's stack hold a page at most once between them; they grow as they fill).
+     */
+    public static final long BYTES_PER_PAGE_AT_MOST = 4;
 
     private final VmPages pages;
     private final VmBacking backing;
     private final GuestSwap swap;
     private final BalloonDriver balloon;
-    private final int[] freeStack;
-    private int freeTop;
+    private final FreeList free;
     private int clockHand;
     private int cacheHand;
     private int cachePages, anonPages;
@@ -40,7 +42,7 @@ public final class GuestOs implements VirtualMemory {
         this.backing = backing;
         this.pages = backing.pages();
         this.swap = new GuestSwap(backing.costs());
-        this.freeStack = new int[pages.count()];
+        this.free = new FreeList(pages.count());
         this.balloon = new BalloonDriver(this, backing);
         this.appImageBase = appImageBase;
         this.lowMemoryFraction = lowMemoryFraction;
@@ -52,10 +54,10 @@ public final class GuestOs implements VirtualMemory {
      * content) into the page cache.
      */
     public void boot(int imageBase, int osPages, boolean zeroOnBoot) {
-        for (int g = pages.count() - 1; g >= 0; g--) freeStack[freeTop++] = g;
+        free.fillAtBoot();
         if (zeroOnBoot) backing.backZeroedAtBoot();
         for (int i = 0; i < osPages; i++) {
-            int g = freeStack[--freeTop];
+            int g = free.pop();
             backing.backAtBoot(g);
             pages.setContent(g, imageBase > 0 ? imageBase + i : UNIQUE);
             pages.setGuestByte(g, CACHE);
@@ -90,7 +92,7 @@ public final class GuestOs implements VirtualMemory {
 
     /** A free guest page: from the free list, else one CLOCK takes from the page cache or an application. */
     private int alloc() {
-        if (freeTop > 0) return freeStack[--freeTop];
+        if (free.size() > 0) return free.pop();
         return clockEvict(false);
     }
 
@@ -143,13 +145,13 @@ public final class GuestOs implements VirtualMemory {
     }
 
     /** The next page the free list hands out, or -1 when it is empty. */
-    int peekFree() { return freeTop > 0 ? freeStack[freeTop - 1] : -1; }
+    int peekFree() { return free.peek(); }
 
     /** Takes the next page off the free list (the caller checked it is not empty). */
-    int popFree() { return freeStack[--freeTop]; }
+    int popFree() { return free.pop(); }
 
     /** Puts page {@code g}, marked free, on the free list. */
-    void pushFree(int g) { freeStack[freeTop++] = g; }
+    void pushFree(int g) { free.push(g); }
 
     @Override
     public void release(int fromVpn, int toVpn) {
@@ -159,7 +161,7 @@ public final class GuestOs implements VirtualMemory {
                 pages.setGuestByte(g, FREE);
                 pages.clearReverse(g);
                 anonPages--;
-                freeStack[freeTop++] = g;
+                free.push(g);
             } else if (g == IN_GUEST_SWAP) {
                 swap.discard();
             }
@@ -173,7 +175,7 @@ public final class GuestOs implements VirtualMemory {
      * told and may trim its working set.
      */
     public void signalLowMemory(long nowMicros, Workload app) {
-        if (freeTop < lowMemoryFraction * pages.count() && cachePages == 0
+        if (free.size() < lowMemoryFraction * pages.count() && cachePages == 0
                 && nowMicros - lastTrimMicros >= 1_000_000 && app.lowMemory(this)) {
             lastTrimMicros = nowMicros;
         }
@@ -198,10 +200,10 @@ public final class GuestOs implements VirtualMemory {
     public boolean readsAsZero(int g) { return pages.readsAsZero(g); }
 
     /** The {@code i}-th page the guest's free list would hand out next, 0 first. */
-    public int freeListPage(int i) { return freeStack[freeTop - 1 - i]; }
+    public int freeListPage(int i) { return free.get(i); }
 
     /** Pages on the guest's free list. */
-    public int guestFreePages() { return freeTop; }
+    public int guestFreePages() { return free.size(); }
 
     /** Pages held by the balloon. */
     public int balloonPages() { return balloon.pages(); }
@@ -225,13 +227,13 @@ public final class GuestOs implements VirtualMemory {
             if (k != ANON && vpn != -1) throw new IllegalStateException("VM " + index + " page " + g + ": stale reverse map");
         }
         boolean[] onList = new boolean[n];
-        for (int i = 0; i < freeTop; i++) {
-            int g = freeStack[i];
+        for (int i = 0; i < free.size(); i++) {
+            int g = free.get(i);
             if (pages.guestUse(g) != FREE || onList[g]) throw new IllegalStateException("VM " + index + " free list holds page " + g + " twice or in use");
             onList[g] = true;
         }
         balloon.checkStack(onList);
-        if (kinds[FREE] != freeTop) throw new IllegalStateException("VM " + index + ": " + kinds[FREE] + " free pages, free list " + freeTop);
+        if (kinds[FREE] != free.size()) throw new IllegalStateException("VM " + index + ": " + kinds[FREE] + " free pages, free list " + free.size());
         if (kinds[BALLOON] != balloon.pages()) throw new IllegalStateException("VM " + index + ": balloon count");
         if (kinds[CACHE] != cachePages || kinds[ANON] != anonPages) throw new IllegalStateException("VM " + index + ": cache/anon counts");
         long inSwap = 0;

@@ -83,6 +83,15 @@ public final class VmBacking {
                 + compression.frames(index);
     }
 
+    /**
+     * The most machine frames the VM's own faults can add to those in use before the policy's orders change
+     * (a reference takes at most one): its private pages can grow to its limit, its compression cache to its
+     * largest size, and a copy-on-write break holds a new frame a moment before it drops the shared one.
+     */
+    public long maxFramesTaken() {
+        return Math.max(0, limitPages - machine.privateFrames(index)) + compression.headroomFrames(index) + 1;
+    }
+
     /** Whether the host may reclaim a backed page of this VM: it holds more than its reservation. */
     public boolean aboveReservation() { return machine.privateFrames(index) + sharing.sharedPages(index) > reservationPages; }
 
@@ -136,6 +145,8 @@ public final class VmBacking {
         byte h = pages.hostState(g);
         if (h == SHARED || h == MAPPED) return;
         frames.allocate(this, false);
+        // the allocation may have reclaimed this very page: a compressed page written out to swap
+        h = pages.hostState(g);
         if (h == SWAPPED) {
             swap.faultIn(this, costs);
         } else if (h == COMPRESSED) {

@@ -30,6 +30,8 @@ public final class SyntheticWorkload extends Workload {
     private int floorPages;
     private ZipfTable zipf;
     private int writeThreshold;
+    /** A batch's random draws, made in one vectorizable pass before the Zipf lookups. */
+    private long[] draws = new long[256];
 
     /**
      * @param populateWrites whether first touches write (the application builds its data) or read (it loads image files)
@@ -74,12 +76,9 @@ public final class SyntheticWorkload extends Workload {
         while (touched < ws && i < len) buf[i++] = touched++ << 1 | w;
         if (i < len) {
             if (zipf == null || ws < zipf.size() || ws > zipf.size() + zipf.size() / 100) zipf = new ZipfTable(ws, phases.get(phase).skew());
-            ZipfTable z = zipf;
-            int wt = writeThreshold;
-            for (; i < len; i++) {
-                long r = rng.next();
-                buf[i] = z.sample(r) << 1 | ((((int) r) & 0xFFFF) < wt ? 1 : 0);
-            }
+            if (draws.length < len - i) draws = new long[len];
+            rng.fill(draws, len - i);
+            zipf.references(draws, len - i, buf, i, writeThreshold);
         }
         refsLeft -= len;
         if (refsLeft == 0) nextPhase();
@@ -114,6 +113,17 @@ public final class SyntheticWorkload extends Workload {
     public double cpuDemand() {
         if (done) return 0;
         return timedLeftMicros > 0 ? IDLE_CPU : phases.get(phase).cpu();
+    }
+
+    /** The fastest phase's rate; 0 with a timed phase (the batch that ends the phase before it is charged at the timed phase's 0). */
+    @Override
+    public double minWallNsPerRef() {
+        double min = Double.MAX_VALUE;
+        for (Phase p : phases) {
+            if (p.refsPerSecond() == 0) return 0;
+            min = Math.min(min, 1e9 / p.refsPerSecond());
+        }
+        return min;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.memvisor.sim.scenario.Scenario;
 import dev.memvisor.sim.scenario.ScenarioLoader;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -25,6 +26,12 @@ class PageConservationPropertyTest {
     @Provide
     Arbitrary<String> policies() {
         return Arbitraries.of(dev.memvisor.core.policy.PolicyRegistry.names());
+    }
+
+    /** A fault on a compressed page whose frame allocation reclaims that very page to swap (VmBacking.back). */
+    @Example
+    void compressedPageReclaimedByItsOwnFault() {
+        pagesAreConservedAndBoundsHold("esx", 172, 4, 120, 0.06, 43, false, false, 204);
     }
 
     @Property(tries = 25)
