@@ -163,7 +163,8 @@ public final class RealDensity implements AutoCloseable {
                 loopThread.setDaemon(true);
                 loopThread.start();
             }
-            int[] counts = new int[2];
+            // started, stopped, and those the host's OOM killer took while booting (the launcher closed them: gone, never live)
+            int[] counts = new int[3];
             DensitySearch.Host host = new DensitySearch.Host() {
                 @Override
                 public StepResult admit(int n, MixGuest g) {
@@ -175,6 +176,7 @@ public final class RealDensity implements AutoCloseable {
                         // a QEMU the host's OOM killer took while this guest booted is an OOM kill, not a failed start
                         if (s.oomKills() == kills) throw e;
                         counts[0]++;
+                        counts[2]++;
                         log.accept("guest " + g.name() + ": the host's OOM killer killed a QEMU while it started: " + e.getMessage());
                         List<GuestMeasure> dead = new ArrayList<>();
                         dead.add(new GuestMeasure(g.name(), baselines.get(g.entry()), 0, true));
@@ -216,7 +218,7 @@ public final class RealDensity implements AutoCloseable {
             try {
                 r = DensitySearch.run(policy, mix, bounds, host, log, "real");
             } finally {
-                counts[1] = stopAll();
+                counts[1] = stopAll() + counts[2];
             }
             return new PolicyResult(r.policy(), r.guestsAdmitted(), r.stop(), r.stopDetail(), r.steps(), r.reservationViolations(), counts[0], counts[1],
                     r.wallSeconds());
