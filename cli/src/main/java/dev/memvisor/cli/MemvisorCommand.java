@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 dev.memvisor.cli.migrate.MigrateCommand.class,
                 dev.memvisor.cli.migrate.ScanCommand.class,
                 dev.memvisor.cli.migrate.MigrationModelCommand.class,
+                dev.memvisor.cli.density.DensityCommand.class,
         })
 public final class MemvisorCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -67,7 +67,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /** Rejects a --set that is not PATH=VALUE as a usage error (exit 2). */
-    static void checkOverrides(CommandSpec spec, List<String> overrides) {
+    public static void checkOverrides(CommandSpec spec, List<String> overrides) {
         for (String o : overrides) {
             if (o.indexOf('=') <= 0) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
