@@ -66,6 +66,11 @@ public final class Simulation implements HostAdapter {
 
     /** Runs the whole scenario. */
     public SimResult run(Progress progress) {
+        return run(progress, null);
+    }
+
+    /** Runs the whole scenario, calling {@code afterEachStep} (if not null) after every step: tests check invariants with it. */
+    SimResult run(Progress progress, Runnable afterEachStep) {
         long started = System.nanoTime();
         Sampler sampler = new Sampler(sc, policy.name(), host);
         long step = sc.stepMicros();
@@ -85,6 +90,7 @@ public final class Simulation implements HostAdapter {
                 }
             }
             sampler.afterStep(now, step, state);
+            if (afterEachStep != null) afterEachStep.run();
             if (progress != null && now >= nextProgress) {
                 progress.update(now, end);
                 nextProgress = now + end / 100;

@@ -111,7 +111,10 @@ public final class Hypervisor {
             if (hostStates[MAPPED] != machine.privateFrames(i) || hostStates[SHARED] != sharing.sharedPages(i)
                     || hostStates[SWAPPED] != swap.swappedPages(i) || hostStates[COMPRESSED] != compression.compressedPages(i)
                     || zeroShared != sharing.sharedZeroPages(i)) {
-                throw new IllegalStateException("VM " + i + ": host page counts out of step");
+                throw new IllegalStateException("VM " + i + ": host page counts out of step: pages private/shared/swapped/compressed/zero-shared "
+                        + hostStates[MAPPED] + "/" + hostStates[SHARED] + "/" + hostStates[SWAPPED] + "/" + hostStates[COMPRESSED] + "/" + zeroShared
+                        + ", counted " + machine.privateFrames(i) + "/" + sharing.sharedPages(i) + "/" + swap.swappedPages(i) + "/"
+                        + compression.compressedPages(i) + "/" + sharing.sharedZeroPages(i));
             }
             if (v.grantedPages() > v.limitPages()) throw new IllegalStateException("VM " + i + ": granted " + v.grantedPages() + " above limit " + v.limitPages());
             used += machine.privateFrames(i) + compression.frames(i);

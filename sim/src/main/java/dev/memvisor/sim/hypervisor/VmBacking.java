@@ -136,14 +136,7 @@ public final class VmBacking {
         byte h = pages.hostState(g);
         if (h == SHARED || h == MAPPED) return;
         frames.allocate(this, false);
-        if (h == SWAPPED) {
-            swap.faultIn(this, costs);
-        } else if (h == COMPRESSED) {
-            compression.faultIn(this, costs);
-        } else {
-            pages.setContent(g, ZERO);
-        }
-        pages.setHostState(g, MAPPED);
+        fill(g);
         hostFaults++;
         costs.hostFault();
     }
@@ -157,16 +150,32 @@ public final class VmBacking {
                 // the last reference: the frame itself becomes private, no copy and no new frame
                 sharing.unshare(this, g);
                 machine.takePrivate(index);
+                pages.setHostState(g, MAPPED);
             } else {
                 frames.allocate(this, true);
-                sharing.unshare(this, g);
+                fill(g);
             }
-            pages.setHostState(g, MAPPED);
             cowBreaks++;
             costs.hostFault();
             return;
         }
         back(g);
+    }
+
+    /**
+     * Fills the frame just taken for page {@code g} from wherever the page is now and maps it. The state
+     * is read after the frame was found, not before: finding it may have reclaimed this very page (a
+     * compressed page written to swap, a shared page swapped out when nothing else could give), and
+     * counting it from a stale state put the host's page counts out of step.
+     */
+    private void fill(int g) {
+        switch (pages.hostState(g)) {
+            case SWAPPED -> swap.faultIn(this, costs);
+            case COMPRESSED -> compression.faultIn(this, costs);
+            case SHARED -> sharing.unshare(this, g); // copy-on-write: the new frame holds the copy
+            default -> pages.setContent(g, ZERO);
+        }
+        pages.setHostState(g, MAPPED);
     }
 
     /** Gives up whatever backs page {@code g} (the balloon took it); it reads as zeros when backed again. */
