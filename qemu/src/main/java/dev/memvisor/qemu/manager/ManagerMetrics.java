@@ -47,7 +47,7 @@ public final class ManagerMetrics implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Gauge hostMachine = gauge("memvisor_host_machine_bytes", "Memory the manager manages (budget or MemTotal)");
     private final Gauge hostFree = gauge("memvisor_host_free_bytes", "Free memory as the policy sees it");
-    private final Gauge hostState = gauge("memvisor_host_state", "Host memory state: 0 high, 1 soft, 2 hard, 3 low");
+    private final Gauge hostState = gauge("memvisor_host_state", "Host memory state, esxtop's Kernel State numbering: 0 high, 1 clear, 2 soft, 3 hard, 4 low");
     private final Gauge ksmSharing = gauge("memvisor_host_ksm_pages_sharing", "KSM pages_sharing");
     private final Gauge psi = gauge("memvisor_host_psi_memory_some_avg10", "Memory PSI some avg10 (percent)");
     private final Gauge cpu = gauge("memvisor_manager_cpu_seconds_last_interval", "CPU time the manager used in the last interval");

@@ -15,7 +15,7 @@ public final class VmCpu {
     private final double[] otherCpu;
     private final GuestTimer timer;
     private final double[] trueCpuNs;
-    private double hostCpuNs, readyNs;
+    private double hostCpuNs, readyNs, hypervisorNs;
     private double lastHvCpuNs;
 
     /** A VM of {@code vcpus} vCPUs whose guest ticks at {@code tickHz} and delivers up to {@code catchUpTicks} held ticks; {@code otherCpu}: its other processes' demand. */
@@ -59,6 +59,7 @@ public final class VmCpu {
         double hv = hvCpuTotalNs - lastHvCpuNs;
         lastHvCpuNs = hvCpuTotalNs;
         hostCpuNs += trueTotal + hv;
+        hypervisorNs += hv;
         readyNs += trueTotal * (1.0 / run - 1.0);
         double runnable = Math.min(1.0, trueTotal / share / (vcpus * dtNs));
         double[] weights = new double[1 + otherCpu.length];
@@ -79,6 +80,9 @@ public final class VmCpu {
     /** CPU the host measured for the VM this interval (its processes and the hypervisor's work for it), ns. */
     public double hostCpuNs() { return hostCpuNs; }
 
+    /** CPU the hypervisor spent on the VM's behalf this interval (part of {@link #hostCpuNs()}; esxtop %SYS), ns. */
+    public double hypervisorNs() { return hypervisorNs; }
+
     /** Time the VM's vCPUs were runnable but waited for a core this interval, ns. */
     public double readyNs() { return readyNs; }
 
@@ -87,6 +91,7 @@ public final class VmCpu {
         java.util.Arrays.fill(trueCpuNs, 0);
         hostCpuNs = 0;
         readyNs = 0;
+        hypervisorNs = 0;
         timer.reset();
     }
 }

@@ -77,10 +77,8 @@ public final class Simulation implements HostAdapter {
         long end = sc.durationMicros();
         long nextProgress = 0;
         for (SimVm v : vms) v.active.start(v.backing.pages(), v.rng);
+        poll();
         while (now < end) {
-            // the controller sees every step's free memory, so its state watch is fed whether or not an interval is due
-            Optional<Trigger> due = controller.poll(now / 1000, Math.max(0, hv.machine().freeFrames()) * PAGE, sc.host().machineBytes());
-            if (due.isPresent()) decide(due.get());
             step(step);
             now += step;
             if (now % sc.host().activePeriodMicros() == 0) {
@@ -89,7 +87,10 @@ public final class Simulation implements HostAdapter {
                     v.active.start(v.backing.pages(), v.rng);
                 }
             }
-            sampler.afterStep(now, step, state);
+            // the step ran in the state decided before it; a sample after it shows what the control loop made of its end
+            sampler.countStep(step, state);
+            if (now < end) poll();
+            sampler.afterStep(now, state);
             if (afterEachStep != null) afterEachStep.run();
             if (progress != null && now >= nextProgress) {
                 progress.update(now, end);
@@ -97,6 +98,12 @@ public final class Simulation implements HostAdapter {
             }
         }
         return sampler.finish(controller.decisions(), controller.stateDecisions(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Feeds the control loop this instant's free memory (its state watch sees every step) and decides when it is due. */
+    private void poll() {
+        Optional<Trigger> due = controller.poll(now / 1000, Math.max(0, hv.machine().freeFrames()) * PAGE, sc.host().machineBytes());
+        if (due.isPresent()) decide(due.get());
     }
 
     /** One pass of core's control loop over the simulated host. */

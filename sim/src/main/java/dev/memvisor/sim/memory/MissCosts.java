@@ -10,6 +10,7 @@ public final class MissCosts {
     private final double faultNs, swapNs, decompressNs, guestSwapNs;
     private double stallNs;
     private double hvCpuNs;
+    private double hostSwapWaitNs;
 
     /**
      * @param faultNs      a fault the hypervisor handles (world switch, allocation, zeroing)
@@ -40,7 +41,13 @@ public final class MissCosts {
     }
 
     /** A page read back from the hypervisor's swap. */
-    public void hostSwapIn() { stallNs += swapNs; }
+    public void hostSwapIn() {
+        stallNs += swapNs;
+        hostSwapWaitNs += swapNs;
+    }
+
+    /** Time the VM waited for the hypervisor's swap so far (esxtop %SWPWT). */
+    public double hostSwapWaitNs() { return hostSwapWaitNs; }
 
     /** A page decompressed from the compression cache. */
     public void decompression() { stallNs += decompressNs; }
