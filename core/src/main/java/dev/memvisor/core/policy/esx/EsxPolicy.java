@@ -99,10 +99,13 @@ public final class EsxPolicy implements MemoryPolicy {
 
     private VmPlan planFor(VmView vm, long target, String reason, ReclamationMode mode, long balloon) {
         long swap = 0;
-        long excess = Math.max(0, vm.grantedBytes() - target);
+        long excess = vm.grantedBytes() - target;
         if (mode.swapping()) {
             // Swap (after compression) whatever the guest still holds above target: the balloon is too slow in hard state.
-            swap = vm.swappedBytes() + vm.compressedBytes() + excess;
+            // A VM below its target may fault its swapped pages back up to its target: a swap target that held
+            // everything swapped would have the swapper take a random page (a hot one, as likely as not) for each
+            // page the VM faults back, for as long as the host stays in hard.
+            swap = Math.max(0, vm.swappedBytes() + vm.compressedBytes() + excess);
         }
         boolean block = mode.blocking() && excess > 0;
         return new VmPlan(vm.name(), target, Math.max(0, balloon), swap, mode.compression(), block, reason);
