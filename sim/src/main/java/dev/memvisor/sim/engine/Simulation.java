@@ -13,6 +13,7 @@ import dev.memvisor.core.policy.PolicyRegistry;
 import dev.memvisor.sim.cpu.CpuScheduler;
 import dev.memvisor.sim.hypervisor.Hypervisor;
 import dev.memvisor.sim.hypervisor.VmBacking;
+import dev.memvisor.sim.memory.StorageDevice;
 import dev.memvisor.sim.report.SimResult;
 import dev.memvisor.sim.scenario.Scenario;
 
@@ -163,15 +164,16 @@ public final class Simulation implements HostAdapter {
         double dtNs = stepMicros * 1000.0;
         double dtSec = stepMicros / 1e6;
         CpuScheduler cpu = host.scheduler();
+        // the vCPUs compete for the cores with the hypervisor's own work for the VMs (its I/O, last step's)
         double total = 0;
-        for (SimVm v : vms) total += Math.min(v.cpu.vcpus(), v.rawDemand());
+        for (SimVm v : vms) total += Math.min(v.cpu.vcpus(), v.rawDemand()) + v.cpu.hypervisorCores();
         double run = cpu.runFraction(total);
         for (SimVm v : vms) {
             double r = cpu.share(run, v.rawDemand(), v.cpu.vcpus());
             double cpuBefore = v.loop.appCpuNs();
             v.loop.run(v.app, dtNs, 1.0 / r);
             v.noteCompletion(now + stepMicros);
-            v.cpu.account(v.loop.appCpuNs() - cpuBefore, r, run, dtNs, dtSec, v.backing.costs().hvCpuNs(),
+            v.cpu.account(v.loop.appCpuNs() - cpuBefore, r, run, dtNs, dtSec, v.backing.costs(),
                     cpu.meanWaitTicks(run, v.cpu.tickHz()), v.rng);
             v.app.advance(now + stepMicros, stepMicros, v.guest);
             v.guest.signalLowMemory(now, v.app);
@@ -185,5 +187,6 @@ public final class Simulation implements HostAdapter {
             if (state.allowsSwapping()) hv.swap().swapTowardTarget(v.backing, s);
         }
         hv.sharing().step(dtSec);
+        for (StorageDevice d : host.devices()) d.endStep(dtNs);
     }
 }

@@ -24,6 +24,8 @@ public final class VmBacking {
     private final FrameAllocator frames;
     private final long limitPages;
     private final long reservationPages;
+    /** Pages one swap-in reads: the aligned block of guest pages around the faulting one (1: no readahead). */
+    private final int readahead;
     // the policy's current orders
     private long targetPages;
     private long swapTargetPages;
@@ -32,7 +34,7 @@ public final class VmBacking {
     // cumulative event counts
     private long hostFaults, cowBreaks;
 
-    VmBacking(int index, VmPages pages, Rng rng, MissCosts costs, Hypervisor hv, long limitPages, long reservationPages) {
+    VmBacking(int index, VmPages pages, Rng rng, MissCosts costs, Hypervisor hv, long limitPages, long reservationPages, int readahead) {
         this.index = index;
         this.pages = pages;
         this.rng = rng;
@@ -45,6 +47,7 @@ public final class VmBacking {
         this.limitPages = limitPages;
         this.targetPages = limitPages;
         this.reservationPages = reservationPages;
+        this.readahead = readahead;
     }
 
     /** The VM's index on the host (scenario order). */
@@ -170,12 +173,38 @@ public final class VmBacking {
      */
     private void fill(int g) {
         switch (pages.hostState(g)) {
-            case SWAPPED -> swap.faultIn(this, costs);
+            case SWAPPED -> {
+                swap.readBack(this);
+                pages.setHostState(g, MAPPED);
+                costs.hostSwapIn(1 + readAhead(g));
+            }
             case COMPRESSED -> compression.faultIn(this, costs);
             case SHARED -> sharing.unshare(this, g); // copy-on-write: the new frame holds the copy
             default -> pages.setContent(g, ZERO);
         }
         pages.setHostState(g, MAPPED);
+    }
+
+    /**
+     * Swap readahead around page {@code g}: its neighbours in the aligned block of {@code readahead} guest pages
+     * that are in swap too come back in the same read, while the host has free frames and the VM may grow (a
+     * readahead never makes the host reclaim). On KVM the host swaps QEMU's guest memory, one mapping in
+     * guest-physical order, so Linux's VMA readahead reads exactly these (mm/swap_state.c, swap_vma_readahead).
+     * Returns the pages read besides {@code g}.
+     */
+    private int readAhead(int g) {
+        if (readahead <= 1) return 0;
+        int start = g - g % readahead, end = Math.min(pages.count(), start + readahead), n = 0;
+        for (int h = start; h < end; h++) {
+            if (h == g || pages.hostState(h) != SWAPPED) continue;
+            long granted = grantedPages();
+            if (machine.freeFrames() <= 0 || granted >= limitPages || (blockAllocations && granted >= targetPages)) break;
+            machine.takePrivate(index);
+            swap.readBack(this);
+            pages.setHostState(h, MAPPED);
+            n++;
+        }
+        return n;
     }
 
     /** Gives up whatever backs page {@code g} (the balloon took it); it reads as zeros when backed again. */

@@ -68,7 +68,7 @@ public final class SummaryWriter {
      * The sharing scanner's work and how fast sharing converged: the first sample time at which
      * the host's shared-saved memory reached 90 % of its peak, and its peak (-1 when nothing was shared).
      */
-    static ObjectNode sharingScan(SimResult r) {
+    public static ObjectNode sharingScan(SimResult r) {
         ObjectNode o = JSON.createObjectNode();
         o.put("skipFreePages", r.scenario.spec().host.sharing.skipFreePages);
         o.put("scannedPages", r.scanWorkPages);

@@ -41,15 +41,16 @@ class DeterminismTest {
     void pinnedRegressionNumbers() {
         Scenario s = ScenarioLoader.parse(SCENARIO, "d.yaml", Path.of("."), List.of());
         var r = new Simulation(s).run(null);
-        // simfix: the policy re-runs on every state change and esx's balloons relax in high, so the host leaves
-        // low sooner (15 s in low before, 2.5 s now) and the VMs do a third more work with a third of the double paging
-        assertThat(r.totalRefs).isEqualTo(524_197);
-        assertThat(r.vms).extracting(v -> v.refs).containsExactly(190_886L, 167_266L, 166_045L);
-        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(3_265L, 6_035L, 6_672L);
+        // fidelity (issue 13): a miss costs a device read with readahead and queueing (not a fixed 5 ms), hypervisor
+        // I/O work competes for the cores, free guest pages are scattered (the free list shuffled at boot) and esx's
+        // swap target lets a VM below target fault back up: the three VMs now do about the same work (2.6 % more in all)
+        assertThat(r.totalRefs).isEqualTo(537_573);
+        assertThat(r.vms).extracting(v -> v.refs).containsExactly(178_195L, 179_305L, 180_073L);
+        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(5_996L, 5_774L, 5_036L);
         // high, clear (never: classic thresholds have no clear state), soft, hard, low
-        assertThat(r.secondsInState).containsExactly(83.3, 0.0, 3.3, 0.9, 2.5);
-        assertThat(r.decisions).isEqualTo(24);
-        assertThat(r.stateChangeDecisions).isEqualTo(18);
+        assertThat(r.secondsInState).containsExactly(82.0, 0.0, 4.7, 0.5, 2.8);
+        assertThat(r.decisions).isEqualTo(32);
+        assertThat(r.stateChangeDecisions).isEqualTo(26);
     }
 
     @Test

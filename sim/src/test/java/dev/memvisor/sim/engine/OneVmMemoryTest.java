@@ -5,6 +5,7 @@ import dev.memvisor.sim.guest.GuestOs;
 import dev.memvisor.sim.hypervisor.Hypervisor;
 import dev.memvisor.sim.hypervisor.VmBacking;
 import dev.memvisor.sim.memory.MissCosts;
+import dev.memvisor.sim.memory.StorageDevice;
 import dev.memvisor.sim.memory.VmPages;
 import dev.memvisor.sim.workload.SyntheticWorkload;
 import org.junit.jupiter.api.Test;
@@ -19,14 +20,15 @@ class OneVmMemoryTest {
     private record Vm(GuestOs guest, VmBacking backing, ReferenceLoop loop) {}
 
     private static Hypervisor host(int vms) {
-        return new Hypervisor(new Hypervisor.Settings(1000, 100, vms, 0, false, false, 0, 0, 0, 0));
+        return new Hypervisor(new Hypervisor.Settings(1000, 100, vms, 0, false, false, 0, 0, 0, 0, 1));
     }
 
     private static Vm vm(Hypervisor hv, int pages, int vpnSpace, long stream, int imageBase, int osPages, long limitPages) {
-        VmBacking b = hv.addVm(new VmPages(pages, vpnSpace), new Rng(1, stream), new MissCosts(4000, 5_000_000, 20_000, 5_000_000),
+        StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1);
+        VmBacking b = hv.addVm(new VmPages(pages, vpnSpace), new Rng(1, stream), new MissCosts(4000, 20_000, 10_000, disk, disk, 1),
                 limitPages, 0);
-        GuestOs g = new GuestOs(b, 0, 0.04);
-        g.boot(imageBase, osPages, false);
+        GuestOs g = new GuestOs(b, 0, 0, 1, 0.04);
+        g.boot(imageBase, osPages, false, new Rng(2, stream));
         return new Vm(g, b, new ReferenceLoop(g, b));
     }
 

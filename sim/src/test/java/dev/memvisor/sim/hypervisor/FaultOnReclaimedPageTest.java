@@ -2,6 +2,7 @@ package dev.memvisor.sim.hypervisor;
 
 import dev.memvisor.sim.Rng;
 import dev.memvisor.sim.memory.MissCosts;
+import dev.memvisor.sim.memory.StorageDevice;
 import dev.memvisor.sim.memory.VmPages;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +20,10 @@ class FaultOnReclaimedPageTest {
     @Test
     void aPageReclaimedWhileItsFrameIsFoundIsFilledFromWhereItWent() {
         // 4 frames, one VM of 8 pages held at its reservation (nothing above target or reservation to take)
-        Hypervisor hv = new Hypervisor(new Hypervisor.Settings(4, 1, 1, 0, false, true, 1.0, 1.0, 4096, 4096));
+        Hypervisor hv = new Hypervisor(new Hypervisor.Settings(4, 1, 1, 0, false, true, 1.0, 1.0, 4096, 4096, 1));
         VmPages pages = new VmPages(8, 8);
-        VmBacking vm = hv.addVm(pages, new Rng(1, 1), new MissCosts(1000, 5_000_000, 20_000, 5_000_000), 8, 8);
+        StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1);
+        VmBacking vm = hv.addVm(pages, new Rng(1, 1), new MissCosts(1000, 20_000, 10_000, disk, disk, 1), 8, 8);
         for (int g = 0; g < 4; g++) vm.back(g);
         assertThat(hv.machine().freeFrames()).isZero();
         assertThat(hv.swap().swapOutOne(vm, true)).isTrue(); // compresses one page: its cache takes the frame it freed
