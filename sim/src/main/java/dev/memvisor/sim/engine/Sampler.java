@@ -137,6 +137,8 @@ final class Sampler {
             r.guestSwapOuts = v.guest.swap().swapOuts();
             r.guestSwapIns = v.guest.swap().swapIns();
             r.hostSwapIns = hv.swap().swapIns(i);
+            r.lostTicks = v.cpu.lostTicks();
+            r.timerResyncs = v.cpu.resyncs();
             r.reservationViolationPages = hv.frames().reservationViolationPages(i);
             result.totalRefs += r.refs;
         }

@@ -82,6 +82,8 @@ public final class SimResult {
         public long guestSwapOuts, guestSwapIns;
         /** Hypervisor swap-ins. */
         public long hostSwapIns;
+        /** Guest timer ticks dropped because a held backlog outgrew guest.timerGiveUp, and the times that happened (clock resyncs). */
+        public long lostTicks, timerResyncs;
         /** Pages the host took while the VM held no more than its reservation (nothing else could give); 0 when honoured. */
         public long reservationViolationPages;
 

@@ -59,6 +59,8 @@ public final class SummaryWriter {
             o.put("guestSwapInPages", v.guestSwapIns);
             o.put("hostSwapInPages", v.hostSwapIns);
             o.put("meanReadyPct", Num.round(v.mean(Counter.RDY), 3));
+            o.put("lostTicks", v.lostTicks);
+            o.put("timerResyncs", v.timerResyncs);
             o.put("reservationViolationPages", v.reservationViolationPages);
         }
         return root;
