@@ -76,6 +76,9 @@ final class HostBuilder {
         StorageDevice hostStorage = device(h.storage());
         devices.add(hostStorage);
         List<SimVm> vms = new ArrayList<>();
+        // guests that zero their memory boot together, so they zero it in parallel: each backs at most an equal part
+        // of the free memory left, not the first VMs built all of it (the build order is not a boot order)
+        int zeroing = (int) sc.vms().stream().filter(Scenario.Vm::zeroOnBoot).count();
         for (int i = 0; i < n; i++) {
             Scenario.Vm v = sc.vms().get(i);
             Workload app = apps.get(i);
@@ -92,7 +95,8 @@ final class HostBuilder {
             MissCosts costs = new MissCosts(h.faultOverheadNs(), h.decompressNs(), h.ioCpuNs(), hostStorage, guestDisk, v.workload().threads());
             VmBacking backing = hv.addVm(pages, rng, costs, v.settings().ceilingBytes() / PAGE, v.settings().reservationBytes() / PAGE);
             GuestOs guest = new GuestOs(backing, appBase, imageVpns, v.guestSwapReadahead(), v.lowMemoryFraction());
-            guest.boot(imageBase, pages(v.osBytes()), v.zeroOnBoot(), rng);
+            long zeroPages = v.zeroOnBoot() ? Math.max(0, hv.machine().freeFrames()) / zeroing-- : 0;
+            guest.boot(imageBase, pages(v.osBytes()), zeroPages, rng);
             VmCpu cpu = new VmCpu(v.vcpus(), v.tickHz(), v.catchUpTicks(), v.timerGiveUpMicros(),
                     v.processes().stream().mapToDouble(Scenario.Process::cpu).toArray(),
                     v.processes().stream().mapToDouble(Scenario.Process::ioPerSecond).toArray());

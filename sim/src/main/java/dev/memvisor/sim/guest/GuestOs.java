@@ -33,7 +33,8 @@ public final class GuestOs implements VirtualMemory {
     /** Pages one swap-in reads: the aligned block of the application's virtual pages around the faulting one. */
     private final int readahead;
     private final double lowMemoryFraction;
-    private long lastTrimMicros = Long.MIN_VALUE;
+    /** When the application last trimmed; "never" is a second before time 0 (Long.MIN_VALUE overflowed now - last, so it never fired). */
+    private long lastTrimMicros = -1_000_000L;
 
     /**
      * The guest of the VM {@code backing} backs; {@code appImageBase}: content id of the application's
@@ -57,11 +58,12 @@ public final class GuestOs implements VirtualMemory {
     /**
      * The guest boots: every page on the free list, in no order of address (a running guest's allocator
      * hands out and takes back pages all over its memory; Linux even shuffles its free lists at boot,
-     * mm/shuffle.c), so free pages lie scattered among used ones; if it zeroes memory, it touches every
-     * page; it loads {@code osPages} of its image (content ids from {@code imageBase}; 0: no image, unique
-     * content) into the page cache. {@code rng} shuffles the free list.
+     * mm/shuffle.c), so free pages lie scattered among used ones; it zeroes (touches) up to {@code zeroPages}
+     * of its memory (0: it does not zero; see {@link VmBacking#backZeroedAtBoot}); it loads {@code osPages} of
+     * its image (content ids from {@code imageBase}; 0: no image, unique content) into the page cache.
+     * {@code rng} shuffles the free list.
      */
-    public void boot(int imageBase, int osPages, boolean zeroOnBoot, Rng rng) {
+    public void boot(int imageBase, int osPages, long zeroPages, Rng rng) {
         for (int g = pages.count() - 1; g >= 0; g--) freeStack[freeTop++] = g;
         for (int i = freeTop - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
@@ -69,7 +71,7 @@ public final class GuestOs implements VirtualMemory {
             freeStack[i] = freeStack[j];
             freeStack[j] = t;
         }
-        if (zeroOnBoot) backing.backZeroedAtBoot();
+        if (zeroPages > 0) backing.backZeroedAtBoot(zeroPages);
         for (int i = 0; i < osPages; i++) {
             int g = freeStack[--freeTop];
             backing.backAtBoot(g);

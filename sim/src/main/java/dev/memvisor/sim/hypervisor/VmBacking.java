@@ -115,10 +115,10 @@ public final class VmBacking {
 
     /**
      * The guest zeroes its memory at boot: the first pages are backed with zeros, as many as its
-     * limit and the machine's free memory allow (the rest reads as zero, unbacked).
+     * limit, {@code maxPages} and the machine's free memory allow (the rest reads as zero, unbacked).
      */
-    public void backZeroedAtBoot() {
-        int backed = (int) Math.min(Math.min(pages.count(), limitPages), Math.max(0, machine.freeFrames()));
+    public void backZeroedAtBoot(long maxPages) {
+        int backed = (int) Math.min(Math.min(Math.min(pages.count(), limitPages), maxPages), Math.max(0, machine.freeFrames()));
         for (int g = 0; g < backed; g++) {
             pages.setHostState(g, MAPPED);
             pages.setContent(g, ZERO);

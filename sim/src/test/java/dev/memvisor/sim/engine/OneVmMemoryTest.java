@@ -28,13 +28,33 @@ class OneVmMemoryTest {
         VmBacking b = hv.addVm(new VmPages(pages, vpnSpace), new Rng(1, stream), new MissCosts(4000, 20_000, 10_000, disk, disk, 1),
                 limitPages, 0);
         GuestOs g = new GuestOs(b, 0, 0, 1, 0.04);
-        g.boot(imageBase, osPages, false, new Rng(2, stream));
+        g.boot(imageBase, osPages, 0, new Rng(2, stream));
         return new Vm(g, b, new ReferenceLoop(g, b));
     }
 
     private static SyntheticWorkload touch(int pages) {
         return new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(1_000_000, pages, 0, 1.0, pages, 1.0)),
                 false, pages, 0, false, true, new Rng(1, 2));
+    }
+
+    @Test
+    void anApplicationThatListensTrimsOnTheFirstLowMemoryNotification() {
+        // a regression: "never trimmed" was Long.MIN_VALUE, and now - Long.MIN_VALUE overflowed, so it never fired
+        Hypervisor host = host(1);
+        Vm v = vm(host, 64, 64, 1, 1, 0, 64);
+        SyntheticWorkload app = new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(100_000_000, 64, 0, 1.0, 64, 1.0)),
+                false, 64, 0, true, true, new Rng(1, 2));
+        v.loop().run(app, 1e9, 1);
+        assertThat(v.guest().guestFreePages() + v.guest().cachePages()).as("no memory available").isZero();
+        v.guest().signalLowMemory(0, app);
+        assertThat(app.workingSetPages()).as("trimmed by a tenth").isEqualTo(57);
+        v.guest().signalLowMemory(500_000, app);
+        assertThat(app.workingSetPages()).as("at most once a second").isEqualTo(57);
+        // the trim freed 7 pages, more than 4 % of the guest: memory is no longer low
+        assertThat(v.guest().guestFreePages()).isEqualTo(7);
+        v.guest().signalLowMemory(1_000_000, app);
+        assertThat(app.workingSetPages()).isEqualTo(57);
+        v.guest().checkInvariants();
     }
 
     @Test
