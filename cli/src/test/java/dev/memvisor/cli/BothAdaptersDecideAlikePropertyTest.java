@@ -184,8 +184,8 @@ class BothAdaptersDecideAlikePropertyTest {
 
     /** A scenario of the same VMs on a host large enough to hold them, for the simulated adapter. */
     private static String scenario(String policy, List<VmSettings> settings) {
-        StringBuilder b = new StringBuilder("seed: 1\nduration: 10s\nsampleInterval: 1s\nstep: 100ms\nhost:\n  memory: 8G\n  cores: 2\n"
-                + "  policy: {name: " + policy + "}\nvms:\n");
+        StringBuilder b = new StringBuilder("seed: 1\nduration: 10s\nsampleInterval: 1s\nstep: 100ms\npolicy: {name: " + policy + "}\n"
+                + "host:\n  memory: 8G\n  cores: 2\nvms:\n");
         for (VmSettings s : settings) {
             b.append(String.format(Locale.ROOT, "  - name: %s%n    memory: %dM%n    reservation: %dM%n    limit: %dM%n    shares: %d%n"
                             + "    ballooning: %s%n    guest: {osMemory: 16M}%n    workload: {workingSet: 16M, refsPerSecond: 1000}%n",

@@ -421,6 +421,7 @@ public final class LibvirtClient implements AutoCloseable {
     }
 
     /** Marks {@code c} lost, once, and starts reconnecting. */
+    @SuppressWarnings("ReferenceEquality") // identity: is c still the connection in use, not an equal one
     private void lost(Connect c, String why) {
         synchronized (lock) {
             if (closed || c == null || conn != c) return;
@@ -441,7 +442,7 @@ public final class LibvirtClient implements AutoCloseable {
     private void schedule(long delayMs) {
         if (closed) return;
         try {
-            reconnector.schedule(() -> reconnect(delayMs), delayMs, TimeUnit.MILLISECONDS);
+            var unused = reconnector.schedule(() -> reconnect(delayMs), delayMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closing
         }

@@ -73,7 +73,7 @@ final class LibvirtDaemon implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(d.reaper);
         try {
             d.destroyLeftoversOfDeadRuns();
-            d.virtlogd = d.spawn("virtlogd", logDir.resolve("virtlogd.log"));
+            d.virtlogd = spawn("virtlogd", logDir.resolve("virtlogd.log"));
             d.startLibvirtd();
             return d;
         } catch (RuntimeException | InterruptedException e) {

@@ -21,7 +21,7 @@ class QemuPidFinderTest {
         process(12, "/usr/bin/qemu-system-x86_64", "-name", "guest=web,debug-threads=on", "-uuid", UUID, "-m", "192");
         Files.createDirectories(proc.resolve("self"));
         assertThat(QemuPidFinder.find(proc, UUID)).isEqualTo(OptionalLong.of(12));
-        assertThat(QemuPidFinder.find(proc, UUID.toUpperCase())).isEqualTo(OptionalLong.of(12));
+        assertThat(QemuPidFinder.find(proc, UUID.toUpperCase(java.util.Locale.ROOT))).isEqualTo(OptionalLong.of(12));
         assertThat(QemuPidFinder.hasUuid(proc, 11, UUID)).isFalse();
         assertThat(QemuPidFinder.find(proc, "0aa3eb5e-0000-4000-8000-00000000ffff")).isEmpty();
     }

@@ -72,7 +72,7 @@ public final class PolicyDemo {
 
     private static void printPlan(PrintWriter out, String name, Plan p) {
         out.printf("%nPolicy %s: host state %s, page-sharing scan %d pages/s%n", name,
-                p.state().name().toLowerCase(), p.sharingScanPagesPerSecond());
+                p.state().name().toLowerCase(java.util.Locale.ROOT), p.sharingScanPagesPerSecond());
         out.printf("%-6s %8s %8s %8s %4s %5s  %s%n", "VM", "target", "balloon", "swap", "zip", "block", "reason");
         for (VmPlan v : p.vms()) {
             out.printf("%-6s %8s %8s %8s %4s %5s  %s%n", v.name(), Size.format(v.targetBytes()),

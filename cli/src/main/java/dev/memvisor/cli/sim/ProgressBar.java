@@ -15,6 +15,7 @@ public final class ProgressBar implements Simulation.Progress {
     private final long start = System.nanoTime();
     private boolean shown;
     private int lastPct = -1;
+    @SuppressWarnings("SystemConsoleNull") // Java 17: null exactly when stdin/stdout is not a terminal, which is what is meant
     private final boolean terminal = System.console() != null;
 
     /** A bar labelled {@code label} on {@code err}. */

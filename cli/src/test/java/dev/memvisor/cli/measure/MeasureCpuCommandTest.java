@@ -33,7 +33,7 @@ class MeasureCpuCommandTest {
             g.append("MVPROC ").append(ms).append(" 60 mvload ").append(30 * i).append(' ').append(10 * i).append("\r\n");
             g.append("MVEND ").append(ms).append(" 100\r\n");
             // Arrivals lag 20-70 ms behind; the smallest lag ties the clocks.
-            h.append(Instant.ofEpochMilli(T0 + ms + 20 + (i % 3) * 25)).append(',').append(ms).append(',').append(1000 + 80 * i).append(",1\n");
+            h.append(Instant.ofEpochMilli(T0 + ms + 20 + (i % 3) * 25L)).append(',').append(ms).append(',').append(1000 + 80L * i).append(",1\n");
         }
         Files.writeString(guest, g);
         Files.writeString(host, h);

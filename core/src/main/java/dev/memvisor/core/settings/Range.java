@@ -30,12 +30,12 @@ public record Range(String text, BigDecimal min, boolean minInclusive, BigDecima
         }
         String[] parts = t.substring(1, t.length() - 1).split(",", -1);
         if (parts.length != 2) throw new IllegalArgumentException("range '" + text + "': expected two bounds");
-        BigDecimal lo = bound(parts[0].trim(), unit, text);
-        BigDecimal hi = bound(parts[1].trim(), unit, text);
+        BigDecimal lo = bound(parts[0].trim(), unit);
+        BigDecimal hi = bound(parts[1].trim(), unit);
         return new Range(t, lo, t.charAt(0) == '[', hi, t.charAt(t.length() - 1) == ']');
     }
 
-    private static BigDecimal bound(String b, Setting.Unit unit, String text) {
+    private static BigDecimal bound(String b, Setting.Unit unit) {
         if (b.equals("inf") || b.equals("-inf")) return null;
         return switch (unit) {
             case BYTES -> BigDecimal.valueOf(Size.parse(b));

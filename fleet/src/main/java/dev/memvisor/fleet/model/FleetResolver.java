@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.fleet.placement.PlacementRule;
 import dev.memvisor.fleet.scenario.HostScenarioYaml;
-import dev.memvisor.fleet.spec.FleetException;
 import dev.memvisor.fleet.spec.FleetFile;
 import dev.memvisor.fleet.spec.FleetSpec;
 import dev.memvisor.fleet.spec.VmEntrySpec;

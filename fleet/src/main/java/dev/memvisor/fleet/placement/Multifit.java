@@ -44,7 +44,7 @@ public final class Multifit {
                 lo = mid + 1;
             }
         }
-        return new Placement(group(sorted, best, hosts, vms), bestCap);
+        return new Placement(group(sorted, best, hosts), bestCap);
     }
 
     /** How many hosts of {@code capacity} first-fit-decreasing needs (a VM larger than a host gets one of its own). */
@@ -85,7 +85,7 @@ public final class Multifit {
         return at;
     }
 
-    private static List<List<FleetVm>> group(List<FleetVm> sorted, int[] at, int hosts, List<FleetVm> fleetOrder) {
+    private static List<List<FleetVm>> group(List<FleetVm> sorted, int[] at, int hosts) {
         List<List<FleetVm>> out = new ArrayList<>();
         for (int h = 0; h < hosts; h++) out.add(new ArrayList<>());
         for (int k = 0; k < sorted.size(); k++) out.get(at[k]).add(sorted.get(k));

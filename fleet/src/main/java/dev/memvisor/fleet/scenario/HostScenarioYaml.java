@@ -83,7 +83,7 @@ public final class HostScenarioYaml {
     /**
      * The FLEET.yaml key a field of a generated scenario came from: {@code field} as the simulator
      * names it, {@code entryKey} the FLEET.yaml entry of the VM at {@code vms[0]}, {@code traced}
-     * when that entry is a trace folder (its memory, vCPUs and trace come from {@code traces}).
+     * when that entry is a trace folder (its memory, vCPUs and trace come from the FLEET.yaml traces block).
      */
     public static String fleetKey(String field, String entryKey, boolean traced) {
         if (field.equals("duration")) return "window.duration";

@@ -6,6 +6,7 @@ import dev.memvisor.measure.ValueRange;
  * Every counter the esxtop analysis reports, declared once: its JSON name, where esxtop keeps it and
  * how it is scaled. Names follow esxtop's memory and CPU screens (MCTLSZ, SWCUR, SHRDSVD, ZERO, GRANT...).
  */
+@SuppressWarnings("ImmutableEnumChecker") // ValueRange is a record of primitives and a String: immutable
 public enum EsxtopMetric {
     // Per VM: the Group Memory and Group Cpu objects, instance "groupId:displayName".
     MEMCTL(Scope.VM, "memctlMBytes", "Group Memory", "Memctl MBytes", "balloon size (MCTLSZ)", false, ValueRange.MEGABYTES),

@@ -69,7 +69,8 @@ public final class CounterSelector {
 
     private static Pattern glob(String glob) {
         StringBuilder re = new StringBuilder();
-        for (char ch : glob.toCharArray()) {
+        for (int i = 0; i < glob.length(); i++) {
+            char ch = glob.charAt(i);
             if (ch == '*') re.append(".*");
             else if (ch == '?') re.append('.');
             else re.append(Pattern.quote(String.valueOf(ch)));

@@ -254,7 +254,7 @@ public final class PdhCsvFile implements AutoCloseable {
             int bias = headerBias == null ? 0 : headerBias;
             return local + (bias + 60L * fallBackShifts) * 60_000L;
         }
-        LocalDateTime ldt = LocalDateTime.ofEpochSecond(Math.floorDiv(local, 1000), (int) Math.floorMod(local, 1000) * 1_000_000, ZoneOffset.UTC);
+        LocalDateTime ldt = LocalDateTime.ofEpochSecond(Math.floorDiv(local, 1000), Math.floorMod(local, 1000) * 1_000_000, ZoneOffset.UTC);
         List<ZoneOffset> valid = zone.getValidOffsets(ldt);
         ZoneOffset offset;
         if (valid.size() == 1) {

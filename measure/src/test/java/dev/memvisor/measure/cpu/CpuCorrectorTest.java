@@ -30,7 +30,7 @@ class CpuCorrectorTest {
         for (int i = 1; i <= n; i++) {
             double sum = 0;
             for (int s = (i - 1) * step; s < i * step; s++) sum += perSecond[s];
-            t[i] = startMillis + i * step * 1000L;
+            t[i] = startMillis + (long) i * step * 1000L;
             v[i] = sum / step;
         }
         return new IntervalSeries(t, v);

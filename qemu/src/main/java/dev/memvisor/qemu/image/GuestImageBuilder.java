@@ -174,7 +174,7 @@ public final class GuestImageBuilder {
     private void compile(Path src, Path bin) throws IOException {
         Process p = new ProcessBuilder(gcc, "-O2", "-static", "-o", bin.toString(), src.toString())
                 .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -127,7 +127,7 @@ public final class GuestLauncher {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             STARTED.add(p.pid());
-            p.onExit().thenRun(() -> STARTED.remove(p.pid()));
+            var unused = p.onExit().thenRun(() -> STARTED.remove(p.pid()));
             return new Guest(spec.name(), p.pid(), qmp, dir, accel);
         } catch (IOException e) {
             throw new GuestStartException("guest " + spec.name() + ": cannot run " + qemu + " (" + e.getMessage()

@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -186,10 +185,10 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
                 heldSum += h;
             }
         }
-        for (String name : reconnected) {
-            reconnected.remove(name);
+        reconnected.removeIf(name -> {
             onReconnect.accept(name);
-        }
+            return true;
+        });
         FreeMemory f = FreeMemory.of(budgetBytes, used, config.overheadPerVmBytes() * samples.size(), heldSum, readings.memInfo());
         List<VmView> views = samples.values().stream().map(VmSample::view).toList();
         HostView view = new HostView(nowMillis, f.machineBytes(), f.freeBytes(), config.overheadPerVmBytes(), views);

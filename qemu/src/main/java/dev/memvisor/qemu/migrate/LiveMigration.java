@@ -283,8 +283,7 @@ public final class LiveMigration {
     /** Waits up to 60 s for the destination guest to run. */
     private void awaitRunning(String vm, QmpClient dest) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String s;
-        while (!(s = dest.queryStatus()).equals("running")) {
+        for (String s = dest.queryStatus(); !s.equals("running"); s = dest.queryStatus()) {
             if (System.nanoTime() > deadline) throw new MigrationException("migration of " + vm + " completed but the destination is " + s + ", not running");
             sleep(POLL);
         }

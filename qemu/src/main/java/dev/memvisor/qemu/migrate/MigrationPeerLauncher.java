@@ -173,7 +173,7 @@ public final class MigrationPeerLauncher {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             STARTED.add(p.pid());
-            p.onExit().thenRun(() -> STARTED.remove(p.pid()));
+            var unused = p.onExit().thenRun(() -> STARTED.remove(p.pid()));
             return new Guest(name, p.pid(), dir.resolve("qmp.sock"), dir, accel);
         } catch (IOException e) {
             throw new GuestStartException("guest " + name + ": cannot run " + cmd.get(0) + " (" + e.getMessage()

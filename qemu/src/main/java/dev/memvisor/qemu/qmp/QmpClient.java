@@ -170,7 +170,11 @@ public final class QmpClient implements AutoCloseable {
         QmpException closed = closedBecause;
         if (closed != null) f.completeExceptionally(closed);
         pendingEventWaiters.add(f);
-        f.whenComplete((v, t) -> { removeEventListener(l); pendingEventWaiters.remove(f); });
+        // the cleanup stage needs no watching: it only unregisters, and the caller holds f itself
+        var unused = f.whenComplete((v, t) -> {
+            removeEventListener(l);
+            pendingEventWaiters.removeIf(w -> w == f);
+        });
         return f;
     }
 

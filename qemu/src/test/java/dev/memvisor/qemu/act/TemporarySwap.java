@@ -85,7 +85,7 @@ public final class TemporarySwap implements AutoCloseable {
             p.destroyForcibly();
             throw new IllegalStateException(String.join(" ", cmd) + ": no exit within 120 s");
         }
-        String out = new String(p.getInputStream().readAllBytes()).trim();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         if (p.exitValue() != 0) throw new IllegalStateException(String.join(" ", cmd) + " exited with " + p.exitValue() + ": " + out);
     }
 }

@@ -132,6 +132,7 @@ class ManagerLoopRealTest {
 
     /** Issue 11, item 4: a decision on a state change 0.25 s after an interval sees the busy guest's active memory of the interval. */
     @Test
+    @SuppressWarnings("ReferenceEquality") // waits for that very decision object
     void aDecisionBetweenIntervalsSeesTheIntervalsActiveMemory() throws Exception {
         BlockingQueue<Decision> decisions = new LinkedBlockingQueue<>();
         ManagerLoop[] holder = new ManagerLoop[1];

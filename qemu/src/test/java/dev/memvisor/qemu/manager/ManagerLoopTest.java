@@ -85,7 +85,7 @@ class ManagerLoopTest {
             Thread runner = new Thread(() -> loop.run(stop), "manager-loop");
             runner.start();
             try {
-                Decision first = next(decisions);
+                next(decisions); // the first decision
                 proc.meminfo(1000 * MIB, 5 * MIB);
                 Decision second = next(decisions);
                 assertThat(second.trigger()).isEqualTo(Trigger.INTERVAL);

@@ -144,7 +144,7 @@ class ManagerMetricsTest {
         try (ManagerMetrics m = new ManagerMetrics(HostConfig.DEFAULT_METRICS_ADDRESS, port, l -> { })) {
             m.record(decision());
             for (int i = 0; i < 12; i++) {
-                Socket s = new Socket("127.0.0.1", port);
+                Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port);
                 s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
                 stuck.add(s);
@@ -171,7 +171,7 @@ class ManagerMetricsTest {
             // an answer of several MiB, so the server is still writing when the client goes
             Gauge big = Gauge.builder().name("memvisor_test_padding").help("pads the answer").labelNames("i").register(m.registry());
             for (int i = 0; i < 100_000; i++) big.labelValues(Integer.toString(i)).set(i);
-            try (Socket s = new Socket("127.0.0.1", port)) {
+            try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
                 OutputStream out = s.getOutputStream();
                 out.write(("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();

@@ -126,11 +126,10 @@ class LiveMigrationRealQemuTest {
     /** Polls the console until it holds {@code n} progress lines (the workload prints one every 5 s). */
     static List<Long> awaitProgress(Guest g, int n, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        List<Long> p;
-        while ((p = progress(g)).size() < n) {
+        for (List<Long> p = progress(g); ; p = progress(g)) {
+            if (p.size() >= n) return p;
             if (System.nanoTime() > deadline) throw new AssertionError(g.name() + ": " + p.size() + " progress lines, wanted " + n + g.tails());
             Thread.sleep(250);
         }
-        return p;
     }
 }

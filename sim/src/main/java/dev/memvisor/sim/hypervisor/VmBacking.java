@@ -74,7 +74,7 @@ public final class VmBacking {
     }
 
     /** Guest pages backed by machine memory (esxtop GRANT). */
-    public long grantedPages() { return machine.privateFrames(index) + sharing.sharedPages(index); }
+    public long grantedPages() { return (long) machine.privateFrames(index) + sharing.sharedPages(index); }
 
     /**
      * Machine pages the VM costs (esxtop CONSUMED): its private frames, its share of the shared frames

@@ -43,7 +43,7 @@ public final class PreCopyModel {
         DirtyStream writes = new DirtyStream(dirty, g.workingSet);
         double nanosPerByte = 1e9 / params.bandwidth();
         double thresholdBytes = params.bandwidth() * params.downtimeLimitMicros() / 1e6;
-        long fullCost = PAGE + params.pageHeaderBytes();
+        long fullCost = (long) PAGE + params.pageHeaderBytes();
         long syncIntervalNanos = params.syncIntervalMicros() * 1000;
 
         LongList normalRounds = new LongList(), zeroRounds = new LongList();
@@ -126,7 +126,7 @@ public final class PreCopyModel {
     private long inflateBalloon(GuestPages g) {
         long headroom = params.headroomBytes() < 0 ? (long) g.pages() * PAGE / 16 : params.headroomBytes();
         long keep = g.inUsePages() + (headroom + PAGE - 1) / PAGE;
-        long already = g.pages() - g.inUsePages() - g.freePages();
+        long already = (long) g.pages() - g.inUsePages() - g.freePages();
         long take = Math.max(0, Math.min(g.freePages(), g.pages() - keep - already));
         for (int i = 0; i < take; i++) {
             int p = g.freeOrder[i];

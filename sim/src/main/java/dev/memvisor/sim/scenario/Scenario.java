@@ -55,6 +55,7 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
                         long refsPerSecond, double cpu) {}
 
     /** A guest process that uses CPU and makes {@code ioPerSecond} I/Os, but no simulated memory. */
+    @SuppressWarnings("JavaLangClash") // a guest process, as the scenario file names it; never used beside java.lang.Process
     public record Process(String name, double cpu, double ioPerSecond) {}
 
     /**

@@ -42,7 +42,7 @@ public final class ScenarioValidator {
             for (int c = 1; c <= v.count; c++) {
                 String name = v.count == 1 ? v.name : v.name + "-" + c;
                 if (!names.add(name)) throw new ScenarioException(p + ".name", "VM name " + name + " is used twice");
-                vms.add(vm(v, name, p, step, baseDir));
+                vms.add(vm(v, name, p, baseDir));
             }
         }
         // exact: a huge overhead times many VMs must not wrap around to a small number
@@ -72,7 +72,7 @@ public final class ScenarioValidator {
                 h.activeSamplePages, activePeriod, micros(h.schedulerQuantum));
     }
 
-    private static Scenario.Vm vm(VmSpec v, String name, String p, long step, Path baseDir) {
+    private static Scenario.Vm vm(VmSpec v, String name, String p, Path baseDir) {
         long mem = Size.parse(v.memory);
         long res = Size.parse(v.reservation);
         long limit = v.limit == null || v.limit.isBlank() ? mem : Size.parse(v.limit);

@@ -86,7 +86,7 @@ class PreCopyModelPropertyTest {
                                                   @ForAll @DoubleRange(min = 0, max = 5000) double rate, @ForAll @IntRange(min = 1, max = 32) int mibPerSecond,
                                                   @ForAll @IntRange(min = 1, max = 500) int limitMs, @ForAll @IntRange(min = 1, max = 4) int stopFactor) {
         GuestPages g = GuestPages.of(profile(ramMib, 10, wsPct, 20));
-        PreCopyParams p = link(mibPerSecond).withStopCopyBandwidth(stopFactor * mibPerSecond * MIB).withDowntimeLimitMicros(limitMs * 1000L);
+        PreCopyParams p = link(mibPerSecond).withStopCopyBandwidth((double) stopFactor * mibPerSecond * MIB).withDowntimeLimitMicros(limitMs * 1000L);
         for (MigrationStrategy s : MigrationStrategy.values()) {
             PreCopyResult r = new PreCopyModel(p).run(g, new DirtyModel(rate, Locality.UNIFORM, 0.5, 3), s);
             if (r.converged()) assertThat(r.downtimeMicros()).isLessThanOrEqualTo(p.downtimeLimitMicros());

@@ -37,7 +37,7 @@ public final class HostGenerators {
 
     /** A host of 1 to 8 VMs whose reservations fit; machine memory between them and twice the ceilings. */
     public static Arbitrary<HostView> hosts() {
-        return vms().list().ofMinSize(1).ofMaxSize(8).uniqueElements(v -> v.name().toLowerCase())
+        return vms().list().ofMinSize(1).ofMaxSize(8).uniqueElements(v -> v.name().toLowerCase(java.util.Locale.ROOT))
                 .flatMap(list -> {
                     long overhead = 32 * MIB;
                     long res = list.stream().mapToLong(v -> v.settings().reservationBytes()).sum() + overhead * list.size();

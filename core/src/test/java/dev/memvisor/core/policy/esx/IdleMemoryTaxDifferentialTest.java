@@ -53,7 +53,7 @@ class IdleMemoryTaxDifferentialTest {
         long sumFloor = 0, sumCeiling = 0;
         for (int i = 0; i < n; i++) {
             shares[i] = shareList.get(i);
-            ceiling[i] = 50 + rng.nextInt(400);
+            ceiling[i] = 50L + rng.nextInt(400);
             floor[i] = rng.nextInt(3) == 0 ? rng.nextLong(ceiling[i] / 2) : 0;
             active[i] = rng.nextLong(ceiling[i] + 1);
             sumFloor += floor[i];

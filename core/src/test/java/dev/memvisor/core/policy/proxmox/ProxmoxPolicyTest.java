@@ -62,8 +62,7 @@ class ProxmoxPolicyTest {
         // alloc_old = 6G, alloc_new = 4G; desired = 1G + 1G = 2G and 1G + 3G = 4G.
         PolicyConfig c = PolicyConfig.builder().proxmoxMaxStepBytes(8 * GIB).build();
         VmView a = vm("a", 4 * GIB, GIB, 2 * GIB);
-        VmView b = new VmView(a.settings().withShares(3000), 4 * GIB, 4 * GIB, 4 * GIB, 0, 0, 0, 2 * GIB, VmView.UNKNOWN);
-        b = new VmView(new VmSettings("b", 8 * GIB, GIB, 8 * GIB, 3000, true), 4 * GIB, 4 * GIB, 4 * GIB, 0, 0, 0, 2 * GIB, VmView.UNKNOWN);
+        VmView b = new VmView(new VmSettings("b", 8 * GIB, GIB, 8 * GIB, 3000, true), 4 * GIB, 4 * GIB, 4 * GIB, 0, 0, 0, 2 * GIB, VmView.UNKNOWN);
         Plan p = PolicyRegistry.create("proxmox", c).decide(new HostView(0, 10 * GIB, 0, 0, List.of(a, b)));
         assertThat(p.vms()).extracting(v -> v.targetBytes()).containsExactly(2 * GIB, 4 * GIB);
     }
