@@ -63,8 +63,7 @@ public final class GuestOs implements VirtualMemory {
      * pageblock order 10), so free pages lie scattered through guest memory among used ones; it zeroes (touches)
      * up to {@code zeroPages} of its memory (0: it does not zero; see {@link VmBacking#backZeroedAtBoot}); it loads
      * {@code osPages} of its image (content ids from {@code imageBase}; 0: no image, unique content) into the page
-     * cache. {@code rng} orders the blocks. (Whole blocks, not single pages: a page-by-page shuffle scattered a
-     * working set over the page arrays and cost the reference loop about a quarter more CPU in cache misses.)
+     * cache. {@code rng} orders the blocks.
      */
     public void boot(int imageBase, int osPages, long zeroPages, Rng rng) {
         int n = pages.count(), blocks = (n + SHUFFLE_BLOCK_PAGES - 1) / SHUFFLE_BLOCK_PAGES;
