@@ -96,7 +96,9 @@ public final class SyntheticWorkload extends Workload {
             for (; i < len; i++) {
                 long r = rng.next();
                 int v = z.sample(r);
-                buf[i] = v << 1 | ((((int) r) & 0xFFFF) < wt && v >= ro ? 1 : 0);
+                // branch-free (a write 1 in 5 is unpredictable): the sign bits of (low 16 bits - wt) and (ro - 1 - v)
+                // are 1 exactly when the reference writes and the page is not a read-only one
+                buf[i] = v << 1 | (((((int) r) & 0xFFFF) - wt) >>> 31 & (ro - 1 - v) >>> 31);
             }
         }
         refsLeft -= len;
