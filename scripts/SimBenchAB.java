@@ -1,5 +1,4 @@
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -17,21 +16,46 @@ import java.util.Map;
  * not counted. Both builds must make the same page references (it stops if they do not).
  *
  * <p>Usage, from the project root: {@code java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7]
- * [core,host16,ex5]}; the jars are {@code cli/target/memvisor.jar} of two checkouts
+ * [core,host16,host128,ex5,FILE.yaml]} (host16, host128 and a
+ * scenario file take {@code :MINUTES}, e.g. {@code host128:15}; default 60, a file's own duration); the jars are {@code cli/target/memvisor.jar} of two checkouts
  * ({@code mvn -B -q -DskipTests -pl cli -am package}). Written by hand: JMH measures methods, not
  * two builds of the same classes against each other.
  */
 public class SimBenchAB {
     private record Build(String name, ClassLoader loader) {}
 
+    /** The two builds; a scenario text one lacks comes from the other. */
+    private static Build buildA, buildB;
+
+    /** A benchmark by name, or a scenario file; {@code host16}, {@code host128} and a file with an optional {@code :MINUTES}. */
     private static Object scenario(Build b, String bench) throws Exception {
         Class<?> scenarios = Class.forName("dev.memvisor.sim.bench.BenchScenarios", true, b.loader());
-        return switch (bench) {
+        int colon = bench.indexOf(':');
+        int minutes = colon < 0 ? 60 : Integer.parseInt(bench.substring(colon + 1));
+        String name = colon < 0 ? bench : bench.substring(0, colon);
+        return switch (name) {
             case "core" -> scenarios.getMethod("coreLoop", int.class).invoke(null, 8);
-            case "host16" -> scenarios.getMethod("host16", int.class).invoke(null, 60);
+            case "host16" -> scenarios.getMethod("host16", int.class).invoke(null, minutes);
+            case "host128" -> {
+                try {
+                    yield scenarios.getMethod("host128", int.class).invoke(null, minutes);
+                } catch (NoSuchMethodException before) {
+                    // a build from before host128 (main before issue 16): the other build's text, parsed by this one
+                    Build newer = b == buildA ? buildB : buildA;
+                    Object text = Class.forName("dev.memvisor.sim.bench.BenchScenarios", true, newer.loader())
+                            .getMethod("host128Yaml", int.class).invoke(null, minutes);
+                    yield Class.forName("dev.memvisor.sim.scenario.ScenarioLoader", true, b.loader())
+                            .getMethod("parse", String.class, String.class, Path.class, List.class)
+                            .invoke(null, text, "bench:host-128x8G", Path.of("."), List.of());
+                }
+            }
             case "ex5" -> Class.forName("dev.memvisor.sim.scenario.ScenarioLoader", true, b.loader())
                     .getMethod("load", Path.class, List.class).invoke(null, Path.of("examples/bitbrains-consolidation.yaml"), List.of());
-            default -> throw new IllegalArgumentException("unknown benchmark " + bench + ": core, host16 or ex5");
+            default -> {
+                if (!name.endsWith(".yaml")) throw new IllegalArgumentException("unknown benchmark " + bench + ": core, host16, host128, ex5 or FILE.yaml");
+                yield Class.forName("dev.memvisor.sim.scenario.ScenarioLoader", true, b.loader()).getMethod("load", Path.class, List.class)
+                        .invoke(null, Path.of(name), colon < 0 ? List.of() : List.of("duration=" + minutes + "m"));
+            }
         };
     }
 
@@ -41,12 +65,12 @@ public class SimBenchAB {
         Class<?> sim = Class.forName("dev.memvisor.sim.engine.Simulation", true, b.loader());
         Class<?> scenarioClass = Class.forName("dev.memvisor.sim.scenario.Scenario", true, b.loader());
         Class<?> progress = Class.forName("dev.memvisor.sim.engine.Simulation$Progress", true, b.loader());
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         System.gc();
-        long c0 = mx.getCurrentThreadCpuTime(), w0 = System.nanoTime();
+        long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
         Object s = sim.getConstructor(scenarioClass).newInstance(sc);
         Object r = sim.getMethod("run", progress).invoke(s, (Object) null);
-        long c1 = mx.getCurrentThreadCpuTime(), w1 = System.nanoTime();
+        long c1 = os.getProcessCpuTime(), w1 = System.nanoTime();
         return new double[] {(c1 - c0) / 1e9, (w1 - w0) / 1e9, r.getClass().getField("totalRefs").getLong(r)};
     }
 
@@ -58,11 +82,13 @@ public class SimBenchAB {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7] [core,host16,ex5]");
+            System.err.println("usage: java scripts/SimBenchAB.java A.jar B.jar [ROUNDS=7] [core,host16[:MIN],host128[:MIN],ex5,FILE.yaml[:MIN]]");
             System.exit(2);
         }
         Build a = new Build("A", new URLClassLoader(new URL[] {Path.of(args[0]).toUri().toURL()}, ClassLoader.getPlatformClassLoader()));
         Build b = new Build("B", new URLClassLoader(new URL[] {Path.of(args[1]).toUri().toURL()}, ClassLoader.getPlatformClassLoader()));
+        buildA = a;
+        buildB = b;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
         List<String> benches = List.of((args.length > 3 ? args[3] : "core,host16,ex5").split(","));
         Map<String, List<double[]>> counted = new LinkedHashMap<>();
@@ -79,7 +105,7 @@ public class SimBenchAB {
         }
         for (var e : counted.entrySet()) {
             List<double[]> v = e.getValue();
-            System.out.printf(Locale.ROOT, "%-6s A/B thread CPU: median %.3f (%.3f-%.3f), wall: median %.3f; A %.2f s, B %.2f s CPU (medians of %d pairs)%n",
+            System.out.printf(Locale.ROOT, "%-6s A/B process CPU: median %.3f (%.3f-%.3f), wall: median %.3f; A %.2f s, B %.2f s CPU (medians of %d pairs)%n",
                     e.getKey(), median(v.stream().map(x -> x[0] / x[1]).toList()),
                     v.stream().mapToDouble(x -> x[0] / x[1]).min().orElse(0), v.stream().mapToDouble(x -> x[0] / x[1]).max().orElse(0),
                     median(v.stream().map(x -> x[2] / x[3]).toList()),

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Measures the real manager (BENCHMARKS.md, section real-hosts) on 4 small guests:
 #  1. its own CPU time per control interval (managerCpuMs in the decision log), default 5 s interval;
-#  2. the time from the interval that sees free memory below the soft threshold to the balloon
-#     targets being sent (balloonSentMs), over several roomy -> tight budget switches.
+#  2. per roomy -> tight budget switch (a fresh `memvisor run` whose first decision sees the tight budget):
+#     collection start -> balloon targets sent (balloonSentMs), and collection start -> the first balloon
+#     moving as QEMU reports it (query-balloon on a second QMP monitor of each guest, polled every 50 ms),
+#     as libvirt/bench/libvirt-hosts.sh measures it for libvirt domains.
 # Starts the guests itself (TCG unless MEMVISOR_ACCEL=kvm) and stops them by pid on exit.
 # Usage: qemu/bench/real-hosts.sh [intervals=12] [switches=5]
 set -euo pipefail
@@ -29,7 +31,7 @@ for i in 1 2 3 4; do
     qemu-system-x86_64 -name "vm$i" -machine pc,mem-merge=on -accel "$ACCEL" -m 192M -smp 1 -nodefaults -no-user-config \
         -display none -no-reboot -kernel "$W/image/vmlinuz" -initrd "$W/image/initramfs.cpio.gz" \
         -append "console=ttyS0 panic=-1 quiet no_timer_check memvisor.ws=$((24 << 20)) memvisor.rate=0 memvisor.fill=same memvisor.cpu=0" \
-        -serial "file:$d/console.log" -qmp "unix:$d/qmp.sock,server=on,wait=off" \
+        -serial "file:$d/console.log" -qmp "unix:$d/qmp.sock,server=on,wait=off" -qmp "unix:$d/watch.sock,server=on,wait=off" \
         -device virtio-balloon-pci,id=balloon0,deflate-on-oom=on,free-page-reporting=on >"$d/qemu.log" 2>&1 &
     PIDS+=($!)
 done
@@ -41,24 +43,37 @@ config() { # budget interval
     { echo "policy: esx"; echo "interval: $2"; echo "budget: $1"; echo "vms:"
       for i in 1 2 3 4; do echo "  - {name: vm$i, qmp: $W/vm$i/qmp.sock}"; done; } > "$W/host.yaml"
 }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-field() { python3 -c "import sys,json
-for l in sys.stdin:
-    d=json.loads(l)
-    if '$1' in d and ('$2'=='' or d['state']!='HIGH'): print(d['$1'])"; }
+source "$ROOT/qemu/bench/real-lib.sh"
+# on the guests' second QMP monitors, polled every 50 ms: full waits (up to 60 s) until every balloon is back at
+# 192 MiB, moved prints the ms since the epoch when any is below it (0 when none is within 60 s)
+balloons() { python3 - "$1" "$W"/vm?/watch.sock <<'PY'
+import json, socket, sys, time
+mode, socks = sys.argv[1], []
+for path in sys.argv[2:]:
+    s = socket.socket(socket.AF_UNIX); s.connect(path); f = s.makefile('rw')
+    f.readline(); f.write('{"execute":"qmp_capabilities"}\n'); f.flush(); f.readline(); socks.append(f)
+def actual(f):
+    f.write('{"execute":"query-balloon"}\n'); f.flush()
+    while True:
+        r = json.loads(f.readline())
+        if 'return' in r: return r['return']['actual']
+deadline = time.time() + 60
+while time.time() < deadline:
+    now = int(time.time() * 1000)
+    low = [a for a in map(actual, socks) if a < 192 << 20]
+    if mode == 'full' and not low: sys.exit(0)
+    if mode == 'moved' and low: print(now); sys.exit(0)
+    time.sleep(0.05)
+print('no balloon ' + ('back at 192 MiB' if mode == 'full' else 'moved') + ' within 60 s', file=sys.stderr)
+if mode == 'moved': print(0)
+PY
+}
+balloons_full() { balloons full; }
+balloon_moved() { balloons moved; }
+roomy() { config 2G 1s; "$MV" run --config "$W/host.yaml" --intervals 3 --log "$W/roomy$1.jsonl" 2>/dev/null; }
+tight() { config 500M 1s; "$MV" run --config "$W/host.yaml" --intervals 2 --log "$W/tight$1.jsonl" 2>/dev/null; }
 
 config 2G 5s
 "$MV" run --config "$W/host.yaml" --intervals "$INTERVALS" --log "$W/cpu.jsonl" 2>/dev/null
-echo "manager CPU ms per 5 s interval, 4 guests, intervals 2..$INTERVALS:"
-tail -n +2 "$W/cpu.jsonl" | field managerCpuMs "" | tee "$W/cpu.txt" | tr '\n' ' '; echo
-echo "  median: $(median < "$W/cpu.txt") ms"
-
-: > "$W/react.txt"
-for s in $(seq 1 "$SWITCHES"); do
-    config 2G 1s; "$MV" run --config "$W/host.yaml" --intervals 3 --log "$W/roomy$s.jsonl" 2>/dev/null
-    config 500M 1s; "$MV" run --config "$W/host.yaml" --intervals 1 --log "$W/tight$s.jsonl" 2>/dev/null
-    field balloonSentMs soft < "$W/tight$s.jsonl" | head -1 >> "$W/react.txt"
-done
-echo "collect start (free below soft seen) -> balloon targets sent, ms:"
-tr '\n' ' ' < "$W/react.txt"; echo
-echo "  median: $(median < "$W/react.txt") ms (plus up to one stateCheckInterval, 250 ms by default, until the crossing is seen)"
+cpu_figures "$W/cpu.jsonl" "4 QEMUs, 5 s interval"
+reaction "$SWITCHES" "QEMU's query-balloon"

@@ -55,7 +55,9 @@ public final class ConfigurationReference {
                 %s
                 ## host.yaml
 
-                `memvisor run --config host.yaml`. Paths are relative to the file. `vms[].name` and `vms[].qmp` are required.
+                `memvisor run --config host.yaml` (without --config: /etc/memvisor/host.yaml when it exists, else every key at its
+                default). Paths are relative to the file. Every key is optional: with none, the manager manages libvirt's domains
+                and the QEMUs of the run directory; in a `vms[]` entry, `name` and `qmp` are required.
 
                 %s""".formatted(ConfigReference.policyTable("policy."), ConfigReference.table(ScenarioSpec.class, ""),
                 ConfigReference.table(HostFile.class, ""));

@@ -15,7 +15,7 @@ import dev.memvisor.qemu.manager.FakeProc;
 import dev.memvisor.qemu.manager.FakeQemu;
 import dev.memvisor.qemu.manager.HostConfig;
 import dev.memvisor.qemu.manager.ManagerLoop;
-import dev.memvisor.qemu.manager.QemuHost;
+import dev.memvisor.qemu.manager.RealHost;
 import dev.memvisor.qemu.manager.VmConfig;
 import dev.memvisor.sim.engine.Simulation;
 import dev.memvisor.sim.scenario.ScenarioLoader;
@@ -116,7 +116,7 @@ class BothAdaptersDecideAlikePropertyTest {
             HostConfig cfg = new HostConfig(policy, Duration.ofMillis(INTERVAL_MS), Duration.ofMillis(250), 0, 32 * MIB, 0,
                     HostConfig.DEFAULT_METRICS_ADDRESS, Duration.ofMillis(500), null, false, 20, false, 0, configs);
             try (ManagerLoop loop = new ManagerLoop(cfg, PolicyRegistry.create(policy, pc), pc, proc.paths(), d -> { }, e -> { })) {
-                QemuHost qemu = loop.host();
+                RealHost qemu = loop.host();
                 qemu.observe(0); // connects to every fake QEMU, as the manager's first observation does
                 Controller qemuController = loop.controller();
                 for (int k = 0; k < host.freePercents().size(); k++) {

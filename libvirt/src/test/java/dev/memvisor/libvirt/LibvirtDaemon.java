@@ -29,10 +29,10 @@ import java.util.stream.Stream;
  * removes what libvirt left: the {@code machine} cgroup partitions and {@code /run/libvirt} when
  * they were not there before. Callers hold {@code /tmp/memvisor-real.lock} (HELPERS.md).
  */
-final class LibvirtDaemon implements AutoCloseable {
-    static final String URI = "qemu:///system";
+public final class LibvirtDaemon implements AutoCloseable {
+    public static final String URI = "qemu:///system";
     /** Names of test domains: this prefix, the JVM's pid, a name. */
-    static final String PREFIX = "memvisor-test-";
+    public static final String PREFIX = "memvisor-test-";
     private static final Path SOCKET = Path.of("/run/libvirt/libvirt-sock");
     private static final Path RUN_DIR = Path.of("/run/libvirt");
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
@@ -57,7 +57,7 @@ final class LibvirtDaemon implements AutoCloseable {
     }
 
     /** Uses the running libvirtd, or starts virtlogd and libvirtd; waits until libvirtd answers. */
-    static LibvirtDaemon start(Path logDir) {
+    public static LibvirtDaemon start(Path logDir) {
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
@@ -84,17 +84,17 @@ final class LibvirtDaemon implements AutoCloseable {
     }
 
     /** Whether the daemons are this fixture's (and so may be restarted and are stopped by it). */
-    boolean owned() {
+    public boolean owned() {
         return owned;
     }
 
     /** The pid of the libvirtd this fixture runs now. */
-    long libvirtdPid() {
+    public long libvirtdPid() {
         return libvirtd.pid();
     }
 
     /** Starts libvirtd and waits until its socket accepts connections. */
-    void startLibvirtd() throws InterruptedException {
+    public void startLibvirtd() throws InterruptedException {
         if (!owned) throw new IllegalStateException("libvirtd is not this test's to start");
         Path log = logDir.resolve("libvirtd-" + ++libvirtdStarts + ".log");
         libvirtd = spawn("libvirtd", log);
@@ -105,18 +105,18 @@ final class LibvirtDaemon implements AutoCloseable {
     }
 
     /** Stops libvirtd by its pid (SIGTERM) and waits for it; the domains keep running. */
-    void stopLibvirtd() throws InterruptedException {
+    public void stopLibvirtd() throws InterruptedException {
         if (!owned) throw new IllegalStateException("libvirtd is not this test's to stop");
         stop(libvirtd, "libvirtd");
     }
 
     /** A test domain name unique to this JVM. */
-    static String domainName(String name) {
+    public static String domainName(String name) {
         return PREFIX + ProcessHandle.current().pid() + "-" + name;
     }
 
     /** Runs virsh against the system URI and returns its standard output; fails with its error output. */
-    static String virsh(String... args) {
+    public static String virsh(String... args) {
         List<String> cmd = new ArrayList<>(List.of("virsh", "-q", "-c", URI));
         cmd.addAll(List.of(args));
         try {
@@ -141,13 +141,13 @@ final class LibvirtDaemon implements AutoCloseable {
     }
 
     /** Every running test domain of this JVM, by name. */
-    static List<String> runningTestDomains() {
+    public static List<String> runningTestDomains() {
         String mine = domainName("");
         return virsh("list", "--name").lines().map(String::trim).filter(n -> n.startsWith(mine)).toList();
     }
 
     /** Every test domain of this JVM defined persistently (running or not), by name. */
-    static List<String> definedTestDomains() {
+    public static List<String> definedTestDomains() {
         String mine = domainName("");
         return virsh("list", "--all", "--persistent", "--name").lines().map(String::trim).filter(n -> n.startsWith(mine)).toList();
     }
@@ -221,7 +221,7 @@ final class LibvirtDaemon implements AutoCloseable {
     }
 
     /** Whether something accepts connections on libvirtd's system socket. */
-    static boolean answers() {
+    public static boolean answers() {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(SOCKET))) {
             return ch.isConnected();
         } catch (IOException e) {
@@ -254,7 +254,7 @@ final class LibvirtDaemon implements AutoCloseable {
     }
 
     /** The {@code machine} partitions libvirt makes under each cgroup hierarchy (no systemd: libvirt makes them itself). */
-    static List<Path> machinePartitions() {
+    public static List<Path> machinePartitions() {
         List<Path> out = new ArrayList<>();
         if (Files.isDirectory(CGROUP_ROOT.resolve("machine"))) out.add(CGROUP_ROOT.resolve("machine"));
         try (Stream<Path> s = Files.list(CGROUP_ROOT)) {

@@ -15,9 +15,9 @@ import java.time.Duration;
  * boot, made with virsh (outside the code under test). Names carry {@link LibvirtDaemon#PREFIX} and
  * the JVM's pid, so {@link LibvirtDaemon#close()} finds and destroys whatever a test left running.
  */
-final class TestDomains {
+public final class TestDomains {
     /** Boot deadline: generous, since CI runs TCG on two shared cores. */
-    static final Duration BOOT = Duration.ofSeconds(180);
+    public static final Duration BOOT = Duration.ofSeconds(180);
     private static GuestImage image;
 
     private TestDomains() {}
@@ -32,24 +32,24 @@ final class TestDomains {
      * @param metadata    extra XML inside {@code <metadata>}, or empty
      * @param persistent  defined and started (virsh define + start) instead of transient (virsh create)
      */
-    record Spec(String name, int memoryMib, boolean balloon, int statsPeriod, String metadata, boolean persistent) {
-        static Spec balloon(String name, int memoryMib) {
+    public record Spec(String name, int memoryMib, boolean balloon, int statsPeriod, String metadata, boolean persistent) {
+        public static Spec balloon(String name, int memoryMib) {
             return new Spec(name, memoryMib, true, 0, "", false);
         }
 
-        Spec withoutBalloon() { return new Spec(name, memoryMib, false, statsPeriod, metadata, persistent); }
+        public Spec withoutBalloon() { return new Spec(name, memoryMib, false, statsPeriod, metadata, persistent); }
 
-        Spec withStatsPeriod(int seconds) { return new Spec(name, memoryMib, balloon, seconds, metadata, persistent); }
+        public Spec withStatsPeriod(int seconds) { return new Spec(name, memoryMib, balloon, seconds, metadata, persistent); }
 
-        Spec withMetadata(String xml) { return new Spec(name, memoryMib, balloon, statsPeriod, xml, persistent); }
+        public Spec withMetadata(String xml) { return new Spec(name, memoryMib, balloon, statsPeriod, xml, persistent); }
 
-        Spec asPersistent() { return new Spec(name, memoryMib, balloon, statsPeriod, metadata, true); }
+        public Spec asPersistent() { return new Spec(name, memoryMib, balloon, statsPeriod, metadata, true); }
 
-        String domainName() { return LibvirtDaemon.domainName(name); }
+        public String domainName() { return LibvirtDaemon.domainName(name); }
     }
 
     /** The guest image, built once per test JVM into this module's target directory. */
-    static synchronized GuestImage image() {
+    public static synchronized GuestImage image() {
         if (image == null) {
             Path root = Path.of(System.getProperty("memvisor.root", "."));
             image = GuestImageBuilder.defaults().buildIfNeeded(root.resolve("libvirt/target/guest-image"));
@@ -58,7 +58,7 @@ final class TestDomains {
     }
 
     /** The domain XML for a spec; the serial console goes to {@code dir/NAME.console.log}. */
-    static String xml(Spec s, Path dir) {
+    public static String xml(Spec s, Path dir) {
         GuestImage img = image();
         String balloon = s.balloon()
                 ? "<memballoon model='virtio'>" + (s.statsPeriod() > 0 ? "<stats period='" + s.statsPeriod() + "'/>" : "") + "</memballoon>"
@@ -84,7 +84,7 @@ final class TestDomains {
     }
 
     /** Starts the domain without waiting for its guest to boot. */
-    static void start(Spec s, Path dir) {
+    public static void start(Spec s, Path dir) {
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(console(s, dir));
@@ -102,7 +102,7 @@ final class TestDomains {
     }
 
     /** Waits until the guest's init printed its ready line, and returns that line. */
-    static String awaitReady(Spec s, Path dir) throws InterruptedException {
+    public static String awaitReady(Spec s, Path dir) throws InterruptedException {
         Path console = console(s, dir);
         String line = Await.until(BOOT, () -> readyLine(console), l -> !l.isEmpty());
         if (line.isEmpty()) throw new AssertionError("domain " + s.domainName() + " did not boot within " + BOOT.toSeconds() + " s; console: " + console);
@@ -110,13 +110,13 @@ final class TestDomains {
     }
 
     /** The domain as the client names it, read with virsh. */
-    static DomainId id(Spec s) {
+    public static DomainId id(Spec s) {
         String name = s.domainName();
         return new DomainId(name, LibvirtDaemon.virsh("domuuid", name).trim(), Integer.parseInt(LibvirtDaemon.virsh("domid", name).trim()));
     }
 
     /** Destroys the domain (and undefines it when persistent). */
-    static void destroy(Spec s) {
+    public static void destroy(Spec s) {
         LibvirtDaemon.virsh("destroy", s.domainName());
         if (s.persistent()) LibvirtDaemon.virsh("undefine", s.domainName());
     }

@@ -1,5 +1,14 @@
 package dev.memvisor.packaging;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.memvisor.qemu.image.GuestImage;
+import dev.memvisor.qemu.image.GuestImageBuilder;
+import dev.memvisor.qemu.launch.Guest;
+import dev.memvisor.qemu.launch.GuestLauncher;
+import dev.memvisor.qemu.launch.GuestSpec;
+import dev.memvisor.qemu.launch.RunDirectory;
+import dev.memvisor.qemu.manager.HostConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +19,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,12 +95,18 @@ class DebPackageIT {
     }
 
     @Test
-    void theServiceRunsTheInstalledConfig() {
-        // the shipped host.yaml has every key commented out, and today's manager needs its VMs listed:
-        // run reads /etc/memvisor/host.yaml and says exactly that
-        Result r = run("/usr/bin/memvisor", "run", "--config", "/etc/memvisor/host.yaml", "--intervals", "1");
-        assertThat(r.status).as("%s", r).isNotZero();
-        assertThat(r.err).contains("/etc/memvisor/host.yaml").contains("vms");
+    void theServiceRunsTheInstalledConfig() throws IOException {
+        // the shipped host.yaml has every key commented out: the manager finds its VMs itself; with libvirt off and an
+        // empty run directory there is nothing, and it says where it looked
+        Path empty = Files.createTempDirectory("memvisor-deb-run");
+        try {
+            Result r = run(Map.of("MEMVISOR_RUN_DIR", empty.toString()), "/usr/bin/memvisor", "run", "--config", "/etc/memvisor/host.yaml",
+                    "--set", "libvirt.enabled=false", "--intervals", "1");
+            assertThat(r.status).as("%s", r).isEqualTo(1);
+            assertThat(r.err).contains("nothing to manage").contains(empty.toString()).contains("libvirt.enabled is false");
+        } finally {
+            Files.deleteIfExists(empty);
+        }
     }
 
     @Test
@@ -99,13 +117,56 @@ class DebPackageIT {
         assertThat(r.out + r.err).doesNotContain("memvisor.service:");
     }
 
+    /**
+     * Issue 14: the installed command's dry run with the installed config, on a real guest it finds in
+     * the run directory by itself: it decides (a tight budget: balloons planned) and acts on nothing,
+     * as the guest's own QMP and KSM's knobs show.
+     */
     @Test
-    void aDryRunPasses() {
-        Result help = run("/usr/bin/memvisor", "run", "--help");
-        Assumptions.assumeTrue(help.out.contains("--dry-run"),
-                "memvisor run --dry-run does not exist yet (issue 14 item 2); the dry run is tested once it does");
-        Result r = run("/usr/bin/memvisor", "run", "--config", "/etc/memvisor/host.yaml", "--dry-run", "--intervals", "1");
-        assertThat(r.status).as("%s", r).isZero();
+    void aDryRunPasses() throws Exception {
+        Path runDir = Files.createTempDirectory("memvisor-deb-dry");
+        boolean stateDirBefore = Files.exists(HostConfig.DEFAULT_STATE_FILE.getParent());
+        Path root = Path.of(System.getProperty("memvisor.root", ".."));
+        GuestImage image = GuestImageBuilder.defaults().buildIfNeeded(root.resolve("qemu/target/guest-image"));
+        List<Long> ksmBefore = ksm();
+        try (Guest guest = new GuestLauncher(image, runDir, l -> System.err.println("[test] " + l)).start(GuestSpec.idle("dry", 128L << 20),
+                Duration.ofSeconds(180))) {
+            Result r = run(Map.of("MEMVISOR_RUN_DIR", runDir.toString()), "/usr/bin/memvisor", "run", "--config", "/etc/memvisor/host.yaml",
+                    "--dry-run", "--set", "libvirt.enabled=false", "--set", "interval=1s", "--set", "budget=100M", "--intervals", "2");
+            assertThat(r.status).as("%s", r).isZero();
+            assertThat(r.err).contains("dry run (decisions are logged, no action is carried out): managing 1 QEMU (dry, found in " + runDir);
+            ObjectMapper json = new ObjectMapper();
+            List<JsonNode> decisions = new ArrayList<>();
+            for (String line : r.out.split("\n")) if (line.startsWith("{")) decisions.add(json.readTree(line));
+            assertThat(decisions).hasSizeGreaterThanOrEqualTo(2).allSatisfy(d -> {
+                assertThat(d.path("dryRun").asBoolean()).isTrue();
+                assertThat(d.path("vms").get(0).path("name").asText()).isEqualTo("dry");
+                assertThat(d.path("vms").get(0).path("up").asBoolean()).isTrue();
+            });
+            // less budget than the guest holds: the plan inflates its balloon
+            assertThat(decisions.get(0).path("state").asText()).isNotEqualTo("HIGH");
+            assertThat(decisions.get(0).path("actions")).anySatisfy(a -> {
+                assertThat(a.path("kind").asText()).isEqualTo("balloon");
+                assertThat(a.path("balloonBytes").asLong()).isPositive();
+            });
+            try (var qmp = guest.qmp()) {
+                assertThat(qmp.queryBalloon().actualBytes()).as("the guest's balloon, by its own QMP: not moved").isEqualTo(128L << 20);
+            }
+            assertThat(ksm()).as("KSM's knobs untouched").isEqualTo(ksmBefore);
+        } finally {
+            RunDirectory.delete(runDir);
+        }
+        assertThat(HostConfig.DEFAULT_STATE_FILE).as("the state file, removed when the run ends").doesNotExist();
+        if (!stateDirBefore) assertThat(HostConfig.DEFAULT_STATE_FILE.getParent()).as("its directory, made and removed by the run").doesNotExist();
+    }
+
+    private static List<Long> ksm() throws IOException {
+        List<Long> out = new ArrayList<>();
+        for (String k : List.of("run", "pages_to_scan", "sleep_millisecs")) {
+            Path p = Path.of("/sys/kernel/mm/ksm", k);
+            out.add(Files.exists(p) ? Long.parseLong(Files.readString(p).trim()) : -1);
+        }
+        return out;
     }
 
     private static String field(String name) {
@@ -121,12 +182,18 @@ class DebPackageIT {
     }
 
     private static Result run(String... cmd) {
+        return run(Map.of(), cmd);
+    }
+
+    private static Result run(Map<String, String> env, String... cmd) {
         try {
             Path out = Files.createTempFile("memvisor-deb", ".out");
             Path err = Files.createTempFile("memvisor-deb", ".err");
             try {
-                Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                pb.environment().putAll(env);
+                Process p = pb.start();
                 if (!p.waitFor(300, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new AssertionError(String.join(" ", cmd) + ": no exit within 300 s");

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.memvisor.core.model.MemoryThresholds;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.unit.Size;
+import dev.memvisor.qemu.launch.RunDirectory;
+import dev.memvisor.qemu.manager.DomainConfig;
 import dev.memvisor.qemu.manager.HostConfig;
+import dev.memvisor.qemu.manager.LibvirtConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +63,11 @@ class HostYamlTest {
         assertThat(c.cgroups()).isFalse();
         assertThat(c.cgroupHeadroomBytes()).isEqualTo(256 * Size.MIB);
         assertThat(c.vms()).hasSize(1);
+        assertThat(c.libvirt().mode()).isEqualTo(LibvirtConfig.DEFAULT.mode());
+        assertThat(c.libvirt().uri()).isEqualTo(LibvirtConfig.SYSTEM_URI);
+        assertThat(c.libvirt().domains()).extracting(DomainConfig::name).containsExactly("web");
+        assertThat(c.runDir()).isEqualTo(Path.of(RunDirectory.FALLBACK));
+        assertThat(c.stateFile()).isEqualTo(HostConfig.DEFAULT_STATE_FILE);
     }
 
     @Test

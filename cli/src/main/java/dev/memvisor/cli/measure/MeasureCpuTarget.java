@@ -26,7 +26,7 @@ record MeasureCpuTarget(String name, Path socket, Path cpuLog, long pid) {
 
     /** Finds guest {@code vm} (a name under {@code runDir}, or a path to its QMP socket); messages name what is missing. */
     static MeasureCpuTarget find(String vm, Path runDir, Path procRoot) {
-        Path socket = vm.contains("/") ? Path.of(vm) : runDir.resolve(vm).resolve("qmp.sock");
+        Path socket = vm.contains("/") ? Path.of(vm) : runDir.resolve(vm).resolve(dev.memvisor.qemu.launch.RunDirectory.QMP_SOCKET);
         String name = vm.contains("/") ? socket.toAbsolutePath().getParent().getFileName().toString() : vm;
         if (!Files.exists(socket)) {
             throw new IllegalArgumentException("unknown VM '" + vm + "': no QMP socket at " + socket

@@ -1,5 +1,7 @@
 package dev.memvisor.cli.migrate;
 
+import dev.memvisor.qemu.launch.RunDirectory;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -9,7 +11,7 @@ import java.nio.file.Path;
  */
 final class VmSocket {
     /** The run directory when --run-dir is not given: $MEMVISOR_RUN_DIR, else /tmp/memvisor/run. */
-    static final String DEFAULT_RUN_DIR = "${env:MEMVISOR_RUN_DIR:-/tmp/memvisor/run}";
+    static final String DEFAULT_RUN_DIR = "${env:" + RunDirectory.ENV + ":-" + RunDirectory.FALLBACK + "}";
 
     private VmSocket() {}
 
@@ -17,7 +19,7 @@ final class VmSocket {
     static Path resolve(String vm, Path runDir) {
         Path direct = Path.of(vm);
         if (vm.contains("/") && Files.exists(direct)) return direct;
-        Path sock = runDir.resolve(vm).resolve("qmp.sock");
+        Path sock = runDir.resolve(vm).resolve(RunDirectory.QMP_SOCKET);
         if (!Files.exists(sock)) {
             throw new IllegalArgumentException("guest " + vm + ": no QMP socket at " + sock
                     + " (give --run-dir, the directory holding one directory per guest, or --vm PATH-TO-SOCKET)");

@@ -136,7 +136,7 @@ public final class RealDemo {
         out.println(b);
         if (table) {
             try {
-                out.print(TopTable.render(json.readTree(DecisionJson.line(d, "esx", Instant.now()))));
+                out.print(TopScreen.render(json.readTree(DecisionJson.line(d, "esx", Instant.now()))));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -1,6 +1,5 @@
 package dev.memvisor.cli.qemu;
 
-import dev.memvisor.core.admission.AdmissionDecision;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyRegistry;
@@ -10,9 +9,7 @@ import dev.memvisor.qemu.manager.HostConfig;
 import dev.memvisor.qemu.manager.HostPaths;
 import dev.memvisor.qemu.manager.ManagerLoop;
 import dev.memvisor.qemu.manager.ManagerMetrics;
-import dev.memvisor.qemu.manager.VmConfig;
-import dev.memvisor.qemu.collect.MemInfo;
-import dev.memvisor.core.unit.Size;
+import dev.memvisor.qemu.manager.StateFile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -32,15 +29,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
-/** {@code memvisor run}: the real manager's control loop over this host's QEMU guests. */
+/**
+ * {@code memvisor run}: the real manager's control loop over this host's guests: host.yaml's QEMUs (or
+ * those found in the run directory) and libvirt's domains, with no configuration needed.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the memory manager on this host's QEMU guests: every interval observe, decide with a core"
-                + " policy, bound the plan and carry out its actions (balloons, KSM, memory cgroups). One JSON line per decision;"
+        description = "Run the memory manager on this host's guests: libvirt's domains with a balloon device and the QEMUs of"
+                + " host.yaml (or, with no vms:, those with a QMP socket in the run directory). Every interval it observes, decides with a"
+                + " core policy, bounds the plan and carries out its actions (balloons, KSM, memory limits). One JSON line per decision;"
                 + " SIGTERM stops it, restores KSM's settings and leaves the guests running.")
 public final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--config", required = true, description = "The host.yaml (see README, section Real hosts).")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The host.yaml (see README, section Real hosts); default: /etc/memvisor/host.yaml when it exists, else every key at its default.")
     Path config;
 
     @Option(names = "--log", description = "Write the decision log here instead of the config's log (or standard output).")
@@ -57,6 +59,10 @@ public final class RunCommand implements Callable<Integer> {
             + " them are logged but not counted; default: run until SIGTERM).")
     int intervals;
 
+    @Option(names = "--dry-run", description = "Observe and decide as usual and log the actions as planned, but carry none out:"
+            + " no balloon, memory limit or KSM knob changes.")
+    boolean dryRun;
+
     @Override
     public Integer call() {
         for (String o : overrides) {
@@ -64,16 +70,28 @@ public final class RunCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--set " + o + ": expected PATH=VALUE, e.g. --set policy.idleTax=0.5");
             }
         }
+        if (intervals < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--intervals must be >= 0, got " + intervals);
         List<String> sets = new ArrayList<>(overrides);
         if (policy != null) sets.add("policy.name=" + policy);
-        HostConfig cfg = HostConfig.load(config, sets);
+        java.util.function.Consumer<String> events = line -> System.err.println("memvisor run: " + line);
+        Path file = config != null ? config : Files.isRegularFile(HostConfig.SYSTEM_FILE) ? HostConfig.SYSTEM_FILE : null;
+        HostConfig cfg = file != null ? HostConfig.load(file, sets) : HostConfig.defaults(sets);
+        if (file == null) events.accept("no --config and no " + HostConfig.SYSTEM_FILE + ": every setting at its default");
         if (log != null) cfg = cfg.withLog(log);
+        // a dry run changes nothing: no KSM knobs, no cgroups (whose placement moves QEMU), no memtune
+        if (dryRun) cfg = cfg.withoutActuators();
         HostPaths paths = HostPaths.system();
-        cfg = admitted(cfg, paths);
         String name = cfg.policy();
         PolicyConfig policyConfig = cfg.policyConfig();
         MemoryPolicy p = PolicyRegistry.create(name, policyConfig);
-        PrintStream out = openLog(cfg.log());
+        ManagedHost managed = ManagedHost.of(cfg, paths, dryRun, events);
+        PrintStream out;
+        try {
+            out = openLog(cfg.log());
+        } catch (RuntimeException e) {
+            managed.host().close();
+            throw e;
+        }
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -90,24 +108,35 @@ public final class RunCommand implements Callable<Integer> {
         }, "memvisor-run-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         int[] count = {0};
-        java.util.function.Consumer<String> events = line -> System.err.println("memvisor run: " + line);
-        try (ManagerMetrics metrics = new ManagerMetrics(cfg.metricsAddress(), cfg.metricsPort(), events);
-             ManagerLoop loop = new ManagerLoop(cfg, p, policyConfig, paths, d -> {
-                 out.println(DecisionJson.line(d, name, Instant.now()));
-                 out.flush();
-                 metrics.record(d);
-                 if (intervals > 0 && d.trigger() == Trigger.INTERVAL && ++count[0] >= intervals) {
-                     synchronized (stop) {
-                         stop.set(true);
-                     }
-                 }
-             }, events)) {
-            System.err.println("memvisor run: managing " + cfg.vms().size() + " VMs with policy " + name + " every "
-                    + cfg.interval().toMillis() + " ms" + (cfg.stateCheckInterval().isZero() ? ""
-                    : ", checking the host memory state every " + cfg.stateCheckInterval().toMillis() + " ms") + (metrics.port() > 0 ? ", metrics on http://" + cfg.metricsAddress() + ":" + metrics.port() + "/metrics" : ""));
-            loop.run(stop);
-            System.err.println("memvisor run: stopped; guests left running");
+        HostConfig c = cfg;
+        // the loop owns the host once made; until then (a metrics port taken) it is closed here
+        ManagerLoop[] made = {null};
+        try (StateFile state = c.stateFile() == null ? null : new StateFile(c.stateFile(), events);
+             ManagerMetrics metrics = new ManagerMetrics(c.metricsAddress(), c.metricsPort(), events)) {
+            ManagerLoop loop = new ManagerLoop(c, p, policyConfig, managed.host(), d -> {
+                String line = DecisionJson.line(d, name, Instant.now(), dryRun);
+                out.println(line);
+                out.flush();
+                if (state != null) state.publish(line);
+                metrics.record(d);
+                if (intervals > 0 && d.trigger() == Trigger.INTERVAL && ++count[0] >= intervals) {
+                    synchronized (stop) {
+                        stop.set(true);
+                    }
+                }
+            }, events);
+            made[0] = loop;
+            try (loop) {
+                System.err.println("memvisor run: " + (dryRun ? "dry run (decisions are logged, no action is carried out): " : "") + "managing "
+                        + managed.description() + " with policy " + name + " every " + c.interval().toMillis() + " ms"
+                        + (c.stateCheckInterval().isZero() ? "" : ", checking the host memory state every " + c.stateCheckInterval().toMillis() + " ms")
+                        + (metrics.port() > 0 ? ", metrics on http://" + c.metricsAddress() + ":" + metrics.port() + "/metrics" : "")
+                        + (state != null ? ", state in " + state.path() : ""));
+                loop.run(stop);
+                System.err.println("memvisor run: stopped; guests left running");
+            }
         } finally {
+            if (made[0] == null) managed.host().close();
             if (out != System.out) out.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -117,35 +146,6 @@ public final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }
         return 0;
-    }
-
-    /**
-     * Admission control at start: the configured VMs in order against the budget (or MemTotal); a VM
-     * whose reservation and overhead do not fit is not managed, and stderr says why.
-     */
-    private static HostConfig admitted(HostConfig cfg, HostPaths paths) {
-        long machine = cfg.budgetBytes();
-        String against = "the budget";
-        if (machine <= 0) {
-            machine = MemInfo.read(paths.procRoot()).totalBytes();
-            against = "MemTotal";
-            if (machine <= 0) throw new IllegalStateException("cannot read MemTotal from " + paths.procRoot().resolve("meminfo"));
-        }
-        List<AdmissionDecision> decisions = cfg.admit(machine);
-        List<VmConfig> admitted = new ArrayList<>();
-        for (int i = 0; i < decisions.size(); i++) {
-            if (decisions.get(i).admitted()) {
-                admitted.add(cfg.vms().get(i));
-            } else {
-                System.err.println("memvisor run: vm " + cfg.vms().get(i).name() + ": not managed: admission control against "
-                        + against + " (" + Size.format(machine) + "): " + decisions.get(i).message());
-            }
-        }
-        if (admitted.isEmpty()) {
-            throw new IllegalStateException(cfg.vms().size() + " VMs configured, none admitted: their reservations and overheads ("
-                    + Size.format(cfg.overheadPerVmBytes()) + " each) do not fit " + against + " (" + Size.format(machine) + ")");
-        }
-        return cfg.withVms(admitted);
     }
 
     private static PrintStream openLog(Path p) {

@@ -33,6 +33,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Shorter runs (core loop 4 s, host 5 simulated minutes, Bitbrains 10 minutes) for a smoke check.")
     boolean quick;
 
+    @Option(names = "--large", description = "Also time a 1 TiB host of 128 VMs x 8 GiB over one simulated hour (5 minutes with --quick; needs about 4 GB of heap).")
+    boolean large;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads one simulated host's VMs run on within a step (default: every processor; the results are the same).")
+    Integer threads;
+
     @Option(names = "--example", paramLabel = "FILE", defaultValue = "examples/bitbrains-consolidation.yaml",
             description = "The Bitbrains example to time (default ${DEFAULT-VALUE}).")
     Path example;
@@ -42,6 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (runs < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs: expected at least 1, got " + runs);
+        if (threads != null && threads < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads: expected at least 1, got " + threads);
         out.printf(Locale.ROOT, "%-28s %14s %12s %16s%n", "benchmark", "page refs", "wall s (med)", "refs/s (med)");
         time("core loop (1 VM, 2 GiB)", () -> BenchScenarios.coreLoop(quick ? 4 : 8), out, err);
         time(quick ? "16 VMs x 2 GiB, 5 min" : "16 VMs x 2 GiB, 1 hour", () -> BenchScenarios.host16(quick ? 5 : 60), out, err);
@@ -51,7 +58,9 @@ public final class BenchCommand implements Callable<Integer> {
         } else {
             err.println("bench: " + example + " not found (run from the project root or pass --example); example 5 not timed");
         }
-        out.printf(Locale.ROOT, "machine: %d processors, Java %s%n", Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        if (large) time(quick ? "128 VMs x 8 GiB, 5 min" : "128 VMs x 8 GiB, 1 hour", () -> BenchScenarios.host128(quick ? 5 : 60), out, err);
+        out.printf(Locale.ROOT, "machine: %d processors, Java %s; %d simulation threads%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), threads != null ? threads : Simulation.defaultThreads());
         out.flush();
         return 0;
     }
@@ -62,7 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < runs; i++) {
             Scenario sc = scenario.get();
             long t0 = System.nanoTime();
-            SimResult r = new Simulation(sc).run(null);
+            SimResult r = new Simulation(sc, threads != null ? threads : Simulation.defaultThreads()).run(null);
             secs.add((System.nanoTime() - t0) / 1e9);
             refs = r.totalRefs;
             err.printf(Locale.ROOT, "bench: %s run %d: %.2f s%n", name, i + 1, secs.get(i));

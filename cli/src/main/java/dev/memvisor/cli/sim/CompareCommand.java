@@ -1,6 +1,7 @@
 package dev.memvisor.cli.sim;
 
 import dev.memvisor.core.policy.PolicyRegistry;
+import dev.memvisor.sim.engine.Simulation;
 import dev.memvisor.sim.report.CompareWriter;
 import dev.memvisor.sim.report.Reports;
 import dev.memvisor.sim.report.SimResult;
@@ -66,7 +67,7 @@ public final class CompareCommand implements Callable<Integer> {
         for (String n : names) {
             err.println("compare: running " + n + " ...");
             err.flush();
-            SimResult r = SimulateCommand.run(base.withPolicy(n), err, "compare");
+            SimResult r = SimulateCommand.run(base.withPolicy(n), err, "compare", Simulation.defaultThreads());
             Reports.writeAll(r, out.resolve(n));
             runs.add(r);
         }

@@ -34,6 +34,10 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Override a scenario field, e.g. --set policy.idleTax=0 or --set vms[0].memory=8G; repeatable.")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads the host's VMs run on within a step (default: every processor, or the system property memvisor.simThreads); the outputs are the same.")
+    Integer threads;
+
     @Option(names = "--policy", paramLabel = "NAME", description = "Shortcut for --set policy.name=NAME.")
     String policy;
 
@@ -52,7 +56,8 @@ public final class SimulateCommand implements Callable<Integer> {
         Scenario sc = ScenarioLoader.load(scenario, sets);
         boolean overcommitted = Admission.check(sc, scenario, allowOvercommittedReservations, err, "simulate");
         OutputFolder.prepare(spec, out);
-        SimResult r = run(sc, err, "simulate");
+        if (threads != null && threads < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads: expected at least 1, got " + threads);
+        SimResult r = run(sc, err, "simulate", threads != null ? threads : Simulation.defaultThreads());
         Reports.writeAll(r, out);
         printSummary(r, outw);
         if (overcommitted) outw.println("reservation violations: " + Admission.violations(r));
@@ -71,11 +76,11 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs a scenario with a progress bar on {@code err}. */
-    static SimResult run(Scenario sc, PrintWriter err, String label) {
+    /** Runs a scenario with a progress bar on {@code err}, its VMs on {@code threads} threads within a step. */
+    static SimResult run(Scenario sc, PrintWriter err, String label, int threads) {
         ProgressBar bar = new ProgressBar(err, label + " " + sc.host().policyName());
         try {
-            return new Simulation(sc).run(bar);
+            return new Simulation(sc, threads).run(bar);
         } finally {
             bar.finish();
         }

@@ -79,6 +79,15 @@ public enum Counter {
     /** Guest memory held compressed by the host (its uncompressed size). */
     ZIP(Scope.VM, "ZIP", "Group Memory", "Compressed Memory MBytes", Unit.MBYTES, "compressedMBytes",
             "memvisor_vm_compressed_bytes", "guest memory held compressed by the host"),
+    /** The VM's reservation (esxtop's memory allocation minimum). */
+    AMIN(Scope.VM, "AMIN", "Group Memory", "Alloc Min", Unit.MBYTES, "allocMinMBytes",
+            "memvisor_vm_reservation_bytes", "reservation: never reclaimed below"),
+    /** The VM's limit (esxtop's memory allocation maximum). */
+    AMAX(Scope.VM, "AMAX", "Group Memory", "Alloc Max", Unit.MBYTES, "allocMaxMBytes",
+            "memvisor_vm_limit_bytes", "limit: never granted above"),
+    /** The VM's memory shares. */
+    ASHRS(Scope.VM, "ASHRS", "Group Memory", "Alloc Shares", Unit.COUNT, "allocShares",
+            "memvisor_vm_shares", "memory shares: relative priority when memory is short"),
     // ---- per VM: Group Cpu ----
     /** CPU used by the VM as the host measures it. */
     USED(Scope.VM, "%USED", "Group Cpu", "% Used", Unit.PERCENT, "usedPct",

@@ -25,7 +25,8 @@ public final class HostSimulator {
         Scenario sc = HostScenarioYaml.parse(task.yaml(), task.name(), Path.of(task.baseDir()));
         SimResult r;
         try {
-            r = new Simulation(sc).run(null);
+            // Spark already runs a task per core: one thread per host, unless -Dmemvisor.simThreads says otherwise
+            r = new Simulation(sc, Integer.getInteger("memvisor.simThreads", 1)).run(null);
         } catch (OutOfMemoryError e) {
             // the page arrays are the bulk and unreachable once this unwinds; fail this task, not the executor JVM
             throw new IllegalStateException(task.name() + ": " + OUT_OF_HEAP + " (" + Runtime.getRuntime().maxMemory() / 1_000_000_000

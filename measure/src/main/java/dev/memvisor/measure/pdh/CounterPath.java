@@ -34,6 +34,11 @@ public record CounterPath(String machine, String object, String instance, String
         return new CounterPath(machine, englishObject, instance, CounterNames.counter(englishObject, counter), header);
     }
 
+    /** The column header for a counter: {@code \\machine\Object(Instance)\Counter}, or without {@code (Instance)} when it is null. */
+    public static String header(String machine, String object, String instance, String counter) {
+        return "\\\\" + machine + "\\" + object + (instance == null ? "" : "(" + instance + ")") + "\\" + counter;
+    }
+
     /** The instance without a perfmon duplicate suffix: {@code chrome#2} becomes {@code chrome}. */
     public String instanceBaseName() {
         if (instance == null) return null;

@@ -15,6 +15,9 @@ public interface ActiveMemorySource extends AutoCloseable {
     /** What this source is, for the manager's log. */
     String description();
 
+    /** Forgets a VM that is gone (a libvirt domain stopped): a source with a slot per VM frees it; nothing by default. */
+    default void release(String vm) {}
+
     /** Releases what the source set up in the kernel; nothing by default. */
     @Override
     default void close() {}

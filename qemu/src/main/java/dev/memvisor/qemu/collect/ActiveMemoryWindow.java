@@ -55,6 +55,14 @@ public final class ActiveMemoryWindow implements AutoCloseable {
         last.remove(vm);
     }
 
+    /** Forgets a VM that is gone for good: its window, and what the source keeps for it (a DAMON slot). */
+    public void release(String vm) {
+        forget(vm);
+        synchronized (source) {
+            source.release(vm);
+        }
+    }
+
     /** What measures the windows, for the manager's log. */
     public String description() {
         return source.description();

@@ -114,6 +114,22 @@ public final class DamonActiveMemory implements ActiveMemorySource {
         }
     }
 
+    /** Stops the VM's kdamond and frees its slot for another VM. */
+    @Override
+    public void release(String vm) {
+        for (int i = 0; i < vmOfSlot.length; i++) {
+            if (!vm.equals(vmOfSlot[i])) continue;
+            Path k = kdamonds.resolve(Integer.toString(i));
+            try {
+                if (!read(k.resolve("state")).equals("off")) write(k.resolve("state"), "off");
+            } catch (IOException e) {
+                // a kdamond of a process that exited is off already
+            }
+            vmOfSlot[i] = null;
+            pidOfSlot[i] = -1;
+        }
+    }
+
     @Override
     public String description() {
         return "DAMON (" + vmOfSlot.length + " kdamonds, vaddr, " + kdamonds + ")";

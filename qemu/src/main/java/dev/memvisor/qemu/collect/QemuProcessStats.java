@@ -1,5 +1,6 @@
 package dev.memvisor.qemu.collect;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,6 +34,15 @@ public record QemuProcessStats(long pid, long rssBytes, long swapBytes, long ksm
         return new QemuProcessStats(pid, status.getOrDefault("VmRSS", 0L), status.getOrDefault("VmSwap", 0L),
                 ksm.getOrDefault("ksm_merging_pages", 0L), ksm.getOrDefault("ksm_process_profit", 0L), vcpu,
                 ticks(KeyValueFile.read(p.resolve("stat"))));
+    }
+
+    /** utime + stime of the whole process {@code procRoot/PID}, in clock ticks, or -1 when it is gone. */
+    public static long processTicks(Path procRoot, long pid) {
+        try {
+            return ticks(Files.readString(procRoot.resolve(pid + "/stat")));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** utime + stime (fields 14 and 15) of a /proc stat line; the comm field may contain spaces. */

@@ -112,7 +112,7 @@ public final class GuestLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException("guest " + spec.name() + ": cannot prepare " + dir + ": " + e.getMessage(), e);
         }
-        Path qmp = dir.resolve("qmp.sock");
+        Path qmp = dir.resolve(RunDirectory.QMP_SOCKET);
         // debug-threads=on names the vCPU threads "CPU n/KVM|TCG", so their CPU time can be read from /proc
         List<String> cmd = List.of(qemu, "-name", spec.name() + ",debug-threads=on", "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
                 "-m", (spec.memoryBytes() >> 20) + "M", "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",

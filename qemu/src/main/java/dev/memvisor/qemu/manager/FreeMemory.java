@@ -23,7 +23,7 @@ import dev.memvisor.qemu.collect.MemInfo;
  * @param freeBytes    free memory
  * @param machineBytes the memory it is a part of (never 0)
  */
-record FreeMemory(long freeBytes, long machineBytes) {
+public record FreeMemory(long freeBytes, long machineBytes) {
 
     /**
      * Free memory of a host.
@@ -34,7 +34,7 @@ record FreeMemory(long freeBytes, long machineBytes) {
      * @param heldBytes   what VMs alive but not observed still hold
      * @param mem         the host's meminfo, read only without a budget (may be null with one)
      */
-    static FreeMemory of(long budgetBytes, long usedBytes, long overheadBytes, long heldBytes, MemInfo mem) {
+    public static FreeMemory of(long budgetBytes, long usedBytes, long overheadBytes, long heldBytes, MemInfo mem) {
         if (budgetBytes > 0) {
             long machine = Math.max(1, budgetBytes - heldBytes);
             return new FreeMemory(Math.max(0, machine - usedBytes - overheadBytes), machine);

@@ -6,6 +6,7 @@ import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.unit.Durations;
 import dev.memvisor.core.unit.Size;
+import dev.memvisor.qemu.launch.RunDirectory;
 import dev.memvisor.settings.PolicySettings;
 import dev.memvisor.settings.SettingsException;
 import dev.memvisor.settings.YamlDocument;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The manager's configuration (host.yaml), resolved: paths made absolute, sizes in bytes. Every key,
@@ -36,11 +39,15 @@ import java.util.Map;
  * @param ksmSleepMillis     KSM's sleep between scans when the manager drives it
  * @param cgroups            whether each VM gets a memory cgroup carrying its limit
  * @param cgroupHeadroomBytes QEMU's own memory above the VM's target allowed by its cgroup while the plan does not host-swap it
- * @param vms                the managed VMs
+ * @param vms                the QEMUs of host.yaml, managed over their QMP sockets (none: those found in {@code runDir})
+ * @param runDir             where QEMUs started by memvisor's launcher are found when {@code vms} is empty
+ * @param libvirt            whether and how libvirt's domains are managed
+ * @param stateFile          where the manager publishes its latest decision for {@code memvisor top}, or null
  */
 public record HostConfig(String policy, PolicyConfig policyConfig, Duration interval, Duration stateCheckInterval, long budgetBytes,
                          long overheadPerVmBytes, int metricsPort, String metricsAddress, Duration qmpTimeout, Path log,
-                         boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes, List<VmConfig> vms) {
+                         boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes, List<VmConfig> vms,
+                         Path runDir, LibvirtConfig libvirt, Path stateFile) {
 
     /** The default {@link #stateCheckInterval()}: cheap enough to run often, short against a 5 s interval. */
     public static final Duration DEFAULT_STATE_CHECK = Durations.parse(new HostFile().stateCheckInterval);
@@ -48,6 +55,10 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
     public static final String DEFAULT_METRICS_ADDRESS = new HostFile().metricsAddress;
     /** The default {@link #qmpTimeout()}: a healthy QEMU answers in milliseconds, and 1 s is well under the 5 s interval. */
     public static final Duration DEFAULT_QMP_TIMEOUT = Duration.ofSeconds(1);
+    /** The default {@link #stateFile()}: under /run, which systemd's RuntimeDirectory=memvisor makes and removes. */
+    public static final Path DEFAULT_STATE_FILE = Path.of(new HostFile().stateFile);
+    /** Where {@code memvisor run} reads its settings when no --config is given and this file exists. */
+    public static final Path SYSTEM_FILE = Path.of("/etc/memvisor/host.yaml");
 
     /** Validates the state check interval and the QMP timeout (the file's other values are checked where it is read). */
     public HostConfig {
@@ -58,6 +69,16 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
             throw new ConfigException("qmpTimeout: got " + (qmpTimeout == null ? null : qmpTimeout.toMillis() + "ms")
                     + ", expected at least 10ms and under the interval (" + interval.toMillis() + "ms), so a hung QEMU costs less than a decision");
         vms = List.copyOf(vms);
+        if (runDir == null) runDir = RunDirectory.defaultPath();
+        if (libvirt == null) libvirt = LibvirtConfig.DEFAULT;
+    }
+
+    /** A configuration of QEMUs only: the default run directory, libvirt not managed, no state file. */
+    public HostConfig(String policy, PolicyConfig policyConfig, Duration interval, Duration stateCheckInterval, long budgetBytes,
+                      long overheadPerVmBytes, int metricsPort, String metricsAddress, Duration qmpTimeout, Path log,
+                      boolean manageKsm, long ksmSleepMillis, boolean cgroups, long cgroupHeadroomBytes, List<VmConfig> vms) {
+        this(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress, qmpTimeout,
+                log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms, null, LibvirtConfig.OFF, null);
     }
 
     /** A configuration with the default policy parameters. */
@@ -122,6 +143,11 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
         return resolve(doc, file.toAbsolutePath().getParent(), overrides);
     }
 
+    /** The configuration with every key at its default, then {@code overrides}: {@code memvisor run} without a host.yaml. */
+    public static HostConfig defaults(List<String> overrides) {
+        return parse(new byte[0], "(no host.yaml: the defaults)", Path.of("").toAbsolutePath(), overrides);
+    }
+
     /** Parses a host.yaml's bytes; {@code name} names it in messages, {@code baseDir} resolves relative paths. */
     public static HostConfig parse(byte[] bytes, String name, Path baseDir, List<String> overrides) {
         YamlDocument doc;
@@ -139,7 +165,8 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
             PolicySettings.expandShorthand(doc);
             for (String o : overrides) doc.set(o);
             f = doc.bind(HostFile.class);
-            if (f.vms == null || f.vms.isEmpty()) throw doc.error("vms", "expected a list of VMs with name and qmp");
+            // "vms:" with nothing after it is YAML's null: no VMs, as an empty list
+            if (f.vms == null) f.vms = List.of();
             if (f.policy == null) throw doc.error("policy", "expected a policy name or a mapping such as {name: esx, idleTax: 0.5}");
             if (f.ksm == null) throw doc.error("ksm", "expected a mapping such as {manage: true, sleepMillis: 20}");
             List<VmConfig> vms = new ArrayList<>();
@@ -158,7 +185,8 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
             return new HostConfig(f.policy.name(), f.policy.config(), interval, Durations.parse(f.stateCheckInterval),
                     Size.parse(f.budget), Size.parse(f.overheadPerVm), f.metricsPort, f.metricsAddress.trim(), qmpTimeout,
                     f.log == null || f.log.isBlank() ? null : base.resolve(f.log), f.ksm.manage, f.ksm.sleepMillis, f.cgroups,
-                    Size.parse(f.cgroupHeadroom), vms);
+                    Size.parse(f.cgroupHeadroom), vms, f.runDir == null || f.runDir.isBlank() ? null : base.resolve(f.runDir).normalize(),
+                    libvirt(doc, f.libvirt), f.stateFile == null || f.stateFile.isBlank() ? null : base.resolve(f.stateFile));
         } catch (SettingsException e) {
             throw new ConfigException(withVmName(doc, e).getMessage());
         }
@@ -197,12 +225,44 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
         return new VmConfig(v.name, qmp, memory, reservation, limit, shares, v.ballooning);
     }
 
+    private static LibvirtConfig libvirt(YamlDocument doc, HostFile.Libvirt l) {
+        if (l == null) throw doc.error("libvirt", "expected a mapping such as {enabled: auto, uri: qemu:///system}");
+        LibvirtConfig.Mode mode;
+        try {
+            mode = LibvirtConfig.Mode.parse(l.enabled);
+        } catch (IllegalArgumentException e) {
+            throw doc.error("libvirt.enabled", e.getMessage());
+        }
+        if (l.uri == null || l.uri.isBlank()) throw doc.error("libvirt.uri", "expected a libvirt URI such as qemu:///system");
+        List<HostFile.Domain> given = l.domains == null ? List.of() : l.domains;
+        List<DomainConfig> domains = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        for (int i = 0; i < given.size(); i++) {
+            HostFile.Domain d = given.get(i);
+            String p = "libvirt.domains[" + i + "]";
+            if (d.name == null || d.name.isBlank()) throw doc.error(p + ".name", "name is missing (the domain's name, as virsh list shows it)");
+            Integer first = names.putIfAbsent(d.name, i);
+            if (first != null) throw doc.error(p + ".name", "a second entry for domain " + d.name + " (the first is libvirt.domains[" + first + "])");
+            OptionalLong reservation = d.reservation == null || d.reservation.isBlank() ? OptionalLong.empty() : OptionalLong.of(Size.parse(d.reservation));
+            OptionalLong limit = d.limit == null || d.limit.isBlank() ? OptionalLong.empty() : OptionalLong.of(Size.parse(d.limit));
+            if (reservation.isPresent() && limit.isPresent() && reservation.getAsLong() > limit.getAsLong()) {
+                throw doc.error(p + ".reservation", "reservation " + Size.format(reservation.getAsLong()) + " exceeds limit " + Size.format(limit.getAsLong()));
+            }
+            if (d.shares != null && !d.shares.matches("(?i)low|normal|high|[1-9][0-9]{0,17}")) {
+                throw doc.error(p + ".shares", "got '" + d.shares + "', expected low, normal, high or a number > 0");
+            }
+            domains.add(new DomainConfig(d.name, reservation, limit, Optional.ofNullable(d.shares).map(x -> x.toLowerCase(java.util.Locale.ROOT)),
+                    Optional.ofNullable(d.ballooning)));
+        }
+        return new LibvirtConfig(mode, l.uri.trim(), domains);
+    }
+
     /** Names the VM of a {@code vms[i]} key, so a long file's mistake is found by name as well as by line. */
     private static SettingsException withVmName(YamlDocument doc, SettingsException e) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^vms\\[(\\d+)]").matcher(e.key());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(vms|libvirt\\.domains)\\[(\\d+)]").matcher(e.key());
         if (!m.find()) return e;
-        var vms = doc.root().get("vms");
-        var vm = vms == null || !vms.isArray() ? null : vms.get(Integer.parseInt(m.group(1)));
+        var vms = m.group(1).equals("vms") ? doc.root().get("vms") : doc.root().path("libvirt").get("domains");
+        var vm = vms == null || !vms.isArray() ? null : vms.get(Integer.parseInt(m.group(2)));
         var name = vm == null ? null : vm.get("name");
         if (name == null || !name.isTextual() || name.asText().isBlank()) return e;
         return new SettingsException(e.file(), e.line(), e.setBy(), e.key() + " (" + name.asText() + ")", e.detail());
@@ -211,13 +271,25 @@ public record HostConfig(String policy, PolicyConfig policyConfig, Duration inte
     /** A copy with another log path. */
     public HostConfig withLog(Path p) {
         return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
-                qmpTimeout, p, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms);
+                qmpTimeout, p, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms, runDir, libvirt, stateFile);
     }
 
-    /** A copy managing only these VMs (those admission control admitted). */
+    /** A copy managing only these VMs (those admission control admitted, or those found in the run directory). */
     public HostConfig withVms(List<VmConfig> admitted) {
         return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
-                qmpTimeout, log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, admitted);
+                qmpTimeout, log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, admitted, runDir, libvirt, stateFile);
+    }
+
+    /** A copy that neither drives KSM nor makes memory cgroups: what a dry run observes with (it must change nothing). */
+    public HostConfig withoutActuators() {
+        return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
+                qmpTimeout, log, false, ksmSleepMillis, false, cgroupHeadroomBytes, vms, runDir, libvirt, stateFile);
+    }
+
+    /** A copy with this libvirt block. */
+    public HostConfig withLibvirt(LibvirtConfig l) {
+        return new HostConfig(policy, policyConfig, interval, stateCheckInterval, budgetBytes, overheadPerVmBytes, metricsPort, metricsAddress,
+                qmpTimeout, log, manageKsm, ksmSleepMillis, cgroups, cgroupHeadroomBytes, vms, runDir, l, stateFile);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.memvisor.qemu.manager;
 
 import dev.memvisor.core.settings.Setting;
+import dev.memvisor.qemu.launch.RunDirectory;
 import dev.memvisor.settings.PolicySettings;
 
 import java.util.ArrayList;
@@ -41,8 +42,17 @@ public final class HostFile {
     @Setting(value = "QEMU's memory above the VM's target its cgroup allows while the plan does not host-swap it",
             unit = Setting.Unit.BYTES, range = "[0, inf)")
     public String cgroupHeadroom = "256M";
-    @Setting("the managed VMs, admitted in this order (reservations and overheads must fit the budget or MemTotal)")
+    @Setting("QEMUs with their own QMP sockets, managed beside libvirt's domains and admitted in this order (reservations and"
+            + " overheads must fit the budget or MemTotal); none: every QEMU found in runDir")
     public List<Vm> vms = new ArrayList<>();
+    @Setting(value = "with no vms: every live QEMU with a QMP socket at runDir/NAME/qmp.sock is managed as VM NAME (the layout of"
+            + " memvisor's guest launcher, migrate, scan and measure cpu)", absent = "$MEMVISOR_RUN_DIR, else " + RunDirectory.FALLBACK)
+    public String runDir;
+    @Setting("libvirt's domains: every running domain with a balloon device is managed, as it starts and stops")
+    public Libvirt libvirt = new Libvirt();
+    @Setting("the file where the manager publishes its latest decision for memvisor top (JSON, replaced at each decision,"
+            + " removed on exit), relative to this file; empty: none")
+    public String stateFile = "/run/memvisor/state.json";
 
     /** {@code ksm:}: whether and how the manager drives /sys/kernel/mm/ksm. */
     public static final class Ksm {
@@ -51,6 +61,34 @@ public final class HostFile {
         @Setting(value = "KSM's sleep_millisecs between scans; pages_to_scan = rate x sleep / 1000", range = "[1, 60000]",
                 source = "Linux Documentation/admin-guide/mm/ksm.rst (default 20)")
         public int sleepMillis = 20;
+    }
+
+    /** {@code libvirt:}: whether and how the manager manages libvirt's domains. */
+    public static final class Libvirt {
+        @Setting("auto: manage libvirt's domains when libvirtd answers at start; true: manage them, waiting for libvirtd if it"
+                + " does not answer yet; false: never")
+        public String enabled = "auto";
+        @Setting("libvirt's connection URI (a remote URI works without /proc figures: no KSM savings, no held memory)")
+        public String uri = "qemu:///system";
+        @Setting("settings of domains by name, over the domain's own (memvisor's <metadata>, memtune min_guarantee)")
+        public List<Domain> domains = new ArrayList<>();
+    }
+
+    /** {@code libvirt.domains[]}: one domain's ESX-style memory settings, over what the domain says itself. */
+    public static final class Domain {
+        @Setting(value = "the domain's name (virsh list)", absent = Setting.REQUIRED)
+        public String name;
+        @Setting(value = "reservation: never ballooned below; counts against the budget at admission", unit = Setting.Unit.BYTES,
+                range = "[0, inf)", absent = "memvisor's <metadata>, else memtune min_guarantee, else 0", source = "ESX")
+        public String reservation;
+        @Setting(value = "limit: never granted above; at most the domain's memory", unit = Setting.Unit.BYTES, range = "[1M, inf)",
+                absent = "memvisor's <metadata>, else the domain's memory", source = "ESX")
+        public String limit;
+        @Setting(value = "shares: low, normal, high (5, 10, 20 per configured MiB) or a number > 0",
+                absent = "memvisor's <metadata>, else normal", source = "ESX")
+        public String shares;
+        @Setting(value = "the manager may inflate this domain's balloon", absent = "memvisor's <metadata>, else true")
+        public Boolean ballooning;
     }
 
     /** {@code vms[]}: one QEMU guest and its ESX-style memory settings. */

@@ -18,16 +18,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The real manager's wall-clock driver of core's {@link Controller} over this host's {@link QemuHost}:
- * it tells the controller the time and, every {@link HostConfig#stateCheckInterval()}, the free memory
- * read cheaply from files ({@link QemuHost#quickFree()}); the controller says when to decide (its
+ * The real manager's wall-clock driver of core's {@link Controller} over a {@link RealHost} (this
+ * host's QEMUs, libvirt's domains, both, or a dry run of them): it tells the controller the time and,
+ * every {@link HostConfig#stateCheckInterval()}, the free memory read cheaply from files
+ * ({@link RealHost#quickFree()}); the controller says when to decide (its
  * interval schedule, which skips deadlines missed during a stall, or a host memory state change).
  * Between polls it waits on the stop flag, so a SIGTERM handler that sets it and notifies ends the
  * wait at once. Each decision becomes a {@link Decision} for the log, the metrics and tests.
  */
 public final class ManagerLoop implements AutoCloseable {
     private final HostConfig config;
-    private final QemuHost host;
+    private final RealHost host;
     private final Controller controller;
     private final Consumer<Decision> decisions;
     private final Consumer<String> events;
@@ -47,16 +48,25 @@ public final class ManagerLoop implements AutoCloseable {
      */
     public ManagerLoop(HostConfig config, MemoryPolicy policy, PolicyConfig policyConfig, HostPaths paths,
                        Consumer<Decision> decisions, Consumer<String> events) {
+        this(config, policy, policyConfig, new QemuHost(config, paths, events), decisions, events);
+    }
+
+    /**
+     * A manager of {@code host} with this policy; the loop owns the host from now on (closing the
+     * loop closes it) and takes its interval and state check interval from {@code config}.
+     */
+    public ManagerLoop(HostConfig config, MemoryPolicy policy, PolicyConfig policyConfig, RealHost host,
+                       Consumer<Decision> decisions, Consumer<String> events) {
         this.config = config;
         this.decisions = decisions;
         this.events = events;
-        this.host = new QemuHost(config, paths, events);
+        this.host = host;
         this.controller = Controller.of(policy, policyConfig, config.interval().toMillis(), 0);
         host.onReconnect(controller::forget);
     }
 
-    /** The QEMU host the loop decides for. */
-    public QemuHost host() { return host; }
+    /** The host the loop decides for. */
+    public RealHost host() { return host; }
 
     /** Core's control loop this driver runs (built by {@link Controller#of}, as every adapter's). */
     public Controller controller() { return controller; }

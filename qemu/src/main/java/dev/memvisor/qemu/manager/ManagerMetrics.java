@@ -3,14 +3,24 @@ package dev.memvisor.qemu.manager;
 import dev.memvisor.core.control.Trigger;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
-import io.prometheus.metrics.core.metrics.Counter;
+import dev.memvisor.core.counter.Counter;
+import dev.memvisor.core.model.HostMemoryState;
+import dev.memvisor.qemu.cpu.HostCpuSample;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -18,8 +28,9 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Prometheus metrics of the manager, host and per VM, named after esxtop's counters where one exists,
- * served by the Prometheus client's HTTP server (the JDK's com.sun.net.httpserver) on
+ * Prometheus metrics of the manager, the host and each VM, named as Prometheus names things (base
+ * units, {@code _total} for what counts up) from core's counter catalogue ({@link Counter}), with the
+ * host memory state as a label and the standard {@code process_} and {@code jvm_} metrics, served by the Prometheus client's HTTP server (the JDK's com.sun.net.httpserver) on
  * {@link HostConfig#metricsAddress()} (this host only by default). A client that does not send its
  * request within {@link #MAX_REQUEST_SECONDS} or take the answer within {@link #MAX_RESPONSE_SECONDS}
  * is dropped (the JDK server's {@code sun.net.httpserver.maxReqTime} and {@code maxRspTime}), so
@@ -44,30 +55,52 @@ public final class ManagerMetrics implements AutoCloseable {
         }
     }
 
+    private static final long PAGE = 4096;
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Gauge hostMachine = gauge("memvisor_host_machine_bytes", "Memory the manager manages (budget or MemTotal)");
-    private final Gauge hostFree = gauge("memvisor_host_free_bytes", "Free memory as the policy sees it");
-    private final Gauge hostState = gauge("memvisor_host_state", "Host memory state, esxtop's Kernel State numbering: 0 high, 1 clear, 2 soft, 3 hard, 4 low");
-    private final Gauge ksmSharing = gauge("memvisor_host_ksm_pages_sharing", "KSM pages_sharing");
-    private final Gauge psi = gauge("memvisor_host_psi_memory_some_avg10", "Memory PSI some avg10 (percent)");
-    private final Gauge cpu = gauge("memvisor_manager_cpu_seconds_last_interval", "CPU time the manager used in the last interval");
-    private final Counter decisionsTotal = Counter.builder().name("memvisor_decisions_total").help("Decisions made, at intervals and on state changes").register(registry);
-    private final Counter stateDecisions = Counter.builder().name("memvisor_state_decisions_total")
-            .help("Decisions made between intervals because the host memory state changed").register(registry);
-    private final Counter vmErrors = Counter.builder().name("memvisor_vm_errors_total").help("Intervals in which a VM could not be managed")
+    // host: esxtop's Memory object, named by core's counter catalogue
+    private final Gauge hostMachine = gauge(Counter.HOST_PMEM, "memory the manager manages (the budget, or MemTotal)");
+    private final Gauge hostFree = gauge(Counter.HOST_FREE, "free memory as the policy sees it");
+    private final Gauge hostState = Gauge.builder().name(Counter.HOST_STATE.prometheusName().orElseThrow())
+            .help("host memory state: 1 for the state the host is in (high, clear, soft, hard, low), 0 for the others").labelNames("state").register(registry);
+    private final Gauge hostBalloon = gauge(Counter.HOST_MCTLSZ, "memory held by the balloons of all managed VMs");
+    private final Gauge hostBalloonTarget = gauge(Counter.HOST_MCTLTGT, "balloon targets of all managed VMs");
+    private final Gauge hostSwapped = gauge(Counter.HOST_SWCUR, "QEMU memory of the managed VMs swapped out by the host (VmSwap)");
+    private final Gauge hostSwapTarget = gauge(Counter.HOST_SWTGT, "the plan's host swap targets of all managed VMs");
+    private final Gauge hostShared = gauge(Counter.HOST_PSHARE_SHARED, "guest memory mapped to pages KSM merged ((pages_shared + pages_sharing) x 4 KiB)");
+    private final Gauge hostSharedCommon = gauge(Counter.HOST_PSHARE_COMMON, "memory holding KSM's merged pages (pages_shared x 4 KiB)");
+    private final Gauge hostSharedSaved = gauge(Counter.HOST_PSHARE_SAVING, "memory KSM saves (pages_sharing x 4 KiB)");
+    // cumulative counters from /proc, read back from the last decision at each scrape
+    private volatile Decision latest;
+    private final Map<String, VmSample> lastSamples = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<String> labelled = new HashSet<>();
+    private final io.prometheus.metrics.core.metrics.Counter decisionsTotal = io.prometheus.metrics.core.metrics.Counter.builder()
+            .name("memvisor_decisions_total").help("decisions made, at intervals and on state changes").register(registry);
+    private final io.prometheus.metrics.core.metrics.Counter stateDecisions = io.prometheus.metrics.core.metrics.Counter.builder()
+            .name("memvisor_state_decisions_total").help("decisions made between intervals because the host memory state changed").register(registry);
+    private final io.prometheus.metrics.core.metrics.Counter vmErrors = io.prometheus.metrics.core.metrics.Counter.builder()
+            .name("memvisor_vm_errors_total").help("decisions at which a managed VM could not be observed").labelNames("vm").register(registry);
+    // per VM: esxtop's Group Memory object
+    private final Gauge up = Gauge.builder().name("memvisor_vm_up").help("1 if the VM was observed at the last decision, 0 if managed but not observed")
             .labelNames("vm").register(registry);
-    private final Gauge up = vmGauge("memvisor_vm_up", "1 if the VM was managed in the last interval");
-    private final Gauge memsz = vmGauge("memvisor_vm_memsz_bytes", "Configured memory (MEMSZ)");
-    private final Gauge grant = vmGauge("memvisor_vm_grant_bytes", "Guest memory backed by host memory (GRANT)");
-    private final Gauge consumed = vmGauge("memvisor_vm_consumed_bytes", "Host memory the VM costs after sharing (CONSUMED)");
-    private final Gauge mctlsz = vmGauge("memvisor_vm_mctlsz_bytes", "Balloon size (MCTLSZ)");
-    private final Gauge mctltgt = vmGauge("memvisor_vm_mctltgt_bytes", "Balloon target (MCTLTGT)");
-    private final Gauge target = vmGauge("memvisor_vm_target_bytes", "The policy's allocation target");
-    private final Gauge swcur = vmGauge("memvisor_vm_swcur_bytes", "QEMU memory swapped by the host (SWCUR)");
-    private final Gauge swtgt = vmGauge("memvisor_vm_swtgt_bytes", "The plan's hypervisor swap target (SWTGT)");
-    private final Gauge cgroupLimit = vmGauge("memvisor_vm_cgroup_limit_bytes", "The hard limit of the VM's memory cgroup");
-    private final Gauge shrd = vmGauge("memvisor_vm_shrd_bytes", "Memory merged by KSM (SHRD)");
-    private final Gauge actv = vmGauge("memvisor_vm_actv_bytes", "Estimated active memory (ACTV)");
+    private final Gauge memsz = vmGauge(Counter.MEMSZ, "configured memory");
+    private final Gauge reservation = vmGauge(Counter.AMIN, "reservation: never reclaimed below");
+    private final Gauge limit = vmGauge(Counter.AMAX, "limit: never granted above");
+    private final Gauge shares = vmGauge(Counter.ASHRS, "memory shares");
+    private final Gauge grant = vmGauge(Counter.GRANT, "guest memory backed by host memory (QEMU's resident memory, at most the balloon's actual)");
+    private final Gauge target = vmGauge(Counter.SZTGT, "memory the policy wants the VM to have");
+    private final Gauge active = vmGauge(Counter.TCHD, "estimated active memory");
+    private final Gauge consumed = vmGauge(Counter.CNSM, "host memory the VM costs after KSM's savings");
+    private final Gauge overhead = vmGauge(Counter.OVHD, "the policy's per-VM overhead");
+    private final Gauge driver = vmGauge(Counter.MCTL, "1 when the manager may use the VM's balloon");
+    private final Gauge balloon = vmGauge(Counter.MCTLSZ, "memory held by the balloon");
+    private final Gauge balloonTarget = vmGauge(Counter.MCTLTGT, "balloon size the plan asks for");
+    private final Gauge swapped = vmGauge(Counter.SWCUR, "QEMU memory swapped out by the host (VmSwap)");
+    private final Gauge swapTarget = vmGauge(Counter.SWTGT, "the plan's host swap target");
+    private final Gauge shared = vmGauge(Counter.SHRD, "guest memory KSM merged (ksm_merging_pages x 4 KiB)");
+    private final Gauge sharedSaved = vmGauge(Counter.SHRDSVD, "memory KSM saves for the VM (ksm_process_profit)");
+    private final Gauge cgroupLimit = Gauge.builder().name("memvisor_vm_cgroup_limit_bytes")
+            .help("the hard limit of the VM's memory cgroup (QEMU) or memtune hard_limit (libvirt) the manager set").labelNames("vm").register(registry);
     private final HTTPServer server;
     /** Held so the logger and its handler live as long as the server (java.util.logging keeps loggers weakly). */
     private final Logger exporterLog;
@@ -79,6 +112,9 @@ public final class ManagerMetrics implements AutoCloseable {
      * @param events receives one line per scrape the client aborted or the server failed
      */
     public ManagerMetrics(String address, int port, Consumer<String> events) {
+        registerCumulative();
+        // the standard process_ (CPU seconds, memory, file descriptors) and jvm_ metrics of the client's instrumentation module
+        JvmMetrics.builder().register(registry);
         exporterLog = Logger.getLogger(EXPORTER_LOGGER);
         oneLine = new OneLineHandler(events);
         if (port > 0) {
@@ -133,49 +169,112 @@ public final class ManagerMetrics implements AutoCloseable {
     /** The port actually served, or -1. */
     public int port() { return server == null ? -1 : server.getPort(); }
 
-    private Gauge gauge(String name, String help) {
-        return Gauge.builder().name(name).help(help).register(registry);
+    private Gauge gauge(Counter c, String help) {
+        return Gauge.builder().name(c.prometheusName().orElseThrow()).help(help).register(registry);
     }
 
-    private Gauge vmGauge(String name, String help) {
-        return Gauge.builder().name(name).help(help).labelNames("vm").register(registry);
+    private Gauge vmGauge(Counter c, String help) {
+        return Gauge.builder().name(c.prometheusName().orElseThrow()).help(help).labelNames("vm").register(registry);
     }
 
-    /** Records one decision. */
+    /** Counters of what /proc counts since boot or since a QEMU started: read at each scrape from the last decision. */
+    private void registerCumulative() {
+        CounterWithCallback.builder().name(Counter.HOST_SWR.prometheusName().orElseThrow())
+                .help("memory the host swapped in since boot (vmstat pswpin x 4 KiB)")
+                .callback(cb -> host(d -> cb.call(d.observation().host().swapInPages() * (double) PAGE))).register(registry);
+        CounterWithCallback.builder().name(Counter.HOST_SWW.prometheusName().orElseThrow())
+                .help("memory the host swapped out since boot (vmstat pswpout x 4 KiB)")
+                .callback(cb -> host(d -> cb.call(d.observation().host().swapOutPages() * (double) PAGE))).register(registry);
+        CounterWithCallback.builder().name("memvisor_host_memory_pressure_waiting_seconds_total")
+                .help("time some task stalled on memory since boot (PSI memory some total)")
+                .callback(cb -> host(d -> cb.call(d.observation().host().psiSomeTotalMicros() / 1e6))).register(registry);
+        CounterWithCallback.builder().name("memvisor_host_memory_pressure_stalled_seconds_total")
+                .help("time all non-idle tasks stalled on memory since boot (PSI memory full total)")
+                .callback(cb -> host(d -> cb.call(d.observation().host().psiFullTotalMicros() / 1e6))).register(registry);
+        CounterWithCallback.builder().name(Counter.USED.prometheusName().orElseThrow()).labelNames("vm")
+                .help("CPU time of the VM's whole QEMU process since it started (utime + stime)")
+                .callback(cb -> lastSamples.forEach((vm, s) -> cb.call(s.processTicks() / (double) HostCpuSample.USER_HZ, vm))).register(registry);
+        CounterWithCallback.builder().name(Counter.RUN.prometheusName().orElseThrow()).labelNames("vm")
+                .help("CPU time of the VM's vCPU threads since its QEMU started (utime + stime of threads CPU n/KVM or /TCG)")
+                .callback(cb -> lastSamples.forEach((vm, s) -> cb.call(s.vcpuTicks() / (double) HostCpuSample.USER_HZ, vm))).register(registry);
+    }
+
+    private void host(Consumer<Decision> f) {
+        Decision d = latest;
+        if (d != null) f.accept(d);
+    }
+
+    /** Records one decision: the gauges take its figures; a VM no longer seen (a domain stopped) loses its series. */
     public void record(Decision d) {
         decisionsTotal.inc();
         if (d.trigger() == Trigger.STATE) stateDecisions.inc();
         hostMachine.set(d.view().machineBytes());
         hostFree.set(d.view().freeBytes());
-        hostState.set(d.plan().state().ordinal());
-        ksmSharing.set(d.ksmPagesSharing());
-        psi.set(d.observation().host().psiSomeAvg10());
-        cpu.set(d.managerCpuNanos() / 1e9);
+        for (HostMemoryState st : HostMemoryState.values()) {
+            hostState.labelValues(st.name().toLowerCase(Locale.ROOT)).set(st == d.plan().state() ? 1 : 0);
+        }
+        HostReadings hr = d.observation().host();
+        hostShared.set((hr.ksmPagesShared() + hr.ksmPagesSharing()) * (double) PAGE);
+        hostSharedCommon.set(hr.ksmPagesShared() * (double) PAGE);
+        hostSharedSaved.set(hr.ksmPagesSharing() * (double) PAGE);
         var plans = d.plan().byName();
+        long sumBalloon = 0, sumTarget = 0, sumSwapped = 0, sumSwapTarget = 0;
+        Set<String> now = new HashSet<>();
         for (var e : d.samples().entrySet()) {
             String vm = e.getKey();
-            VmView v = e.getValue().view();
+            VmSample s = e.getValue();
+            VmView v = s.view();
             VmPlan p = plans.get(vm);
+            now.add(vm);
             up.labelValues(vm).set(1);
             memsz.labelValues(vm).set(v.settings().configuredBytes());
+            reservation.labelValues(vm).set(v.settings().reservationBytes());
+            limit.labelValues(vm).set(v.settings().limitBytes());
+            shares.labelValues(vm).set(v.settings().shares());
             grant.labelValues(vm).set(v.grantedBytes());
+            active.labelValues(vm).set(v.activeBytes());
             consumed.labelValues(vm).set(v.consumedBytes());
-            mctlsz.labelValues(vm).set(v.balloonBytes());
-            swcur.labelValues(vm).set(v.swappedBytes());
-            shrd.labelValues(vm).set(e.getValue().sharedBytes());
-            actv.labelValues(vm).set(v.activeBytes());
+            overhead.labelValues(vm).set(d.view().overheadBytesPerVm());
+            driver.labelValues(vm).set(v.settings().ballooning() ? 1 : 0);
+            balloon.labelValues(vm).set(v.balloonBytes());
+            swapped.labelValues(vm).set(v.swappedBytes());
+            shared.labelValues(vm).set(s.sharedBytes());
+            sharedSaved.labelValues(vm).set(s.ksmProfitBytes());
+            sumBalloon += v.balloonBytes();
+            sumSwapped += v.swappedBytes();
             if (p != null) {
-                mctltgt.labelValues(vm).set(p.balloonTargetBytes());
                 target.labelValues(vm).set(p.targetBytes());
-                swtgt.labelValues(vm).set(p.swapTargetBytes());
+                balloonTarget.labelValues(vm).set(p.balloonTargetBytes());
+                swapTarget.labelValues(vm).set(p.swapTargetBytes());
+                sumTarget += p.balloonTargetBytes();
+                sumSwapTarget += p.swapTargetBytes();
             }
             var cg = d.cgroups().get(vm);
             if (cg != null) cgroupLimit.labelValues(vm).set(cg.limitBytes());
+            lastSamples.put(vm, s);
         }
         for (String vm : d.errors().keySet()) {
+            now.add(vm);
             up.labelValues(vm).set(0);
             vmErrors.labelValues(vm).inc();
         }
+        hostBalloon.set(sumBalloon);
+        hostBalloonTarget.set(sumTarget);
+        hostSwapped.set(sumSwapped);
+        hostSwapTarget.set(sumSwapTarget);
+        // a VM the manager no longer manages (a domain stopped) leaves the metrics; its errors counter stays, as counters do
+        for (String gone : new ArrayList<>(labelled)) {
+            if (now.contains(gone)) continue;
+            for (Gauge g : List.of(up, memsz, reservation, limit, shares, grant, active, consumed, overhead, driver, balloon, balloonTarget, target, swapped, swapTarget,
+                    shared, sharedSaved, cgroupLimit)) {
+                g.remove(gone);
+            }
+            lastSamples.remove(gone);
+        }
+        lastSamples.keySet().retainAll(d.samples().keySet());
+        labelled.clear();
+        labelled.addAll(now);
+        latest = d;
     }
 
     @Override

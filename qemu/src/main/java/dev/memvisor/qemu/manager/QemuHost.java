@@ -1,7 +1,6 @@
 package dev.memvisor.qemu.manager;
 
 import dev.memvisor.core.control.Action;
-import dev.memvisor.core.control.HostAdapter;
 import dev.memvisor.core.control.Trigger;
 import dev.memvisor.core.model.HostView;
 import dev.memvisor.core.model.VmView;
@@ -12,7 +11,6 @@ import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.act.QmpBalloon;
 import dev.memvisor.qemu.collect.ActiveMemorySources;
 import dev.memvisor.qemu.collect.ActiveMemoryWindow;
-import dev.memvisor.qemu.collect.KsmStats;
 import dev.memvisor.qemu.collect.MemInfo;
 import dev.memvisor.qemu.qmp.QmpClient;
 import dev.memvisor.qemu.qmp.QmpTimeoutException;
@@ -24,11 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -41,30 +36,28 @@ import java.util.function.Consumer;
  * knobs ({@link KsmControl}), whose settings are put back on close. Closing disconnects and leaves
  * the guests running with their balloons as they are.
  */
-public final class QemuHost implements HostAdapter, AutoCloseable {
+public final class QemuHost implements RealHost {
     /** How much longer than the QMP timeout an observation waits for a VM's probe (its /proc reads and up to three exchanges). */
-    private static final double PROBE_GRACE = 1.5;
-    /** A balloon within this of the memory QEMU was told has arrived (the guest's driver works in pages, QEMU rounds). */
-    private static final long INFLATION_DONE_BYTES = Size.MIB;
+    public static final double PROBE_GRACE = 1.5;
 
     private final HostConfig config;
     private final HostPaths paths;
     private final Consumer<String> events;
     private final List<ManagedVm> vms = new ArrayList<>();
     private final ActiveMemoryWindow activeMemory;
+    private final boolean ownsActiveMemory;
     private final VmProbe probe;
     private final ExecutorService pool;
-    private final KsmControl ksm;
-    private final KsmControl.Settings savedKsm;
+    private final KsmKeeper ksm;
     private final Set<String> reconnected = ConcurrentHashMap.newKeySet();
     private Consumer<String> onReconnect = vm -> { };
     private volatile long budgetBytes;
     private MemoryCgroup.Hierarchy cgroupHierarchy;
     private Observation last;
+    private VmLoad lastLoad = VmLoad.NONE;
     private boolean intervalObservation = true;
     private final Map<String, Long> sentGuestBytes = new LinkedHashMap<>();
     private long balloonSentNanos = -1;
-    private String ksmError;
 
     /**
      * The configured VMs of this host; nothing is connected until the first observation.
@@ -72,31 +65,50 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
      * @param events receives one line per notable event: a VM connected, lost or failing, and why
      */
     public QemuHost(HostConfig config, HostPaths paths, Consumer<String> events) {
+        this(config, paths, null, new KsmKeeper(paths.ksmDir(), config.manageKsm(), config.ksmSleepMillis(), events), events);
+    }
+
+    /**
+     * The configured VMs as one group of a manager that keeps the active-memory monitor and KSM
+     * itself ({@link CombinedHost}): this host measures active memory with {@code activeMemory}
+     * (which it does not close) and leaves KSM alone.
+     */
+    public QemuHost(HostConfig config, HostPaths paths, ActiveMemoryWindow activeMemory, Consumer<String> events) {
+        this(config, paths, activeMemory, KsmKeeper.none(), events);
+    }
+
+    private QemuHost(HostConfig config, HostPaths paths, ActiveMemoryWindow sharedActiveMemory, KsmKeeper ksm, Consumer<String> events) {
         this.config = config;
         this.paths = paths;
         this.events = events;
         this.budgetBytes = config.budgetBytes();
         for (VmConfig v : config.vms()) vms.add(new ManagedVm(v));
-        ActiveMemorySources.Choice choice = ActiveMemorySources.choose(paths.damonAdmin(), paths.procRoot(), vms.size(),
-                config.interval().toNanos() / 1000);
-        this.activeMemory = new ActiveMemoryWindow(choice.source(), config.interval().toMillis());
-        events.accept(choice.logLine());
+        this.ownsActiveMemory = sharedActiveMemory == null;
+        if (sharedActiveMemory == null) {
+            ActiveMemorySources.Choice choice = ActiveMemorySources.choose(paths.damonAdmin(), paths.procRoot(), vms.size(),
+                    config.interval().toNanos() / 1000);
+            this.activeMemory = new ActiveMemoryWindow(choice.source(), config.interval().toMillis());
+            events.accept(choice.logLine());
+        } else {
+            this.activeMemory = sharedActiveMemory;
+        }
         this.probe = new VmProbe(config, paths, activeMemory, config.cgroups() ? this::placeInCgroup : null, events);
         this.pool = Executors.newFixedThreadPool(Math.max(1, vms.size()), r -> {
             Thread t = new Thread(r, "memvisor-vm-probe");
             t.setDaemon(true);
             return t;
         });
-        this.ksm = new KsmControl(paths.ksmDir());
-        this.savedKsm = config.manageKsm() && KsmStats.available(paths.ksmDir()) ? saveKsm() : null;
+        this.ksm = ksm;
     }
 
     /** Who is told when a VM was connected anew (what QEMU was told before is unknown): the controller forgets its actions. */
+    @Override
     public void onReconnect(Consumer<String> listener) {
         this.onReconnect = listener;
     }
 
     /** Changes the guests' memory budget from the next observation or check on (0 = the host's MemTotal). */
+    @Override
     public void setBudget(long bytes) {
         if (bytes < 0) throw new IllegalArgumentException("budget must be >= 0, got " + bytes);
         budgetBytes = bytes;
@@ -110,15 +122,22 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
     /**
      * Says what the next observation is for: a regular interval counts every VM as it is, a decision
      * between intervals counts a VM whose balloon is still reclaiming for the last plan at its
-     * inflation floor ({@link ManagedVm#betweenIntervals}).
+     * inflation floor ({@link TrackedVm#betweenIntervals}).
      */
+    @Override
     public void nextObservation(Trigger trigger) {
         intervalObservation = trigger == Trigger.INTERVAL;
     }
 
     /** The last observation, or null before the first. */
+    @Override
     public Observation lastObservation() {
         return last;
+    }
+
+    @Override
+    public VmLoad lastLoad() {
+        return lastLoad;
     }
 
     @Override
@@ -126,73 +145,32 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
         sentGuestBytes.clear();
         balloonSentNanos = -1;
         HostReadings readings = HostReadings.read(paths);
-        Map<ManagedVm, String> busy = new LinkedHashMap<>();
-        for (ManagedVm vm : vms) {
-            if (vm.probe != null && !vm.probe.isDone()) {
-                busy.put(vm, "no answer yet to the previous observation (QEMU stopped or hung?)");
-                continue;
+        ProbeRound.Result r = ProbeRound.run(vms, pool, vmDeadline(), intervalObservation, new ProbeRound.Probe<>() {
+            @Override
+            public VmSample observe(ManagedVm vm) {
+                return probe.observe(vm, nowMillis, () -> reconnected.add(vm.name()));
             }
-            vm.probe = pool.submit(() -> probe.observe(vm, nowMillis, () -> reconnected.add(vm.name())));
-        }
-        long deadline = System.nanoTime() + vmDeadline().toNanos();
-        Map<String, VmSample> samples = new LinkedHashMap<>();
-        Map<String, String> errors = new LinkedHashMap<>();
-        Map<String, Long> held = new LinkedHashMap<>();
-        long used = 0, heldSum = 0;
-        for (ManagedVm vm : vms) {
-            String error = busy.get(vm);
-            VmSample s = null;
-            if (error == null) {
-                try {
-                    s = vm.probe.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (TimeoutException e) {
-                    error = "no answer within " + vmDeadline().toMillis() + " ms (QEMU stopped or hung?)";
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    error = c.getMessage() == null ? c.toString() : c.getMessage();
-                    // a silent QEMU keeps its connection (its late answers are dropped); anything else is reconnected
-                    if (!(c instanceof QmpTimeoutException)) vm.disconnect();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    error = "interrupted";
-                }
+
+            @Override
+            public void failed(ManagedVm vm, Throwable cause) {
+                // a silent QEMU keeps its connection (its late answers are dropped); anything else is reconnected
+                if (!(cause instanceof QmpTimeoutException)) vm.disconnect();
             }
-            if (s != null) {
-                vm.observed = true;
-                vm.lastActualBytes = s.actualBytes();
-                vm.lastKsmProfitBytes = s.ksmProfitBytes();
-                vm.lastConsumedBytes = s.view().consumedBytes();
-                if (intervalObservation) {
-                    // an interval counts the VM as it is; a balloon still on its way counts from the next interval again
-                    long sent = vm.lastGuestBytesSent;
-                    boolean inflating = sent >= 0 && s.actualBytes() > sent + INFLATION_DONE_BYTES;
-                    vm.inflationFloorBytes = inflating ? s.view().consumedBytes() : -1;
-                }
-                samples.put(vm.name(), s);
-                used += vm.betweenIntervals(s.view().consumedBytes());
-                if (vm.lastError != null) events.accept("vm " + vm.name() + ": managed again");
-                vm.lastError = null;
-                continue;
+
+            @Override
+            public long held(ManagedVm vm) {
+                return vm.costNow(paths.procRoot());
             }
-            vm.observed = false;
-            vm.inflationFloorBytes = -1;
-            errors.put(vm.name(), error);
-            if (!error.equals(vm.lastError)) events.accept("vm " + vm.name() + ": not managed this interval: " + error);
-            vm.lastError = error;
-            long h = heldNow(vm);
-            if (h > 0) {
-                held.put(vm.name(), h);
-                heldSum += h;
-            }
-        }
+        }, "QEMU stopped or hung?", events);
         reconnected.removeIf(name -> {
             onReconnect.accept(name);
             return true;
         });
-        FreeMemory f = FreeMemory.of(budgetBytes, used, config.overheadPerVmBytes() * samples.size(), heldSum, readings.memInfo());
-        List<VmView> views = samples.values().stream().map(VmSample::view).toList();
+        lastLoad = r.load();
+        FreeMemory f = lastLoad.free(budgetBytes, config.overheadPerVmBytes(), readings.memInfo());
+        List<VmView> views = r.samples().values().stream().map(VmSample::view).toList();
         HostView view = new HostView(nowMillis, f.machineBytes(), f.freeBytes(), config.overheadPerVmBytes(), views);
-        last = new Observation(view, samples, errors, held, readings, ksmError);
+        last = new Observation(view, r.samples(), r.errors(), r.held(), readings, ksm.error());
         return view;
     }
 
@@ -202,30 +180,26 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
      * reclaiming counts from the next interval on ({@link ManagedVm#betweenIntervals}). The check
      * between intervals.
      */
+    @Override
     public FreeMemory quickFree() {
+        long budget = budgetBytes;
+        return quickLoad().free(budget, config.overheadPerVmBytes(), budget > 0 ? null : MemInfo.read(paths.procRoot()));
+    }
+
+    @Override
+    public VmLoad quickLoad() {
         long used = 0, held = 0;
         int observed = 0;
         for (ManagedVm vm : vms) {
             long c = vm.costNow(paths.procRoot(), false);
-            if (vm.observed) {
-                c = vm.betweenIntervals(c);
-                used += c;
+            if (vm.observed()) {
+                used += vm.betweenIntervals(c);
                 observed++;
             } else {
                 held += c;
             }
         }
-        long budget = budgetBytes;
-        return FreeMemory.of(budget, used, config.overheadPerVmBytes() * observed, held, budget > 0 ? null : MemInfo.read(paths.procRoot()));
-    }
-
-    /** What an unobserved VM still holds: its QEMU's resident memory while it lives, 0 when it is gone or unreadable. */
-    private long heldNow(ManagedVm vm) {
-        try {
-            return vm.costNow(paths.procRoot());
-        } catch (RuntimeException e) {
-            return 0;
-        }
+        return new VmLoad(used, observed, held);
     }
 
     @Override
@@ -281,32 +255,18 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
     }
 
     private void sharing(Action.SharingRate s) {
-        if (savedKsm == null) return;
-        try {
-            ksm.apply(s.pagesPerSecond(), config.ksmSleepMillis());
-            ksmError = null;
-        } catch (RuntimeException e) {
-            ksmError = e.getMessage();
-            throw e;
-        }
+        ksm.apply(s.pagesPerSecond());
     }
 
     /** What the last decision's actions did, and what the cgroups and KSM carry now. */
+    @Override
     public Effects effects() {
         Map<String, CgroupSetting> cgroups = new LinkedHashMap<>();
         for (ManagedVm vm : vms) {
             CgroupSetting cg = vm.lastCgroup;
             if (cg != null && vm.cgroup != null) cgroups.put(vm.name(), cg);
         }
-        KsmControl.Settings knobs = null;
-        if (savedKsm != null) {
-            try {
-                knobs = ksm.read();
-            } catch (RuntimeException e) {
-                ksmError = e.getMessage();
-            }
-        }
-        return new Effects(sentGuestBytes, cgroups, knobs, balloonSentNanos);
+        return new Effects(sentGuestBytes, cgroups, ksm.knobs(), balloonSentNanos);
     }
 
     private ManagedVm vm(String name) {
@@ -332,15 +292,6 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
         }
     }
 
-    private KsmControl.Settings saveKsm() {
-        try {
-            return ksm.read();
-        } catch (RuntimeException e) {
-            events.accept("ksm: not managed: " + e.getMessage());
-            return null;
-        }
-    }
-
     /**
      * Disconnects from every VM, removes the DAMON monitors it made and puts KSM's knobs back as they
      * were; the guests keep running with their current balloons (merged pages stay merged).
@@ -349,15 +300,7 @@ public final class QemuHost implements HostAdapter, AutoCloseable {
     public void close() {
         pool.shutdownNow();
         vms.forEach(ManagedVm::disconnect);
-        activeMemory.close();
-        if (savedKsm != null) {
-            try {
-                ksm.restore(savedKsm);
-                events.accept("ksm: settings restored (run=" + savedKsm.run() + ", pages_to_scan=" + savedKsm.pagesToScan()
-                        + ", sleep_millisecs=" + savedKsm.sleepMillis() + ")");
-            } catch (RuntimeException e) {
-                events.accept("ksm: settings not restored: " + e.getMessage());
-            }
-        }
+        if (ownsActiveMemory) activeMemory.close();
+        ksm.restore();
     }
 }

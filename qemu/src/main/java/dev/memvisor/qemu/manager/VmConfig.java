@@ -23,17 +23,25 @@ public record VmConfig(String name, Path qmpSocket, long memoryBytes, long reser
     /** The VM's settings once its configured memory is known; messages name the VM and the field. */
     public VmSettings settings(long configuredBytes) {
         long limit = limitBytes < 0 ? configuredBytes : limitBytes;
-        long s;
+        return new VmSettings(name, configuredBytes, reservationBytes, limit, shares(name, shares, configuredBytes), ballooning);
+    }
+
+    /**
+     * ESX shares for a VM of {@code configuredBytes}: a level (low, normal, high: 5, 10, 20 per
+     * configured MiB) or a number.
+     *
+     * @throws InvalidSettingException naming the VM when it is neither
+     */
+    public static long shares(String vm, String shares, long configuredBytes) {
         try {
-            s = switch (shares.toLowerCase(java.util.Locale.ROOT)) {
+            return switch (shares.toLowerCase(java.util.Locale.ROOT)) {
                 case "low" -> SharesLevel.LOW.sharesFor(configuredBytes);
                 case "normal" -> SharesLevel.NORMAL.sharesFor(configuredBytes);
                 case "high" -> SharesLevel.HIGH.sharesFor(configuredBytes);
                 default -> Long.parseLong(shares);
             };
         } catch (NumberFormatException e) {
-            throw new InvalidSettingException("vm[" + name + "].shares", shares, "low, normal, high or a number");
+            throw new InvalidSettingException("vm[" + vm + "].shares", shares, "low, normal, high or a number");
         }
-        return new VmSettings(name, configuredBytes, reservationBytes, limit, s, ballooning);
     }
 }

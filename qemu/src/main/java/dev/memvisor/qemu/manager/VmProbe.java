@@ -1,7 +1,6 @@
 package dev.memvisor.qemu.manager;
 
 import dev.memvisor.core.model.VmSettings;
-import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.collect.ActiveMemoryWindow;
@@ -21,8 +20,6 @@ import java.util.function.Consumer;
  * VM at a time, all VMs at once.
  */
 final class VmProbe {
-    private static final long PAGE = 4096;
-
     private final HostConfig config;
     private final HostPaths paths;
     private final ActiveMemoryWindow activeMemory;
@@ -54,26 +51,11 @@ final class VmProbe {
         long configured = s.configuredBytes();
         long actual = c.queryBalloon().actualBytes();
         GuestStats g = c.guestStats(vm.balloonPath);
-        long rss = -1, swap = 0, shared = 0, profit = 0, vcpu = 0, active = -1;
         long pid = vm.pid;
-        if (pid > 0) {
-            QemuProcessStats p = QemuProcessStats.read(paths.procRoot(), pid);
-            rss = p.rssBytes();
-            swap = p.swapBytes();
-            shared = p.ksmMergingPages() * PAGE;
-            profit = Math.max(0, p.ksmProfitBytes());
-            vcpu = p.vcpuTicks();
-            active = activeMemory.activeBytes(vm.name(), pid, configured, nowMillis);
-        }
-        long balloon = Math.max(0, configured - actual);
-        long granted = rss >= 0 ? Math.min(rss, actual) : actual;
-        long consumed = rss >= 0 ? ManagedVm.consumedBytes(actual, rss, profit) : actual;
-        long act = active >= 0 ? Math.min(active, granted) : granted;
-        long guestFree = g.reported() && g.freeBytes() >= 0 ? g.freeBytes() : VmView.UNKNOWN;
-        long guestUsed = g.reported() && g.totalBytes() >= 0 && g.availableBytes() >= 0
-                ? Math.max(0, g.totalBytes() - g.availableBytes()) : VmView.UNKNOWN;
-        VmView v = new VmView(s, granted, consumed, balloon, swap, 0, act, guestFree, guestUsed);
-        return new VmSample(v, actual, profit, shared, vcpu, g.reported() ? g.totalBytes() : -1);
+        QemuProcessStats p = pid > 0 ? QemuProcessStats.read(paths.procRoot(), pid) : null;
+        long active = p == null ? -1 : activeMemory.activeBytes(vm.name(), pid, configured, nowMillis);
+        return VmSample.of(s, actual, p, active, g.reported() ? g.freeBytes() : -1, g.reported() ? g.totalBytes() : -1,
+                g.reported() ? g.availableBytes() : -1);
     }
 
     private void connect(ManagedVm vm) {

@@ -40,6 +40,13 @@ class HostConfigFuzzTest {
             ksm: {manage: true, sleepMillis: 20}
             cgroups: false
             cgroupHeadroom: 256M
+            runDir: /run/memvisor/vms
+            stateFile: state.json
+            libvirt:
+              enabled: auto
+              uri: qemu:///system
+              domains:
+                - {name: web, reservation: 512M, limit: 2G, shares: high, ballooning: true}
             vms:
               - {name: vm1, qmp: /run/vm1.qmp, memory: 256M, reservation: 64M, limit: 256M, shares: normal, ballooning: true}
               - name: vm2
@@ -50,7 +57,12 @@ class HostConfigFuzzTest {
     private static void readsOrRefusesAsDocumented(byte[] bytes) {
         try {
             HostConfig c = HostConfig.parse(bytes, NAME, BASE, List.of());
-            assertThat(c.vms()).isNotEmpty();
+            // what the manager relies on once a file is read: every key resolved, names and sockets unique
+            assertThat(c.runDir()).isNotNull();
+            assertThat(c.libvirt()).isNotNull();
+            assertThat(c.vms()).extracting(VmConfig::name).doesNotHaveDuplicates();
+            assertThat(c.vms()).extracting(VmConfig::qmpSocket).doesNotHaveDuplicates();
+            assertThat(c.libvirt().domains()).extracting(DomainConfig::name).doesNotHaveDuplicates();
         } catch (ConfigException e) {
             assertThat(e.getMessage()).matches(DOCUMENTED);
         }
@@ -101,7 +113,9 @@ class HostConfigFuzzTest {
     @Provide
     Arbitrary<String> paths() {
         return Arbitraries.of("interval", "policy", "policy.idleTax", "policy.name", "policy.thresholds.low", "metricsPort", "ksm",
-                "ksm.sleepMillis", "vms", "vms[0]", "vms[0].qmp", "vms[1].name", "vms[1].limit", "vms[5].memory", "budget", "log", "a..b");
+                "ksm.sleepMillis", "vms", "vms[0]", "vms[0].qmp", "vms[1].name", "vms[1].limit", "vms[5].memory", "budget", "log", "a..b",
+                "libvirt", "libvirt.enabled", "libvirt.uri", "libvirt.domains", "libvirt.domains[0].reservation", "libvirt.domains[1].name",
+                "runDir", "stateFile");
     }
 
     @Provide

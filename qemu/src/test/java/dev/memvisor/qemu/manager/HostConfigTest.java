@@ -124,7 +124,57 @@ class HostConfigTest {
                 .hasMessageContaining("no such file");
         assertThatThrownBy(() -> load("policy: esx\nvms: [{name: a, qmp: x}\n"))
                 .hasMessageContaining("host.yaml:").hasMessageContaining("not valid YAML");
-        assertThatThrownBy(() -> load("vms: []\n")).hasMessageContaining("field vms: expected a list of VMs");
+        assertThatThrownBy(() -> load("vms: 5\n")).hasMessageContaining("host.yaml:1: field vms");
+    }
+
+    /** Issue 14: with no vms: the manager finds its VMs itself (the run directory, libvirt), each key with its default. */
+    @Test
+    void noVmsMeansTheRunDirectoryAndLibvirtsDomainsWithTheirDefaults() throws Exception {
+        for (String yaml : new String[] {"policy: esx\n", "vms: []\n"}) {
+            HostConfig c = load(yaml);
+            assertThat(c.vms()).as(yaml).isEmpty();
+            assertThat(c.libvirt()).isEqualTo(new LibvirtConfig(LibvirtConfig.Mode.AUTO, "qemu:///system", List.of()));
+            assertThat(c.stateFile()).isEqualTo(Path.of("/run/memvisor/state.json"));
+            assertThat(c.runDir()).isEqualTo(dev.memvisor.qemu.launch.RunDirectory.defaultPath());
+        }
+        HostConfig c = load("runDir: run\nstateFile: ''\nlibvirt: {enabled: false}\n");
+        assertThat(c.runDir()).isEqualTo(dir.resolve("run"));
+        assertThat(c.stateFile()).isNull();
+        assertThat(c.libvirt().mode()).isEqualTo(LibvirtConfig.Mode.OFF);
+        assertThat(load("libvirt: {enabled: true}\n").libvirt().mode()).isEqualTo(LibvirtConfig.Mode.ON);
+        assertThat(load("libvirt: {enabled: AUTO}\n", "libvirt.enabled=false").libvirt().mode()).isEqualTo(LibvirtConfig.Mode.OFF);
+    }
+
+    /** Issue 14: libvirt.domains give domains settings by name; mistakes name the line, the key and the domain. */
+    @Test
+    void libvirtDomainsAreSettingsByNameCheckedAsVmsAre() throws Exception {
+        HostConfig c = load("libvirt:\n  uri: qemu+ssh://kvm1/system\n  domains:\n"
+                + "    - {name: web, reservation: 512M, limit: 2G, shares: HIGH, ballooning: false}\n    - {name: db}\n");
+        assertThat(c.libvirt().uri()).isEqualTo("qemu+ssh://kvm1/system");
+        DomainConfig web = c.libvirt().domain("web").orElseThrow();
+        assertThat(web.reservationBytes()).hasValue(512L << 20);
+        assertThat(web.limitBytes()).hasValue(2L << 30);
+        assertThat(web.shares()).hasValue("high");
+        assertThat(web.ballooning()).hasValue(false);
+        DomainConfig db = c.libvirt().domain("db").orElseThrow();
+        assertThat(db.reservationBytes()).isEmpty();
+        assertThat(db.shares()).isEmpty();
+        assertThat(db.ballooning()).isEmpty();
+        assertThat(c.libvirt().domain("mail")).isEmpty();
+
+        assertThatThrownBy(() -> load("libvirt: {enabled: maybe}\n"))
+                .hasMessageContaining("host.yaml:1: field libvirt.enabled: got 'maybe', expected auto, true or false");
+        assertThatThrownBy(() -> load("libvirt:\n  domains:\n    - {name: web}\n    - {name: web}\n"))
+                .hasMessageContaining("host.yaml:4: field libvirt.domains[1].name (web): a second entry for domain web");
+        assertThatThrownBy(() -> load("libvirt:\n  domains:\n    - {name: web, reservation: 3G, limit: 2G}\n"))
+                .hasMessageContaining("host.yaml:3: field libvirt.domains[0].reservation (web): reservation 3G exceeds limit 2G");
+        assertThatThrownBy(() -> load("libvirt:\n  domains:\n    - {name: web, shares: lots}\n"))
+                .hasMessageContaining("field libvirt.domains[0].shares (web): got 'lots', expected low, normal, high or a number > 0");
+        assertThatThrownBy(() -> load("libvirt:\n  domains:\n    - {name: web, reservation: -1M}\n"))
+                .hasMessageContaining("field libvirt.domains[0].reservation (web)");
+        assertThatThrownBy(() -> load("libvirt:\n  domains:\n    - {shares: high}\n"))
+                .hasMessageContaining("field libvirt.domains[0].name");
+        assertThatThrownBy(() -> load("libvirt: {uri: ''}\n")).hasMessageContaining("field libvirt.uri");
     }
 
     // issue 11, item 9: each of these was accepted (or refused without the file, line and key) before

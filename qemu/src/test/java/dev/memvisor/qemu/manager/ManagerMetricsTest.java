@@ -61,6 +61,15 @@ class ManagerMetricsTest {
         return new Decision(cd, o, e, 20_000_000, 30_000_000, 0);
     }
 
+    /** The decision with no VM at all: every VM left. */
+    static Decision withoutVms(Decision d) {
+        HostView view = new HostView(10000, d.view().machineBytes(), d.view().freeBytes(), d.view().overheadBytesPerVm(), List.of());
+        Plan plan = new Plan(10000, HostMemoryState.HIGH, 200, List.of());
+        ControlDecision cd = new ControlDecision(10000, Trigger.INTERVAL, view, plan, plan, List.of(), List.of());
+        Observation o = new Observation(view, Map.of(), Map.of(), Map.of(), d.observation().host(), null);
+        return new Decision(cd, o, new Effects(Map.of(), Map.of(), null, -1), 0, 0, 0);
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -80,14 +89,29 @@ class ManagerMetricsTest {
         try (ManagerMetrics m = new ManagerMetrics(HostConfig.DEFAULT_METRICS_ADDRESS, port, l -> { })) {
             m.record(d);
             String body = scrape(port, Duration.ofSeconds(10));
-            assertThat(body).contains("memvisor_host_state 1.0").contains("memvisor_host_free_bytes 3.145728E7")
-                    .contains("memvisor_vm_mctlsz_bytes{vm=\"a\"} 5.8720256E7")
-                    .contains("memvisor_vm_mctltgt_bytes{vm=\"a\"} 1.11149056E8")
-                    .contains("memvisor_vm_shrd_bytes{vm=\"a\"} 1.2582912E7")
+            // names from core's counter catalogue, in base units; the state as a label
+            assertThat(body).contains("memvisor_host_memory_state{state=\"soft\"} 1.0").contains("memvisor_host_memory_state{state=\"high\"} 0.0")
+                    .contains("memvisor_host_free_bytes 3.145728E7").contains("memvisor_host_memory_bytes 1.073741824E9")
+                    .contains("memvisor_host_balloon_bytes 5.8720256E7").contains("memvisor_host_shared_saved_bytes 1.2288E7")
+                    .contains("memvisor_vm_balloon_bytes{vm=\"a\"} 5.8720256E7")
+                    .contains("memvisor_vm_balloon_target_bytes{vm=\"a\"} 1.11149056E8")
+                    .contains("memvisor_vm_shared_bytes{vm=\"a\"} 1.2582912E7")
+                    .contains("memvisor_vm_memory_size_bytes{vm=\"a\"} 2.68435456E8")
                     .contains("memvisor_vm_up{vm=\"ghost\"} 0.0").contains("memvisor_vm_errors_total{vm=\"ghost\"} 1.0")
-                    .contains("memvisor_vm_swtgt_bytes{vm=\"a\"} 8388608.0")
+                    .contains("memvisor_vm_swap_target_bytes{vm=\"a\"} 8388608.0")
                     .contains("memvisor_vm_cgroup_limit_bytes{vm=\"a\"} 1.90840832E8")
-                    .contains("memvisor_decisions_total 1.0").contains("memvisor_state_decisions_total 1.0");
+                    .contains("memvisor_decisions_total 1.0").contains("memvisor_state_decisions_total 1.0")
+                    // cumulative CPU seconds as counters (77 ticks of 1/100 s)
+                    .contains("# TYPE memvisor_vm_cpu_run_seconds_total counter").contains("memvisor_vm_cpu_run_seconds_total{vm=\"a\"} 0.77")
+                    .contains("# TYPE memvisor_host_swap_out_bytes_total counter").contains("memvisor_host_swap_out_bytes_total 8192.0")
+                    // the client's standard process and JVM metrics
+                    .contains("process_cpu_seconds_total").contains("process_resident_memory_bytes").contains("jvm_memory_used_bytes")
+                    .doesNotContain("mctlsz").doesNotContain("memvisor_host_state ");
+            // a VM that leaves (a domain stopped) leaves the metrics
+            m.record(withoutVms(d));
+            String after = scrape(port, Duration.ofSeconds(10));
+            assertThat(after).doesNotContain("memvisor_vm_balloon_bytes{vm=\"a\"}").doesNotContain("memvisor_vm_cpu_run_seconds_total{vm=\"a\"}")
+                    .contains("memvisor_decisions_total 2.0");
         }
         String line = DecisionJson.line(d, "esx", java.time.Instant.EPOCH);
         assertThat(line).startsWith("{\"time\":\"1970-01-01T00:00:00Z\",\"tMs\":5000,\"policy\":\"esx\",\"trigger\":\"state\",\"state\":\"SOFT\"")
@@ -152,7 +176,7 @@ class ManagerMetricsTest {
             long t0 = System.nanoTime();
             String body = scrape(port, Duration.ofSeconds(ManagerMetrics.MAX_REQUEST_SECONDS + 10));
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(body).contains("memvisor_host_state");
+            assertThat(body).contains("memvisor_host_memory_state");
             assertThat(ms).as("a scrape behind 12 half-open clients").isLessThan((ManagerMetrics.MAX_REQUEST_SECONDS + 4) * 1000L);
         } finally {
             for (Socket s : stuck) s.close();

@@ -116,7 +116,7 @@ class QemuHostRealTest {
         assertThat(cheap).as("free by a state check vs by the observation just before (budget " + BUDGET + ")")
                 .isCloseTo(now.view().freeBytes(), org.assertj.core.api.Assertions.within(4 * MIB));
         String json = DecisionJson.line(d, "test", java.time.Instant.EPOCH);
-        assertThat(json).contains("\"name\":\"c\"").contains("\"RESV\":" + RESERVATION).doesNotContain("\n");
+        assertThat(json).contains("\"name\":\"c\"").contains("\"AMIN\":" + RESERVATION).doesNotContain("\n");
     }
 
     @Test

@@ -45,4 +45,29 @@ public final class BenchScenarios {
                     workload: {workingSet: 1536M, skew: 0.8, writeFraction: 0.2, refsPerSecond: 10000}
                 """.formatted(minutes), "bench:host-16x2G", Path.of("."), List.of());
     }
+
+    /**
+     * A large host: 128 VMs of 8 GiB (1 TiB configured) on 1 TiB and 64 cores over {@code minutes}
+     * simulated minutes, each VM as in {@link #host16} (a working set of three quarters of its memory,
+     * 10,000 references per simulated second), under the esx policy; the working sets fit.
+     */
+    public static Scenario host128(int minutes) {
+        return ScenarioLoader.parse(host128Yaml(minutes), "bench:host-128x8G", Path.of("."), List.of());
+    }
+
+    /** {@link #host128}'s scenario text, which scripts/SimBenchAB.java also hands to a build from before it. */
+    public static String host128Yaml(int minutes) {
+        return """
+                duration: %dm
+                sampleInterval: 60s
+                policy: esx
+                host: {memory: 1T, cores: 64}
+                vms:
+                  - name: vm
+                    count: 128
+                    memory: 8G
+                    vcpus: 1
+                    workload: {workingSet: 6G, skew: 0.8, writeFraction: 0.2, refsPerSecond: 10000}
+                """.formatted(minutes);
+    }
 }

@@ -33,8 +33,8 @@ import java.util.Map;
  */
 final class HostBuilder {
     private static final long PAGE = 4096;
-    /** Heap per guest page: the page arrays and the guest's free list and balloon stack. */
-    private static final long BYTES_PER_PAGE = VmPages.BYTES_PER_PAGE + GuestOs.BYTES_PER_PAGE;
+    /** Heap per guest page at most: the page arrays, and the guest's free list and balloon stack if every page were on one. */
+    private static final long BYTES_PER_PAGE = VmPages.BYTES_PER_PAGE + GuestOs.BYTES_PER_PAGE_AT_MOST;
 
     private HostBuilder() {}
 
@@ -73,7 +73,7 @@ final class HostBuilder {
                 h.swapReadahead()));
         // the host's storage holds its swap and, unless a VM has its own, the guests' virtual disks: one queue for all of them
         List<StorageDevice> devices = new ArrayList<>();
-        StorageDevice hostStorage = device(h.storage());
+        StorageDevice hostStorage = device(h.storage(), n);
         devices.add(hostStorage);
         List<SimVm> vms = new ArrayList<>();
         // guests that zero their memory boot together, so they zero it in parallel: each backs at most an equal part
@@ -86,10 +86,10 @@ final class HostBuilder {
             int imageBase = v.image() == null ? 0 : base.get(v.image());
             int imageVpns = v.image() == null ? 0 : imageVpns(v, app);
             int appBase = imageVpns > 0 ? imageBase + pools.get(v.image())[0] : 0;
-            VmPages pages = new VmPages(pages(v.settings().configuredBytes()), app.vpnSpace());
+            VmPages pages = new VmPages(pages(v.settings().configuredBytes()), app.vpnSpace(), appBase);
             StorageDevice guestDisk = hostStorage;
             if (v.guestStorage() != null) {
-                guestDisk = device(v.guestStorage());
+                guestDisk = device(v.guestStorage(), n);
                 devices.add(guestDisk);
             }
             MissCosts costs = new MissCosts(h.faultOverheadNs(), h.decompressNs(), h.ioCpuNs(), hostStorage, guestDisk, v.workload().threads());
@@ -106,8 +106,8 @@ final class HostBuilder {
         return new SimHost(hv, new CpuScheduler(h.cores(), h.quantumMicros()), vms, devices);
     }
 
-    private static StorageDevice device(Scenario.Storage s) {
-        return new StorageDevice(s.latencyNs(), s.bytesPerSecond(), s.parallelism());
+    private static StorageDevice device(Scenario.Storage s, int vms) {
+        return new StorageDevice(s.latencyNs(), s.bytesPerSecond(), s.parallelism(), vms);
     }
 
     /** The application's virtual pages that read image content: all of them when it loads from the image, else its read-only ones. */

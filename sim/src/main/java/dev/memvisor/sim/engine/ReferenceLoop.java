@@ -14,19 +14,22 @@ import static dev.memvisor.sim.memory.PageState.*;
  * the host backs that page (a read of a private or shared page, a write to a private page already
  * written); otherwise the guest OS handles its fault (first touch, guest swap-in) and the
  * hypervisor backs the page (zero-fill, swap-in, decompression, copy-on-write break), and the
- * reference waits for what that cost. The fast path reads {@link VmPages}' arrays directly.
+ * reference waits for what that cost. The fast path reads one page-table entry per reference
+ * ({@link VmPages#pageTableEntries}), looked up for a whole batch in one pass so the loads overlap,
+ * and writes nothing; every other reference (a fault, a page whose REF or ACT bit was cleared) takes
+ * the slow path.
  */
 public final class ReferenceLoop {
-    private final int[] vmap;
-    private final int[] content;
-    private final byte[] st;
+    private static final int BATCH = 256;
+    private final VmPages pages;
+    private final int[] pte;
     private final GuestOs guest;
     private final VmBacking backing;
     private final MissCosts costs;
 
-    private final int[] buf = new int[256];
-    /** The pages the buffered references map to, looked up in one pass so the loads overlap. */
-    private final int[] gbuf = new int[256];
+    private final int[] buf = new int[BATCH];
+    /** The page-table entries of the buffered references, looked up in one pass so the loads overlap. */
+    private final int[] ebuf = new int[BATCH];
     private int bufPos, bufLen;
     private double wallPerRef, cpuPerRef, idealPerRef;
     private double carryNs;
@@ -35,10 +38,8 @@ public final class ReferenceLoop {
 
     /** The loop of the VM whose guest is {@code guest}, backed by {@code backing}. */
     public ReferenceLoop(GuestOs guest, VmBacking backing) {
-        VmPages p = backing.pages();
-        this.vmap = p.pageTableArray();
-        this.content = p.contentArray();
-        this.st = p.stateArray();
+        this.pages = backing.pages();
+        this.pte = pages.pageTableEntries();
         this.guest = guest;
         this.backing = backing;
         this.costs = backing.costs();
@@ -50,49 +51,60 @@ public final class ReferenceLoop {
      * stalls of the faults it takes. Returns the references made.
      */
     public long run(Workload w, double budgetNs, double stretch) {
-        final int[] vmap = this.vmap;
-        final int[] content = this.content;
-        final byte[] st = this.st;
+        final int[] pte = this.pte;
         final int[] buf = this.buf;
-        final int[] gbuf = this.gbuf;
+        final int[] ebuf = this.ebuf;
         double avail = budgetNs + carryNs;
         double actual = 0, ideal = 0, cpu = 0;
         long done = 0;
         int pos = bufPos, len = bufLen;
         double perRef = wallPerRef * stretch;
-        // gbuf stays valid until a slow path runs: only slow paths change this VM's vmap inside the loop
-        for (int i = pos; i < len; i++) gbuf[i] = vmap[buf[i] >>> 1];
+        double idealPer = idealPerRef, cpuPer = cpuPerRef;
+        // ebuf stays valid until a slow path runs: only slow paths change this VM's page table inside the loop
+        for (int i = pos; i < len; i++) ebuf[i] = pte[buf[i] >>> 1];
         boolean fresh = true;
         while (avail > 0) {
             if (pos == len) {
-                len = w.fill(buf, buf.length);
+                len = w.fill(buf, BATCH);
                 pos = 0;
                 if (len == 0) { avail = 0; break; }
-                for (int i = 0; i < len; i++) gbuf[i] = vmap[buf[i] >>> 1];
+                for (int i = 0; i < len; i++) ebuf[i] = pte[buf[i] >>> 1];
                 fresh = true;
-                idealPerRef = w.wallNsPerRef();
-                wallPerRef = idealPerRef;
-                cpuPerRef = w.cpuNsPerRef();
+                idealPerRef = idealPer = w.wallNsPerRef();
+                wallPerRef = idealPer;
+                cpuPerRef = cpuPer = w.cpuNsPerRef();
                 perRef = wallPerRef * stretch;
             }
-            int r = buf[pos];
-            int vpn = r >>> 1;
-            boolean write = (r & 1) != 0;
-            int g = fresh ? gbuf[pos] : vmap[vpn];
-            pos++;
-            double c = perRef;
-            // fast path: a read of a private or shared page, or a write to a private page already unique
-            if (g < 0 || (write ? st[g << 1] != MAPPED || content[g] != UNIQUE : (st[g << 1] - MAPPED) >>> 1 != 0)) {
-                costs.startMiss();
-                g = slowRef(vpn, g, write);
-                c += costs.stallNs();
+            if (fresh) {
+                // the batch's hits: a read of a backed page, a write to a private unique page, REF and ACT already set
+                while (pos < len && avail > 0) {
+                    int r = buf[pos];
+                    int need = VmPages.PTE_READ | (r & 1) << 1;
+                    if ((ebuf[pos] & need) != need) break;
+                    pos++;
+                    avail -= perRef;
+                    actual += perRef;
+                    ideal += idealPer;
+                    cpu += cpuPer;
+                    done++;
+                }
+                if (pos == len || avail <= 0) continue;
                 fresh = false;
             }
-            st[g << 1 | 1] |= REF | ACT;
+            // after a slow path the looked-up entries may be stale: one reference at a time from the page table
+            int r = buf[pos++];
+            int vpn = r >>> 1;
+            int need = VmPages.PTE_READ | (r & 1) << 1;
+            double c = perRef;
+            if ((pte[vpn] & need) != need) {
+                costs.startMiss();
+                slowRef(vpn, (r & 1) != 0);
+                c += costs.stallNs();
+            }
             avail -= c;
             actual += c;
-            ideal += idealPerRef;
-            cpu += cpuPerRef;
+            ideal += idealPer;
+            cpu += cpuPer;
             done++;
         }
         bufPos = pos;
@@ -105,20 +117,40 @@ public final class ReferenceLoop {
         return done;
     }
 
-    /** The guest's fault, then whatever the hypervisor must do before the page can be used; returns the page. */
-    private int slowRef(int vpn, int g, boolean write) {
+    /**
+     * An upper bound on the references {@link #run} with these arguments can make now (each costs at
+     * least the cheapest batch's time); {@link Long#MAX_VALUE} when the workload cannot bound its rate.
+     */
+    public long maxRefs(Workload w, double budgetNs, double stretch) {
+        double avail = budgetNs + carryNs;
+        if (!(avail > 0)) return 0;
+        double m = w.minWallNsPerRef();
+        if (bufPos < bufLen) m = Math.min(m, wallPerRef);
+        m *= stretch;
+        if (!(m > 0)) return Long.MAX_VALUE;
+        double k = avail / m;
+        // the loop subtracts in floating point: a margin far above its rounding
+        return k > 1e15 ? Long.MAX_VALUE : (long) (k * (1 + 1e-6)) + 2;
+    }
+
+    /**
+     * The guest's fault, then whatever the hypervisor must do before the page can be used, then the
+     * page's REF and ACT bits (a reference to a page needing nothing else only sets those).
+     */
+    private void slowRef(int vpn, boolean write) {
+        int g = pages.pageOf(vpn);
         if (g == NOT_PRESENT) {
             g = guest.firstTouch(vpn, write);
         } else if (g == IN_GUEST_SWAP) {
             g = guest.swapIn(vpn);
-        } else if (st[g << 1] != MAPPED) {
+        } else if (pages.hostState(g) != MAPPED) {
             backing.back(g);
         }
         if (write) {
-            if (st[g << 1] == SHARED) backing.makePrivate(g);
-            content[g] = UNIQUE;
+            if (pages.hostState(g) == SHARED) backing.makePrivate(g);
+            pages.setContent(g, UNIQUE);
         }
-        return g;
+        pages.reference(g);
     }
 
     /** Whether references are still buffered (the workload's last batch is not done). */

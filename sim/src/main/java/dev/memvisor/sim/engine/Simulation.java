@@ -30,10 +30,22 @@ import java.util.Optional;
  * between, it observes a {@link HostView} of the simulated state, decides, bounds the plan and
  * carries out the typed actions. The same scenario and seed always give the same result.
  * {@link HostBuilder} builds the host; {@link Sampler} records the run.
+ *
+ * <p>Within a step the VMs' references may run on several threads ({@link VmWorkers}), with the same
+ * result as one after the other: they do so only when the host's free frames cover every frame all
+ * the VMs' faults could take in the step (each VM's share is at most its references and at most what
+ * its limit and compression cache leave it, {@link VmBacking#maxFramesTaken}), so no fault reclaims,
+ * which is the only thing a VM's references do to another VM; what they share otherwise (frames in
+ * use, shared frames' references) are counts whose end values do not depend on the order. A host
+ * short of memory, where faults reclaim, runs its VMs one after the other.
  */
 public final class Simulation implements HostAdapter {
     private static final long PAGE = 4096;
     private static final boolean DEBUG = System.getenv("MEMVISOR_SIM_DEBUG") != null;
+    /** Less work in a step than this many references' worth is not worth handing to other threads. */
+    private static final long MIN_PARALLEL_WORK = 8192;
+    /** A VM's work in a step besides its references (CPU accounting, its timer's draws, its workload's clock), in references' worth. */
+    private static final long VM_STEP_WORK = 512;
 
     /** Receives progress: simulated time done and the total. */
     public interface Progress {
@@ -48,11 +60,29 @@ public final class Simulation implements HostAdapter {
     private final SimHost host;
     private final Hypervisor hv;
     private final List<SimVm> vms;
+    private final int threads;
     private HostMemoryState state = HostMemoryState.HIGH;
     private long now;
+    private VmWorkers workers;
+    private long parallelSteps;
 
-    /** Builds the host and its VMs as they are at boot. */
+    /**
+     * The threads a simulation uses unless told otherwise: the system property {@code memvisor.simThreads},
+     * else every processor (the result is the same whatever the number).
+     */
+    public static int defaultThreads() {
+        return Math.max(1, Integer.getInteger("memvisor.simThreads", Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Builds the host and its VMs as they are at boot; it runs on {@link #defaultThreads()} threads. */
     public Simulation(Scenario sc) {
+        this(sc, defaultThreads());
+    }
+
+    /** Builds the host and its VMs as they are at boot; within a step its VMs run on up to {@code threads} threads. */
+    public Simulation(Scenario sc, int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads: got " + threads + ", expected at least 1");
+        this.threads = threads;
         this.sc = sc;
         Scenario.Host h = sc.host();
         this.policy = PolicyRegistry.create(h.policyName(), h.policyConfig());
@@ -65,6 +95,9 @@ public final class Simulation implements HostAdapter {
     /** The simulated host: its hypervisor and VMs (for tests and the migration model). */
     public SimHost host() { return host; }
 
+    /** Steps so far whose VMs ran on several threads. */
+    public long parallelSteps() { return parallelSteps; }
+
     /** Runs the whole scenario. */
     public SimResult run(Progress progress) {
         return run(progress, null);
@@ -72,6 +105,15 @@ public final class Simulation implements HostAdapter {
 
     /** Runs the whole scenario, calling {@code afterEachStep} (if not null) after every step: tests check invariants with it. */
     SimResult run(Progress progress, Runnable afterEachStep) {
+        try (VmWorkers w = new VmWorkers(Math.min(threads, vms.size()))) {
+            workers = w;
+            return runSteps(progress, afterEachStep);
+        } finally {
+            workers = null;
+        }
+    }
+
+    private SimResult runSteps(Progress progress, Runnable afterEachStep) {
         long started = System.nanoTime();
         Sampler sampler = new Sampler(sc, policy.name(), host);
         long step = sc.stepMicros();
@@ -168,15 +210,20 @@ public final class Simulation implements HostAdapter {
         double total = 0;
         for (SimVm v : vms) total += Math.min(v.cpu.vcpus(), v.rawDemand()) + v.cpu.hypervisorCores();
         double run = cpu.runFraction(total);
-        for (SimVm v : vms) {
-            double r = cpu.share(run, v.rawDemand(), v.cpu.vcpus());
-            double cpuBefore = v.loop.appCpuNs();
-            v.loop.run(v.app, dtNs, 1.0 / r);
-            v.noteCompletion(now + stepMicros);
-            v.cpu.account(v.loop.appCpuNs() - cpuBefore, r, run, dtNs, dtSec, v.backing.costs(),
-                    cpu.meanWaitTicks(run, v.cpu.tickHz()), v.rng);
-            v.app.advance(now + stepMicros, stepMicros, v.guest);
-            v.guest.signalLowMemory(now, v.app);
+        int n = vms.size();
+        // each VM's share depends on its own state only, so all are known before any runs
+        double[] share = new double[n];
+        for (int i = 0; i < n; i++) share[i] = cpu.share(run, vms.get(i).rawDemand(), vms.get(i).cpu.vcpus());
+        if (workers.threads() > 1 && n > 1 && framesCoverAllFaults(share, dtNs)) {
+            parallelSteps++;
+            hv.frames().setConcurrent(true);
+            try {
+                workers.forEach(n, i -> runVm(vms.get(i), share[i], run, stepMicros, dtNs, dtSec));
+            } finally {
+                hv.frames().setConcurrent(false);
+            }
+        } else {
+            for (int i = 0; i < n; i++) runVm(vms.get(i), share[i], run, stepMicros, dtNs, dtSec);
         }
         // balloon drivers and the hypervisor swapper move toward their targets
         long b = hv.balloon().pagesThisStep(dtSec);
@@ -188,5 +235,34 @@ public final class Simulation implements HostAdapter {
         }
         hv.sharing().step(dtSec);
         for (StorageDevice d : host.devices()) d.endStep(dtNs);
+    }
+
+    /** One VM's part of a step: its references, completion, CPU accounting, the workload's clock and the low-memory signal. */
+    private void runVm(SimVm v, double r, double run, long stepMicros, double dtNs, double dtSec) {
+        CpuScheduler cpu = host.scheduler();
+        double cpuBefore = v.loop.appCpuNs();
+        v.loop.run(v.app, dtNs, 1.0 / r);
+        v.noteCompletion(now + stepMicros);
+        v.cpu.account(v.loop.appCpuNs() - cpuBefore, r, run, dtNs, dtSec, v.backing.costs(),
+                cpu.meanWaitTicks(run, v.cpu.tickHz()), v.rng);
+        v.app.advance(now + stepMicros, stepMicros, v.guest);
+        v.guest.signalLowMemory(now, v.app);
+    }
+
+    /**
+     * Whether the VMs' references of this step are worth running in parallel and can be: the free frames
+     * exceed all the frames their faults could take (so none reclaims), and there are enough references.
+     */
+    private boolean framesCoverAllFaults(double[] share, double dtNs) {
+        long frames = 0, refs = VM_STEP_WORK * vms.size();
+        for (int i = 0; i < vms.size(); i++) {
+            SimVm v = vms.get(i);
+            long k = v.loop.maxRefs(v.app, dtNs, 1.0 / share[i]);
+            refs = k == Long.MAX_VALUE || refs + k < 0 ? Long.MAX_VALUE : refs + k;
+            // a fault may bring its swap readahead with it: up to that many frames each
+            int perFault = Math.max(sc.host().swapReadahead(), v.spec.guestSwapReadahead());
+            frames += Math.min(k >= Long.MAX_VALUE / perFault ? Long.MAX_VALUE : k * perFault, v.backing.maxFramesTaken());
+        }
+        return refs >= MIN_PARALLEL_WORK && frames < hv.machine().freeFrames();
     }
 }

@@ -1,6 +1,7 @@
 package dev.memvisor.sim.guest;
 
 import dev.memvisor.sim.hypervisor.VmBacking;
+import dev.memvisor.sim.memory.IntStack;
 import dev.memvisor.sim.memory.VmPages;
 
 import static dev.memvisor.sim.memory.PageState.*;
@@ -15,20 +16,18 @@ public final class BalloonDriver {
     private final GuestOs guest;
     private final VmBacking backing;
     private final VmPages pages;
-    private final int[] stack;
-    private int top;
+    private final IntStack stack = new IntStack();
 
     BalloonDriver(GuestOs guest, VmBacking backing) {
         this.guest = guest;
         this.backing = backing;
         this.pages = backing.pages();
-        this.stack = new int[pages.count()];
     }
 
     /** Moves the balloon by up to {@code n} pages toward {@code targetPages}. */
     public void moveToward(long targetPages, long n) {
-        if (top < targetPages) inflate(n, targetPages);
-        else if (top > targetPages) deflate(n, targetPages);
+        if (stack.size() < targetPages) inflate(n, targetPages);
+        else if (stack.size() > targetPages) deflate(n, targetPages);
     }
 
     /**
@@ -37,7 +36,7 @@ public final class BalloonDriver {
      * VM's reservation unless the page it would take is unbacked anyway.
      */
     public void inflate(long n, long targetPages) {
-        for (long i = 0; i < n && top < targetPages; i++) {
+        for (long i = 0; i < n && stack.size() < targetPages; i++) {
             int next = guest.peekFree();
             boolean unbackedNext = next >= 0 && pages.hostState(next) == UNBACKED;
             if (!unbackedNext && !backing.aboveReservation()) return;
@@ -46,27 +45,27 @@ public final class BalloonDriver {
             else if (guest.cachePages() > 0) g = guest.clockEvict(true);
             else g = guest.clockEvict(false);
             pages.setGuestByte(g, BALLOON);
-            stack[top++] = g;
+            stack.push(g);
             backing.release(g);
         }
     }
 
     /** Deflates by up to {@code n} pages toward {@code targetPages}; the pages return to the guest's free list. */
     public void deflate(long n, long targetPages) {
-        for (long i = 0; i < n && top > targetPages; i++) {
-            int g = stack[--top];
+        for (long i = 0; i < n && stack.size() > targetPages; i++) {
+            int g = stack.pop();
             pages.setGuestByte(g, FREE);
             guest.pushFree(g);
         }
     }
 
     /** Pages the balloon holds (esxtop MCTLSZ). */
-    public int pages() { return top; }
+    public int pages() { return stack.size(); }
 
     /** Checks that the balloon holds each of its pages once, marked ballooned and on no other list ({@code onList}, marked here). */
     void checkStack(boolean[] onList) {
-        for (int i = 0; i < top; i++) {
-            int g = stack[i];
+        for (int i = 0; i < stack.size(); i++) {
+            int g = stack.fromTop(i);
             if (pages.guestUse(g) != BALLOON || onList[g]) throw new IllegalStateException("VM " + backing.index() + " balloon holds page " + g + " wrongly");
             onList[g] = true;
         }

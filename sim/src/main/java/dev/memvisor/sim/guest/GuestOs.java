@@ -15,15 +15,17 @@ import static dev.memvisor.sim.memory.PageState.*;
  * the hypervisor's {@link VmBacking}, which backs the page before the guest can use it.
  */
 public final class GuestOs implements VirtualMemory {
-    /** Bytes per guest page of the guest's own arrays: the free list and the balloon driver's stack. */
-    public static final long BYTES_PER_PAGE = 4 + 4;
+    /**
+     * Bytes per guest page of the guest's own lists when every page is on one (the free list's pages freed
+     * since boot and the balloon driver's stack hold a page at most once between them; they grow as they fill).
+     */
+    public static final long BYTES_PER_PAGE_AT_MOST = 4;
 
     private final VmPages pages;
     private final VmBacking backing;
     private final GuestSwap swap;
     private final BalloonDriver balloon;
-    private final int[] freeStack;
-    private int freeTop;
+    private final FreeList free;
     private int clockHand;
     private int cacheHand;
     private int cachePages, anonPages;
@@ -33,8 +35,6 @@ public final class GuestOs implements VirtualMemory {
     /** Pages one swap-in reads: the aligned block of the application's virtual pages around the faulting one. */
     private final int readahead;
     private final double lowMemoryFraction;
-    /** Pages of one free-list shuffle block: Linux's pageblock of order 10, 4 MiB. */
-    static final int SHUFFLE_BLOCK_PAGES = 1024;
     /** When the application last trimmed; "never" is a second before time 0 (Long.MIN_VALUE overflowed now - last, so it never fired). */
     private long lastTrimMicros = -1_000_000L;
 
@@ -49,7 +49,7 @@ public final class GuestOs implements VirtualMemory {
         this.backing = backing;
         this.pages = backing.pages();
         this.swap = new GuestSwap(backing.costs());
-        this.freeStack = new int[pages.count()];
+        this.free = new FreeList(pages.count());
         this.balloon = new BalloonDriver(this, backing);
         this.appImageBase = appImageBase;
         this.imageVpnLimit = imageVpnLimit;
@@ -58,7 +58,7 @@ public final class GuestOs implements VirtualMemory {
     }
 
     /**
-     * The guest boots: every page on the free list in blocks of {@value #SHUFFLE_BLOCK_PAGES} pages (4 MiB) taken
+     * The guest boots: every page on the free list in blocks of {@value FreeList#SHUFFLE_BLOCK_PAGES} pages (4 MiB) taken
      * in random order, each block in address order, as Linux shuffles its free lists at boot (mm/shuffle.c, at
      * pageblock order 10), so free pages lie scattered through guest memory among used ones; it zeroes (touches)
      * up to {@code zeroPages} of its memory (0: it does not zero; see {@link VmBacking#backZeroedAtBoot}); it loads
@@ -66,23 +66,10 @@ public final class GuestOs implements VirtualMemory {
      * cache. {@code rng} orders the blocks.
      */
     public void boot(int imageBase, int osPages, long zeroPages, Rng rng) {
-        int n = pages.count(), blocks = (n + SHUFFLE_BLOCK_PAGES - 1) / SHUFFLE_BLOCK_PAGES;
-        int[] order = new int[blocks];
-        for (int b = 0; b < blocks; b++) order[b] = b;
-        for (int i = blocks - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        // pushed last block first and each block top down, so the first page handed out is the first of order[0]
-        for (int i = blocks - 1; i >= 0; i--) {
-            int from = order[i] * SHUFFLE_BLOCK_PAGES, to = Math.min(n, from + SHUFFLE_BLOCK_PAGES);
-            for (int g = to - 1; g >= from; g--) freeStack[freeTop++] = g;
-        }
+        free.fillAtBoot(rng);
         if (zeroPages > 0) backing.backZeroedAtBoot(zeroPages);
         for (int i = 0; i < osPages; i++) {
-            int g = freeStack[--freeTop];
+            int g = free.pop();
             backing.backAtBoot(g);
             pages.setContent(g, imageBase > 0 ? imageBase + i : UNIQUE);
             pages.setGuestByte(g, CACHE);
@@ -118,10 +105,10 @@ public final class GuestOs implements VirtualMemory {
     private int readAhead(int vpn) {
         if (readahead <= 1) return 0;
         int start = vpn - vpn % readahead, end = Math.min(pages.virtualPages(), start + readahead), n = 0;
-        for (int v = start; v < end && freeTop > 0; v++) {
+        for (int v = start; v < end && free.size() > 0; v++) {
             if (v == vpn || pages.pageOf(v) != IN_GUEST_SWAP) continue;
             swap.readBack();
-            int g = freeStack[--freeTop];
+            int g = free.pop();
             mapAnon(v, g);
             backing.makePrivate(g);
             pages.setContent(g, UNIQUE);
@@ -138,7 +125,7 @@ public final class GuestOs implements VirtualMemory {
 
     /** A free guest page: from the free list, else one CLOCK takes from the page cache or an application. */
     private int alloc() {
-        if (freeTop > 0) return freeStack[--freeTop];
+        if (free.size() > 0) return free.pop();
         return clockEvict(false);
     }
 
@@ -191,13 +178,13 @@ public final class GuestOs implements VirtualMemory {
     }
 
     /** The next page the free list hands out, or -1 when it is empty. */
-    int peekFree() { return freeTop > 0 ? freeStack[freeTop - 1] : -1; }
+    int peekFree() { return free.peek(); }
 
     /** Takes the next page off the free list (the caller checked it is not empty). */
-    int popFree() { return freeStack[--freeTop]; }
+    int popFree() { return free.pop(); }
 
     /** Puts page {@code g}, marked free, on the free list. */
-    void pushFree(int g) { freeStack[freeTop++] = g; }
+    void pushFree(int g) { free.push(g); }
 
     @Override
     public void release(int fromVpn, int toVpn) {
@@ -207,7 +194,7 @@ public final class GuestOs implements VirtualMemory {
                 pages.setGuestByte(g, FREE);
                 pages.clearReverse(g);
                 anonPages--;
-                freeStack[freeTop++] = g;
+                free.push(g);
             } else if (g == IN_GUEST_SWAP) {
                 swap.discard();
             }
@@ -221,7 +208,7 @@ public final class GuestOs implements VirtualMemory {
      * most once a second, the application is told and may trim its working set.
      */
     public void signalLowMemory(long nowMicros, Workload app) {
-        if (freeTop + cachePages < lowMemoryFraction * pages.count()
+        if (free.size() + cachePages < lowMemoryFraction * pages.count()
                 && nowMicros - lastTrimMicros >= 1_000_000 && app.lowMemory(this)) {
             lastTrimMicros = nowMicros;
         }
@@ -230,7 +217,7 @@ public final class GuestOs implements VirtualMemory {
     /** The high-memory notification: available memory at least three times the low-memory level (Windows' default ratio). */
     @Override
     public boolean memoryHigh() {
-        return freeTop + cachePages >= 3 * lowMemoryFraction * pages.count();
+        return free.size() + cachePages >= 3 * lowMemoryFraction * pages.count();
     }
 
     /** The VM's pages. */
@@ -252,10 +239,10 @@ public final class GuestOs implements VirtualMemory {
     public boolean readsAsZero(int g) { return pages.readsAsZero(g); }
 
     /** The {@code i}-th page the guest's free list would hand out next, 0 first. */
-    public int freeListPage(int i) { return freeStack[freeTop - 1 - i]; }
+    public int freeListPage(int i) { return free.get(i); }
 
     /** Pages on the guest's free list. */
-    public int guestFreePages() { return freeTop; }
+    public int guestFreePages() { return free.size(); }
 
     /** Pages held by the balloon. */
     public int balloonPages() { return balloon.pages(); }
@@ -279,13 +266,13 @@ public final class GuestOs implements VirtualMemory {
             if (k != ANON && vpn != -1) throw new IllegalStateException("VM " + index + " page " + g + ": stale reverse map");
         }
         boolean[] onList = new boolean[n];
-        for (int i = 0; i < freeTop; i++) {
-            int g = freeStack[i];
+        for (int i = 0; i < free.size(); i++) {
+            int g = free.get(i);
             if (pages.guestUse(g) != FREE || onList[g]) throw new IllegalStateException("VM " + index + " free list holds page " + g + " twice or in use");
             onList[g] = true;
         }
         balloon.checkStack(onList);
-        if (kinds[FREE] != freeTop) throw new IllegalStateException("VM " + index + ": " + kinds[FREE] + " free pages, free list " + freeTop);
+        if (kinds[FREE] != free.size()) throw new IllegalStateException("VM " + index + ": " + kinds[FREE] + " free pages, free list " + free.size());
         if (kinds[BALLOON] != balloon.pages()) throw new IllegalStateException("VM " + index + ": balloon count");
         if (kinds[CACHE] != cachePages || kinds[ANON] != anonPages) throw new IllegalStateException("VM " + index + ": cache/anon counts");
         long inSwap = 0;

@@ -50,6 +50,9 @@ public final class Compression {
     /** Machine frames VM {@code vm}'s cache takes. */
     public long frames(int vm) { return framesFor(compressed[vm]); }
 
+    /** Machine frames VM {@code vm}'s cache can still grow by (0 when the host does not compress). */
+    long headroomFrames(int vm) { return enabled ? Math.max(0, framesFor(maxPages[vm]) - frames(vm)) : 0; }
+
     /** Pages compressed so far. */
     public long compressions(int vm) { return compressions[vm]; }
 

@@ -20,6 +20,8 @@ public final class FrameAllocator {
     private final VmBacking[] vms;
     private int attached;
     private final long[] reservationViolations;
+    /** VMs' references run on several threads: reclaiming (which reaches into other VMs) must not happen. */
+    private volatile boolean concurrent;
 
     /** An allocator over the frames of {@code machine} for {@code vms} VMs. */
     public FrameAllocator(MachineMemory machine, PageSharing sharing, Compression compression, HostSwap swap, int vms) {
@@ -47,6 +49,9 @@ public final class FrameAllocator {
             swap.swapOutOne(vm, vm.compressionAllowed() && vm.aboveReservation());
         }
         // compressing a page may free no whole frame, so reclaim until one is free
+        if (concurrent && machine.freeFrames() <= 0) {
+            throw new IllegalStateException("VM " + vm.index() + " needs a frame to be reclaimed while the VMs run in parallel: the step's frame bound was wrong");
+        }
         while (machine.freeFrames() <= 0 && reclaimOne(vm, cowBreak)) { }
         machine.takePrivate(vm.index());
     }
@@ -102,6 +107,12 @@ public final class FrameAllocator {
         }
         return false;
     }
+
+    /**
+     * While {@code on}, the VMs' references run on several threads: the caller has made sure the free frames
+     * cover every frame they can take ({@link VmBacking#maxFramesTaken}), so nothing is reclaimed.
+     */
+    public void setConcurrent(boolean on) { concurrent = on; }
 
     /** Pages the host took from VM {@code vm} while it held no more than its reservation (only when nothing else could give). */
     public long reservationViolationPages(int vm) { return reservationViolations[vm]; }

@@ -20,7 +20,6 @@ public final class HostSwap {
     private final StepRate rate = new StepRate();
     private final int[] swapped;
     private final long[] swapIns, swapOuts;
-    private long usedPages;
 
     /** Swap for {@code vms} VMs that swaps out up to {@code rateBytes} a second per VM toward a target. */
     public HostSwap(MachineMemory machine, Compression compression, PageSharing sharing, int vms, long rateBytes) {
@@ -100,7 +99,6 @@ public final class HostSwap {
     private void swapOut(VmBacking vm, int g) {
         vm.pages().setHostState(g, SWAPPED);
         swapped[vm.index()]++;
-        usedPages++;
         swapOuts[vm.index()]++;
         vm.costs().hostSwapOut(1);
     }
@@ -114,7 +112,6 @@ public final class HostSwap {
     /** A swapped page of {@code vm} leaves the swap (read back, or given up by the balloon). */
     void drop(VmBacking vm) {
         swapped[vm.index()]--;
-        usedPages--;
     }
 
     /** Pages of VM {@code vm} in the swap (esxtop SWCUR). */
@@ -126,6 +123,10 @@ public final class HostSwap {
     /** Pages of VM {@code vm} written to the swap so far. */
     public long swapOuts(int vm) { return swapOuts[vm]; }
 
-    /** Pages in the swap, all VMs. */
-    public long usedPages() { return usedPages; }
+    /** Pages in the swap, all VMs (summed: each VM's count is changed only by its own thread within a step). */
+    public long usedPages() {
+        long used = 0;
+        for (int s : swapped) used += s;
+        return used;
+    }
 }

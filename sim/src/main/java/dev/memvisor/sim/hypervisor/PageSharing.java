@@ -119,8 +119,14 @@ public final class PageSharing {
         sharedRefs++;
     }
 
-    /** Drops page {@code g}'s reference to its shared frame, freeing the frame with the last one (the caller sets the page's new state). */
-    void unshare(VmBacking vm, int g) {
+    /**
+     * Drops page {@code g}'s reference to its shared frame, freeing the frame with the last one (the caller
+     * sets the page's new state). Locked: VMs' copy-on-write breaks may run on several threads, and the
+     * frame counts they leave do not depend on their order (a break that finds other references takes a
+     * new frame, the one that finds none keeps the shared frame; if two find each other both take one
+     * and the second to drop its reference frees the shared frame: the same count).
+     */
+    synchronized void unshare(VmBacking vm, int g) {
         int c = vm.pages().content(g);
         shared[vm.index()]--;
         if (c == ZERO) sharedZero[vm.index()]--;

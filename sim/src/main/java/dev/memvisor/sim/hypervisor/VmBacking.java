@@ -86,6 +86,15 @@ public final class VmBacking {
                 + compression.frames(index);
     }
 
+    /**
+     * The most machine frames the VM's own faults can add to those in use before the policy's orders change
+     * (a reference takes at most one): its private pages can grow to its limit, its compression cache to its
+     * largest size, and a copy-on-write break holds a new frame a moment before it drops the shared one.
+     */
+    public long maxFramesTaken() {
+        return Math.max(0, limitPages - machine.privateFrames(index)) + compression.headroomFrames(index) + 1;
+    }
+
     /** Whether the host may reclaim a backed page of this VM: it holds more than its reservation. */
     public boolean aboveReservation() { return machine.privateFrames(index) + sharing.sharedPages(index) > reservationPages; }
 

@@ -9,7 +9,9 @@ package dev.memvisor.sim.memory;
  * thread waits for one request at a time: alone on a device it never queues; Schweitzer's approximation of
  * mean value analysis), held below 0.95 (a saturated device answers 20 times slower, not infinitely
  * slowly). Writes (swap-outs) are sequential in clusters of {@value #WRITE_CLUSTER} pages and load the
- * device as reads do.
+ * device as reads do. VMs may run a step on several threads: what a read returns depends only on the
+ * utilisation of earlier steps and the requester's own share, and each requester adds to its own sums, so the
+ * answers are the same on any number of threads.
  */
 public final class StorageDevice {
     /** Pages one sequential swap-out write holds (Linux writes swap in clusters; SWAPFILE_CLUSTER is 256). */
@@ -20,21 +22,27 @@ public final class StorageDevice {
     private final double latencyNs;
     private final double nsPerPage;
     private final int parallelism;
-    private double demandNs;
     private double rho;
-    private long requests;
-    /** Per requester (VM index): service time asked this step, and its smoothed share of the utilisation. */
-    private double[] ownDemandNs = new double[0];
-    private double[] ownRho = new double[0];
+    /** Per requester (VM index): service time asked this step, its smoothed share of the utilisation, its reads. */
+    private final double[] ownDemandNs;
+    private final double[] ownRho;
+    private final long[] ownRequests;
 
-    /** A device that reads a page in {@code latencyNs} when idle, transfers {@code bytesPerSecond} and serves {@code parallelism} requests at once. */
-    public StorageDevice(long latencyNs, long bytesPerSecond, int parallelism) {
-        if (bytesPerSecond <= 0 || parallelism < 1 || latencyNs < 0) {
-            throw new IllegalArgumentException("latency " + latencyNs + " ns, " + bytesPerSecond + " B/s, parallelism " + parallelism);
+    /**
+     * A device that reads a page in {@code latencyNs} when idle, transfers {@code bytesPerSecond}, serves
+     * {@code parallelism} requests at once, for requesters (VM indexes) {@code 0} to {@code requesters - 1}.
+     */
+    public StorageDevice(long latencyNs, long bytesPerSecond, int parallelism, int requesters) {
+        if (bytesPerSecond <= 0 || parallelism < 1 || latencyNs < 0 || requesters < 1) {
+            throw new IllegalArgumentException("latency " + latencyNs + " ns, " + bytesPerSecond + " B/s, parallelism " + parallelism
+                    + ", requesters " + requesters);
         }
         this.latencyNs = latencyNs;
         this.nsPerPage = PAGE * 1e9 / bytesPerSecond;
         this.parallelism = parallelism;
+        this.ownDemandNs = new double[requesters];
+        this.ownRho = new double[requesters];
+        this.ownRequests = new long[requesters];
     }
 
     /**
@@ -43,31 +51,22 @@ public final class StorageDevice {
      */
     public double read(int pages, int who, int threads) {
         double service = latencyNs + pages * nsPerPage;
-        ask(who, service);
-        requests++;
-        double ahead = Math.max(0, rho - (who < ownRho.length ? ownRho[who] : 0) / threads);
+        ownDemandNs[who] += service;
+        ownRequests[who]++;
+        double ahead = Math.max(0, rho - ownRho[who] / threads);
         return service / (1 - Math.min(MAX_RHO, ahead));
     }
 
     /** Writes {@code pages} pages for {@code who} (a part of a sequential cluster); nobody waits for them, but they load the device. */
     public void write(int pages, int who) {
-        ask(who, pages * (nsPerPage + latencyNs / WRITE_CLUSTER));
-    }
-
-    private void ask(int who, double ns) {
-        demandNs += ns;
-        if (who >= ownDemandNs.length) {
-            ownDemandNs = java.util.Arrays.copyOf(ownDemandNs, who + 1);
-            ownRho = java.util.Arrays.copyOf(ownRho, who + 1);
-        }
-        ownDemandNs[who] += ns;
+        ownDemandNs[who] += pages * (nsPerPage + latencyNs / WRITE_CLUSTER);
     }
 
     /** A step of {@code dtNs} ended: the utilisation follows what was asked of the device in it. */
     public void endStep(double dtNs) {
-        double alpha = Math.min(1, dtNs / SMOOTHING_NS), capacity = dtNs * parallelism;
+        double alpha = Math.min(1, dtNs / SMOOTHING_NS), capacity = dtNs * parallelism, demandNs = 0;
+        for (double d : ownDemandNs) demandNs += d;
         rho += (Math.min(MAX_RHO, demandNs / capacity) - rho) * alpha;
-        demandNs = 0;
         for (int i = 0; i < ownRho.length; i++) {
             ownRho[i] += (Math.min(MAX_RHO, ownDemandNs[i] / capacity) - ownRho[i]) * alpha;
             ownDemandNs[i] = 0;
@@ -78,5 +77,9 @@ public final class StorageDevice {
     public double utilisation() { return rho; }
 
     /** Read requests served so far. */
-    public long requests() { return requests; }
+    public long requests() {
+        long n = 0;
+        for (long r : ownRequests) n += r;
+        return n;
+    }
 }

@@ -24,6 +24,8 @@ public final class BitbrainsWorkload extends Workload {
     private double cpu;
     private ZipfTable zipf;
     private int row = -1;
+    /** A batch's random draws, made in one vectorizable pass before the Zipf lookups. */
+    private long[] draws = new long[256];
 
     /** A workload replaying {@code trace} scaled in time, capped to {@code maxPages} of working set. */
     public BitbrainsWorkload(BitbrainsTrace trace, double timeScale, long offsetMicros, int vcpus, int maxPages,
@@ -70,11 +72,9 @@ public final class BitbrainsWorkload extends Workload {
         while (touched < n && i < max) buf[i++] = touched++ << 1 | 1;
         if (i < max) {
             if (zipf == null || n < zipf.size() || n > zipf.size() + zipf.size() / 100) zipf = new ZipfTable(n, skew);
-            ZipfTable z = zipf;
-            for (; i < max; i++) {
-                long r = rng.next();
-                buf[i] = z.sample(r) << 1 | ((((int) r) & 0xFFFF) < writeThreshold ? 1 : 0);
-            }
+            if (draws.length < max - i) draws = new long[max];
+            rng.fill(draws, max - i);
+            zipf.references(draws, max - i, buf, i, writeThreshold);
         }
         return max;
     }
@@ -87,6 +87,10 @@ public final class BitbrainsWorkload extends Workload {
 
     @Override
     public double cpuDemand() { return cpu; }
+
+    /** The rate is the trace row's, which changes only in {@link #advance}. */
+    @Override
+    public double minWallNsPerRef() { return wallNsPerRef; }
 
     @Override
     public boolean done() { return false; }

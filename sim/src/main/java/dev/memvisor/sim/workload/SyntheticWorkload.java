@@ -33,6 +33,8 @@ public final class SyntheticWorkload extends Workload {
     private int floorPages;
     private ZipfTable zipf;
     private int writeThreshold;
+    /** A batch's random draws, made in one vectorizable pass before the Zipf lookups. */
+    private long[] draws = new long[256];
 
     /**
      * @param populateWrites whether first touches write (the application builds its data) or read (it loads image files)
@@ -91,14 +93,12 @@ public final class SyntheticWorkload extends Workload {
         }
         if (i < len) {
             if (zipf == null || ws < zipf.size() || ws > zipf.size() + zipf.size() / 100) zipf = new ZipfTable(ws, phases.get(phase).skew());
-            ZipfTable z = zipf;
-            int wt = writeThreshold;
-            for (; i < len; i++) {
-                long r = rng.next();
-                int v = z.sample(r);
-                // branch-free (a write 1 in 5 is unpredictable): the sign bits of (low 16 bits - wt) and (ro - 1 - v)
-                // are 1 exactly when the reference writes and the page is not a read-only one
-                buf[i] = v << 1 | (((((int) r) & 0xFFFF) - wt) >>> 31 & (ro - 1 - v) >>> 31);
+            if (draws.length < len - i) draws = new long[len];
+            rng.fill(draws, len - i);
+            zipf.references(draws, len - i, buf, i, writeThreshold);
+            if (ro > 0) {
+                // the read-only pages are never written (only when there are any: the common case pays nothing)
+                for (int k = i; k < len; k++) if (buf[k] >>> 1 < ro) buf[k] &= ~1;
             }
         }
         refsLeft -= len;
@@ -136,6 +136,17 @@ public final class SyntheticWorkload extends Workload {
     public double cpuDemand() {
         if (done) return 0;
         return timedLeftMicros > 0 ? IDLE_CPU : phases.get(phase).cpu();
+    }
+
+    /** The fastest phase's rate; 0 with a timed phase (the batch that ends the phase before it is charged at the timed phase's 0). */
+    @Override
+    public double minWallNsPerRef() {
+        double min = Double.MAX_VALUE;
+        for (Phase p : phases) {
+            if (p.refsPerSecond() == 0) return 0;
+            min = Math.min(min, 1e9 / p.refsPerSecond());
+        }
+        return min;
     }
 
     @Override

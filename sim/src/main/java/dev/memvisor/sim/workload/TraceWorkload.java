@@ -41,6 +41,9 @@ public final class TraceWorkload extends Workload {
     public double cpuDemand() { return left > 0 ? cpu : 0; }
 
     @Override
+    public double minWallNsPerRef() { return wallNsPerRef; }
+
+    @Override
     public boolean done() { return left == 0; }
 
     @Override

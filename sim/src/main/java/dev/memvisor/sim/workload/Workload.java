@@ -31,6 +31,12 @@ public abstract class Workload {
     /** The guest signals low memory; a workload that listens trims its working set. Returns whether it trimmed. */
     public boolean lowMemory(VirtualMemory mem) { return false; }
 
+    /**
+     * A lower bound on {@link #wallNsPerRef} of every batch {@link #fill} hands out until the next
+     * {@link #advance}; 0 when it cannot say (then a step's references cannot be bounded in advance).
+     */
+    public double minWallNsPerRef() { return 0; }
+
     /** Wall nanoseconds per reference of the last batch. */
     public final double wallNsPerRef() { return wallNsPerRef; }
 

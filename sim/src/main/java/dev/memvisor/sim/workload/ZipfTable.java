@@ -34,8 +34,19 @@ public final class ZipfTable {
     public int sample(long r) {
         int b = (int) (r >>> (64 - BITS));
         int lo = q[b];
-        int span = q[b + 1] - lo;
-        int rank = span <= 0 ? lo : lo + (int) ((((r >>> 16) & 0xFFFFFFFFL) * span) >>> 32);
-        return rank < n ? rank : n - 1;
+        int span = q[b + 1] - lo; // never negative: the quantiles only grow, so a span of 0 gives lo without a branch
+        return Math.min(lo + (int) ((((r >>> 16) & 0xFFFFFFFFL) * span) >>> 32), n - 1);
+    }
+
+    /**
+     * References for the random draws {@code r[0..count)} into {@code out[at..)}: each a rank from
+     * {@link #sample} shifted left, its low bit a write when the draw's low 16 bits are below
+     * {@code writeThreshold} (of 65,536).
+     */
+    public void references(long[] r, int count, int[] out, int at, int writeThreshold) {
+        for (int i = 0; i < count; i++) {
+            long x = r[i];
+            out[at + i] = sample(x) << 1 | ((((int) x) & 0xFFFF) - writeThreshold) >>> 31;
+        }
     }
 }

@@ -66,7 +66,7 @@ class GuestCpuAccountingTest {
                                                                  @ForAll @LongRange(min = 1, max = 1000) long seed) {
         double ioPerSecond = hvPerCpu * cpu / 10e-6; // host.ioCpu 10 us each
         VmCpu v = new VmCpu(1, 64, 4, 60_000_000L, new double[] {cpu}, new double[] {ioPerSecond});
-        StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1);
+        StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1, 4);
         MissCosts costs = new MissCosts(4000, 20_000, 10_000, disk, disk, 1);
         Rng rng = new Rng(seed, 1);
         double dtNs = 1e8;

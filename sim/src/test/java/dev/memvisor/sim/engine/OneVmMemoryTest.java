@@ -24,7 +24,7 @@ class OneVmMemoryTest {
     }
 
     private static Vm vm(Hypervisor hv, int pages, int vpnSpace, long stream, int imageBase, int osPages, long limitPages) {
-        StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1);
+        StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1, 4);
         VmBacking b = hv.addVm(new VmPages(pages, vpnSpace), new Rng(1, stream), new MissCosts(4000, 20_000, 10_000, disk, disk, 1),
                 limitPages, 0);
         GuestOs g = new GuestOs(b, 0, 0, 1, 0.04);

@@ -28,6 +28,12 @@ class PageConservationPropertyTest {
         return Arbitraries.of(dev.memvisor.core.policy.PolicyRegistry.names());
     }
 
+    /** A fault on a compressed page whose frame allocation reclaims that very page to swap (VmBacking.back). */
+    @Example
+    void compressedPageReclaimedByItsOwnFault() {
+        pagesAreConservedAndBoundsHold("esx", 172, 4, 120, 0.06, 43, false, false, 204);
+    }
+
     @Property(tries = 25)
     void pagesAreConservedAndBoundsHold(@ForAll("policies") String policy,
                                         @ForAll @IntRange(min = 96, max = 400) int hostMb,

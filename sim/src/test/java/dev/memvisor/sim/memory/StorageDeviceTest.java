@@ -14,7 +14,7 @@ class StorageDeviceTest {
 
     @Test
     void anIdleDeviceAnswersInItsServiceTime() {
-        StorageDevice d = new StorageDevice(DISK_NS, DISK_BPS, 1);
+        StorageDevice d = new StorageDevice(DISK_NS, DISK_BPS, 1, 2);
         double page = 4096 * 1e9 / DISK_BPS;
         assertThat(d.read(1, 0, 1)).isCloseTo(DISK_NS + page, within(1e-6));
         assertThat(d.read(8, 0, 1)).isCloseTo(DISK_NS + 8 * page, within(1e-6));
@@ -22,7 +22,7 @@ class StorageDeviceTest {
 
     @Test
     void aRequesterAloneNeverQueuesBehindItself() {
-        StorageDevice d = new StorageDevice(DISK_NS, DISK_BPS, 1);
+        StorageDevice d = new StorageDevice(DISK_NS, DISK_BPS, 1, 2);
         double first = d.read(1, 0, 1);
         for (int s = 0; s < 50; s++) {
             for (int i = 0; i < 150; i++) d.read(1, 0, 1); // about 0.75 s of service asked a second
@@ -43,7 +43,7 @@ class StorageDeviceTest {
     }
 
     private static double waitAfterOthersAsk(int readsPerStep) {
-        StorageDevice d = new StorageDevice(DISK_NS, DISK_BPS, 1);
+        StorageDevice d = new StorageDevice(DISK_NS, DISK_BPS, 1, 2);
         for (int s = 0; s < 30; s++) {
             for (int i = 0; i < readsPerStep; i++) d.read(1, 1, 1);
             d.endStep(1e9);
@@ -53,14 +53,14 @@ class StorageDeviceTest {
 
     @Test
     void readaheadCostsLessThanTheSameReadsOneByOne() {
-        StorageDevice d = new StorageDevice(DISK_NS, DISK_BPS, 1);
+        StorageDevice d = new StorageDevice(DISK_NS, DISK_BPS, 1, 2);
         double one = d.read(1, 0, 1);
         assertThat(d.read(8, 0, 1)).isLessThan(2 * one);
     }
 
     @Test
     void aHypervisorSwapInHoldsTheVcpuAndAGuestSwapInDoesNot() {
-        StorageDevice disk = new StorageDevice(DISK_NS, DISK_BPS, 1);
+        StorageDevice disk = new StorageDevice(DISK_NS, DISK_BPS, 1, 2);
         MissCosts c = new MissCosts(4000, 20_000, 10_000, disk, disk, 4);
         c.startMiss();
         c.hostSwapIn(1);
