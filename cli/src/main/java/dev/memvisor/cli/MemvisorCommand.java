@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 dev.memvisor.cli.sim.SimulateCommand.class,
                 dev.memvisor.cli.sim.CompareCommand.class,
                 dev.memvisor.cli.sim.BenchCommand.class,
+                dev.memvisor.cli.fidelity.FidelityCommand.class,
                 dev.memvisor.cli.measure.AnalyzeCommand.class,
                 dev.memvisor.cli.measure.CorrectCpuCommand.class,
                 dev.memvisor.cli.measure.MeasureCommand.class,

@@ -136,9 +136,9 @@ class ScenarioLoaderTest {
                 "policy.hypervBufferPercent=30", "policy.proxmoxTargetUsedFraction=0.5", "policy.proxmoxMaxStep=1G",
                 "policy.proxmoxDeadband=1M", "policy.momPressureThreshold=0.3", "policy.momStepFraction=0.1",
                 "policy.momMinGuestFreeFraction=0.3", "policy.momMinChangeFraction=0.01", "policy.momPressureCritical=0.1",
-                "policy.sharingScanPassSeconds=60", "policy.thresholds.high=0.1").host().policyConfig())
+                "policy.sharingScanPassSeconds=60", "policy.thresholds.high=0.1", "policy.memoryStates=esxi6").host().policyConfig())
                 .isEqualTo(new dev.memvisor.core.policy.PolicyConfig(0.5, new dev.memvisor.core.model.MemoryThresholds(0.1, 0.04, 0.02, 0.01),
-                        0.5, 7, 30, 0.5, 1L << 30, 1L << 20, 0.3, 0.1, 0.3, 0.01, 0.1, 60))
+                        "esxi6", 0.5, 7, 30, 0.5, 1L << 30, 1L << 20, 0.3, 0.1, 0.3, 0.01, 0.1, 60))
                 .isNotEqualTo(d);
     }
 

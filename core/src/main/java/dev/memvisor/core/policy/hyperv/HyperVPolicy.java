@@ -98,7 +98,7 @@ public final class HyperVPolicy implements MemoryPolicy {
             long balloon = vm.settings().ballooning() ? vm.settings().configuredBytes() - target[i] : 0;
             plans.add(new VmPlan(vm.name(), target[i], balloon, 0, false, false, reason[i]));
         }
-        return new Plan(view.timeMillis(), HostStateMachine.stateless(view.freeFraction(), config.thresholds()), 0, plans);
+        return new Plan(view.timeMillis(), HostStateMachine.stateless(view.freeFraction(), config.thresholdsFor(view.machineBytes())), 0, plans);
     }
 
     private static String pressure(long committed, long visible) {

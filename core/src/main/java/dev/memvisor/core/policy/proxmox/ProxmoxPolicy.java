@@ -81,7 +81,7 @@ public final class ProxmoxPolicy implements MemoryPolicy {
             long balloon = vm.settings().ballooning() ? vm.settings().configuredBytes() - target : vm.balloonBytes();
             plans.add(new VmPlan(vm.name(), target, Math.max(0, balloon), 0, false, false, reason));
         }
-        return new Plan(view.timeMillis(), HostStateMachine.stateless(view.freeFraction(), config.thresholds()),
+        return new Plan(view.timeMillis(), HostStateMachine.stateless(view.freeFraction(), config.thresholdsFor(view.machineBytes())),
                 0, plans);
     }
 
