@@ -9,7 +9,7 @@ import dev.memvisor.density.mix.Mix;
 import dev.memvisor.density.mix.MixGuest;
 import dev.memvisor.sim.engine.Simulation;
 import dev.memvisor.sim.report.SimResult;
-import dev.memvisor.sim.report.VmCounter;
+import dev.memvisor.core.counter.Counter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,10 +56,10 @@ public final class SimDensity {
                 for (SimResult.VmRecord v : r.vms) {
                     MixGuest g = mix.guests().stream().filter(x -> x.name().equals(v.name)).findFirst().orElseThrow();
                     // progress relative to the simulator's standalone: 1 / slowdown
-                    measures.add(new GuestMeasure(v.name, 1 / alone(policy, g), 1 / v.slowdown, false, last(v, VmCounter.MCTLSZ), last(v, VmCounter.SWCUR)));
-                    swap += last(v, VmCounter.SWCUR);
-                    balloon += last(v, VmCounter.MCTLSZ);
-                    shared += last(v, VmCounter.SHRDSVD);
+                    measures.add(new GuestMeasure(v.name, 1 / alone(policy, g), 1 / v.slowdown, false, last(v, Counter.MCTLSZ), last(v, Counter.SWCUR)));
+                    swap += last(v, Counter.SWCUR);
+                    balloon += last(v, Counter.MCTLSZ);
+                    shared += last(v, Counter.SHRDSVD);
                     guestSwap += v.guestSwapOuts * 4096;
                     traffic += windowTraffic(r, v);
                 }
@@ -80,7 +80,7 @@ public final class SimDensity {
 
     /** MiB swapped in and out (SWR/s + SWW/s) over the samples that fall in the window (after warmup). */
     private long windowTraffic(SimResult r, SimResult.VmRecord v) {
-        List<Double> in = v.series(VmCounter.SWR), out = v.series(VmCounter.SWW);
+        List<Double> in = v.series(Counter.SWR), out = v.series(Counter.SWW);
         double warmup = mix.warmup().toSeconds(), mib = 0, prev = 0;
         for (int i = 0; i < r.times.size() && i < in.size(); i++) {
             double t = r.times.get(i);
@@ -90,7 +90,7 @@ public final class SimDensity {
         return Math.round(mib * MIB);
     }
 
-    private static long last(SimResult.VmRecord v, VmCounter c) {
+    private static long last(SimResult.VmRecord v, Counter c) {
         List<Double> s = v.series(c);
         return s.isEmpty() ? 0 : Math.round(s.get(s.size() - 1) * MIB);
     }
