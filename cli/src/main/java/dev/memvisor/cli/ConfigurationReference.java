@@ -22,7 +22,7 @@ public final class ConfigurationReference {
                 # Configuration reference
 
                 Every key of memvisor's settings files with its type, default, range, meaning and the source of the default.
-                Generated from the code (`@Setting` on each field of `ScenarioSpec`, `HostFile` and core's `PolicyConfig`):
+                Generated from the code (`@Setting` on each field of `ScenarioSpec`, `HostFile`, `MixFile` and core's `PolicyConfig`):
                 do not edit by hand. `ConfigurationReferenceTest` fails when this file and the code differ; write it anew with
 
                     ./memvisor policies >/dev/null && java -cp cli/target/memvisor.jar dev.memvisor.cli.ConfigurationReference > docs/configuration.md
@@ -32,7 +32,7 @@ public final class ConfigurationReference {
                 bare number is seconds. The same syntax in every file and command-line option. Ranges are intervals: `[` and `]` include the bound, `(` and `)`
                 exclude it, `inf` is no bound; a key whose range says `0 = ...` also takes 0 with that meaning.
                 A key left out takes its default; `(...)` in the default column says what leaving it out means.
-                `--set PATH=VALUE` (repeatable, on `simulate`, `compare` and `run`) overrides any key before checking; the value
+                `--set PATH=VALUE` (repeatable, on `simulate`, `compare`, `run` and `density`) overrides any key before checking; the value
                 is read as YAML (`--set policy.idleTax=0.5`, `--set vms[1].reservation=1G`, `--set policy=hyperv`).
 
                 **Errors** stop the command before it starts and name the file, the line (or the `--set` that gave the value)
@@ -59,8 +59,15 @@ public final class ConfigurationReference {
                 default). Paths are relative to the file. Every key is optional: with none, the manager manages libvirt's domains
                 and the QEMUs of the run directory; in a `vms[]` entry, `name` and `qmp` are required.
 
+                %s
+                ## Density mix file
+
+                `memvisor density MIX.yaml` (examples/density-*.yaml): the host the experiment makes and the guests it starts
+                one at a time, the same file for the real and the simulated run. Only `guests[].name` is required; a guest gives
+                one of `workingSet` (with `rate`), `schedule` or `bitbrains`.
+
                 %s""".formatted(ConfigReference.policyTable("policy."), ConfigReference.table(ScenarioSpec.class, ""),
-                ConfigReference.table(HostFile.class, ""));
+                ConfigReference.table(HostFile.class, ""), ConfigReference.table(dev.memvisor.density.mix.MixFile.class, ""));
     }
 
     /** Prints the reference (redirect it to docs/configuration.md). */

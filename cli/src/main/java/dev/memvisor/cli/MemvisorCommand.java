@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 dev.memvisor.cli.sim.SimulateCommand.class,
                 dev.memvisor.cli.sim.CompareCommand.class,
                 dev.memvisor.cli.sim.BenchCommand.class,
+                dev.memvisor.cli.fidelity.FidelityCommand.class,
                 dev.memvisor.cli.measure.AnalyzeCommand.class,
                 dev.memvisor.cli.measure.CorrectCpuCommand.class,
                 dev.memvisor.cli.measure.MeasureCommand.class,
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
                 dev.memvisor.cli.migrate.MigrateCommand.class,
                 dev.memvisor.cli.migrate.ScanCommand.class,
                 dev.memvisor.cli.migrate.MigrationModelCommand.class,
+                dev.memvisor.cli.density.DensityCommand.class,
         })
 public final class MemvisorCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -31,7 +31,7 @@ class ConfigurationReferenceTest {
 
     @Test
     void everyKeyOfEverySettingsFileIsDescribed() {
-        Deque<Class<?>> todo = new ArrayDeque<>(java.util.List.of(ScenarioSpec.class, HostFile.class));
+        Deque<Class<?>> todo = new ArrayDeque<>(java.util.List.of(ScenarioSpec.class, HostFile.class, dev.memvisor.density.mix.MixFile.class));
         Set<Class<?>> seen = new HashSet<>();
         while (!todo.isEmpty()) {
             Class<?> c = todo.pop();

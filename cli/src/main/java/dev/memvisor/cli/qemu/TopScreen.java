@@ -113,7 +113,7 @@ final class TopScreen {
     /** The screen of a decision alone (no CPU rates): the demo's tables. */
     static String render(JsonNode decision) {
         TopSample s = new TopSample(0, decision, null, null, java.util.Map.of());
-        return render(s, new TopRates(null, s), "M", Instant.parse(decision.path("time").asText()));
+        return render(s, new TopRates(null, s), sortKey("M"), Instant.parse(decision.path("time").asText()));
     }
 
     /** One action in a few words: {@code balloon web 64M}, {@code reclaim web target 128M swap 0}, {@code sharing 6404 pages/s}. */

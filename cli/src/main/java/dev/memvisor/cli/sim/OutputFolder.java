@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The {@code --out} folder, made and proved writable before a run, so a bad path fails at once, not after minutes of simulation. */
-final class OutputFolder {
+public final class OutputFolder {
     private OutputFolder() {}
 
     /**
@@ -18,7 +18,7 @@ final class OutputFolder {
      *
      * @throws CommandLine.ParameterException (exit 2) naming the option, the path and why it cannot be used
      */
-    static void prepare(CommandSpec spec, Path out) {
+    public static void prepare(CommandSpec spec, Path out) {
         String what = "--out " + out + ": ";
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new CommandLine.ParameterException(spec.commandLine(), what + "not a folder (a file of that name exists); expected a folder to write into");

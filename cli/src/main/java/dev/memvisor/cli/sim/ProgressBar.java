@@ -8,7 +8,7 @@ import java.io.PrintWriter;
  * Progress on stderr, shown only once a run has taken more than two seconds: a one-line bar
  * redrawn in place on a terminal, a line every 10 % otherwise (logs, CI).
  */
-final class ProgressBar implements Simulation.Progress {
+public final class ProgressBar implements Simulation.Progress {
     private static final long SHOW_AFTER_NANOS = 2_000_000_000L;
     private final PrintWriter err;
     private final String label;
@@ -18,7 +18,8 @@ final class ProgressBar implements Simulation.Progress {
     @SuppressWarnings("SystemConsoleNull") // Java 17: null exactly when stdin/stdout is not a terminal, which is what is meant
     private final boolean terminal = System.console() != null;
 
-    ProgressBar(PrintWriter err, String label) {
+    /** A bar labelled {@code label} on {@code err}. */
+    public ProgressBar(PrintWriter err, String label) {
         this.err = err;
         this.label = label;
     }
@@ -38,7 +39,7 @@ final class ProgressBar implements Simulation.Progress {
     }
 
     /** Ends the bar's line if it was shown. */
-    void finish() {
+    public void finish() {
         if (shown && terminal) {
             err.println();
             err.flush();

@@ -67,7 +67,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /** Rejects a --set that is not PATH=VALUE as a usage error (exit 2). */
-    static void checkOverrides(CommandSpec spec, List<String> overrides) {
+    public static void checkOverrides(CommandSpec spec, List<String> overrides) {
         for (String o : overrides) {
             if (o.indexOf('=') <= 0) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -94,8 +94,8 @@ public final class SimulateCommand implements Callable<Integer> {
         out.printf(java.util.Locale.ROOT, "%-16s %9s %9s %9s %9s %9s %8s%n", "vm", "grant MB", "balloon", "swapped", "shrdsvd", "dblpaged", "slowdown");
         for (SimResult.VmRecord v : r.vms) {
             out.printf(java.util.Locale.ROOT, "%-16s %9.0f %9.0f %9.0f %9.0f %9d %8.2f%n", v.name,
-                    v.mean(dev.memvisor.sim.report.VmCounter.GRANT), v.max(dev.memvisor.sim.report.VmCounter.MCTLSZ),
-                    v.max(dev.memvisor.sim.report.VmCounter.SWCUR), v.mean(dev.memvisor.sim.report.VmCounter.SHRDSVD),
+                    v.mean(dev.memvisor.core.counter.Counter.GRANT), v.max(dev.memvisor.core.counter.Counter.MCTLSZ),
+                    v.max(dev.memvisor.core.counter.Counter.SWCUR), v.mean(dev.memvisor.core.counter.Counter.SHRDSVD),
                     v.doublePagedPages, v.slowdown);
         }
     }

@@ -1,10 +1,9 @@
 package dev.memvisor.cli.sim;
 
 import dev.memvisor.sim.engine.Simulation;
-import dev.memvisor.sim.report.HostCounter;
 import dev.memvisor.sim.report.Reports;
 import dev.memvisor.sim.report.SimResult;
-import dev.memvisor.sim.report.VmCounter;
+import dev.memvisor.core.counter.Counter;
 import dev.memvisor.sim.scenario.Examples;
 import dev.memvisor.sim.scenario.Scenario;
 
@@ -47,7 +46,7 @@ public final class SimulatorDemo {
 
         SimResult sharing = run("sharing-idle-vs-active", err, "duration=4m",
                 "vms[0].workload.phases[0].duration=2m", "vms[0].workload.phases[1].duration=2m");
-        List<Double> saved = sharing.series(HostCounter.SHARED_SAVED);
+        List<Double> saved = sharing.series(Counter.HOST_PSHARE_SAVING);
         double guest = sharing.vms.stream().mapToDouble(v -> v.configuredBytes / 1048576.0).sum();
         double idle = saved.subList(0, sharing.times.indexOf(120.0) + 1).stream().mapToDouble(Double::doubleValue).max().orElse(0);
         row(out, "sharing-idle-vs-active", String.format(Locale.ROOT, "sharing saves %.0f%% of guest memory while idle, %.0f%% once the guests write",
@@ -57,33 +56,33 @@ public final class SimulatorDemo {
         SimResult tax = run("idle-memory-tax", err);
         row(out, "idle-memory-tax", String.format(Locale.ROOT,
                 "busy VM granted %.0f MB (tau 0) -> %.0f MB (tau 0.75); its slowdown %.2f -> %.2f",
-                noTax.vm("busy").mean(VmCounter.GRANT), tax.vm("busy").mean(VmCounter.GRANT), noTax.vm("busy").slowdown, tax.vm("busy").slowdown));
+                noTax.vm("busy").mean(Counter.GRANT), tax.vm("busy").mean(Counter.GRANT), noTax.vm("busy").slowdown, tax.vm("busy").slowdown));
 
         SimResult oc = run("overcommit-case-study", err);
         double mean = oc.vms.stream().filter(v -> v.name.startsWith("bench")).mapToDouble(v -> v.slowdown).average().orElse(1);
-        double swapped = oc.vms.stream().mapToDouble(v -> v.max(VmCounter.SWCUR)).sum();
+        double swapped = oc.vms.stream().mapToDouble(v -> v.max(Counter.SWCUR)).sum();
         row(out, "overcommit-case-study", String.format(Locale.ROOT,
                 "benchmark %.1fx slower than standalone (worst %.1fx), %.0f MB swapped; reserved VM %.2fx",
                 mean, oc.vms.stream().mapToDouble(v -> v.slowdown).max().orElse(1), swapped, oc.vm("reserved").slowdown));
 
         SimResult dp = run("double-paging", err, "duration=4m");
         row(out, "double-paging", String.format(Locale.ROOT, "no balloon: host swapped %.0f MB, guests swapped %d pages, %d double-paged",
-                dp.vms.stream().mapToDouble(v -> v.max(VmCounter.SWCUR)).sum(),
+                dp.vms.stream().mapToDouble(v -> v.max(Counter.SWCUR)).sum(),
                 dp.vms.stream().mapToLong(v -> v.guestSwapOuts).sum(), dp.vms.stream().mapToLong(v -> v.doublePagedPages).sum()));
 
         SimResult bb = run("bitbrains-consolidation", err, "duration=60m");
         row(out, "bitbrains-consolidation", String.format(Locale.ROOT,
                 "24 real VMs (%.0f GB configured) on %.0f GB: peak in use %.2fx the host, balloons %.0f MB, sharing saves %.0f MB",
                 bb.vms.stream().mapToDouble(v -> v.configuredBytes).sum() / 1073741824.0, bb.machineBytes / 1073741824.0,
-                bb.peakOvercommit, bb.vms.stream().mapToDouble(v -> v.max(VmCounter.MCTLSZ)).sum(),
-                bb.series(HostCounter.SHARED_SAVED).get(bb.times.size() - 1)));
+                bb.peakOvercommit, bb.vms.stream().mapToDouble(v -> v.max(Counter.MCTLSZ)).sum(),
+                bb.series(Counter.HOST_PSHARE_SAVING).get(bb.times.size() - 1)));
 
         SimResult cpu = run("cpu-contention", err, "duration=3m");
         SimResult.VmRecord v = cpu.vms.get(0);
         int total = v.processes.indexOf("_Total");
         row(out, "cpu-contention", String.format(Locale.ROOT,
                 "16 vCPUs on 4 cores: %s really got %.0f%% CPU, its guest reports %.0f%%, the host measures %.0f%% (ready %.0f%%)",
-                v.name, avg(v.trueCpu.get(total)), avg(v.reportedCpu.get(total)), avg(v.hostCpu), v.mean(VmCounter.RDY)));
+                v.name, avg(v.trueCpu.get(total)), avg(v.reportedCpu.get(total)), avg(v.hostCpu), v.mean(Counter.RDY)));
 
         writeIndex();
         out.printf(Locale.ROOT, "reports: %s (one folder per example, each with report.html), %.1f s%n",

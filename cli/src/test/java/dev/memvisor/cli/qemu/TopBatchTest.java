@@ -123,4 +123,12 @@ class TopBatchTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopScreen.sortKey("Q")).hasMessageContaining("expected M (MEMSZ), B (MCTLSZ), N (GID)");
         assertThat(TopScreen.sortKey("%rdy")).isEqualTo("%RDY");
     }
+
+    /** The demo's tables: a decision alone, sorted by MEMSZ (the screen took the key letter for a column and threw). */
+    @Test
+    void aDecisionAloneRendersSortedByMemsz() throws Exception {
+        String screen = TopScreen.render(state(true));
+        assertThat(screen).contains("MEMSZ").contains("state SOFT");
+        assertThat(screen.indexOf("\n    1002 b")).as("b (1G) before a (512M)").isLessThan(screen.indexOf("\n    1001 a"));
+    }
 }

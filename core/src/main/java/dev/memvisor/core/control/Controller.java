@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * The one control loop of every host, simulated or real: observe (a {@link HostAdapter}'s
@@ -48,6 +49,12 @@ public final class Controller {
      */
     public Controller(MemoryPolicy policy, PlanBounds bounds, MemoryThresholds thresholds, long intervalMillis,
                       long firstMillis, long minBalloonStepBytes) {
+        this(policy, bounds, m -> thresholds, intervalMillis, firstMillis, minBalloonStepBytes);
+    }
+
+    /** As the constructor above, with the thresholds of the machine memory each observation gives (later ESX scales them from minFree). */
+    public Controller(MemoryPolicy policy, PlanBounds bounds, LongFunction<MemoryThresholds> thresholds, long intervalMillis,
+                      long firstMillis, long minBalloonStepBytes) {
         if (minBalloonStepBytes < 0) throw new IllegalArgumentException("minBalloonStepBytes < 0: " + minBalloonStepBytes);
         this.policy = policy;
         this.bounds = bounds;
@@ -63,7 +70,7 @@ public final class Controller {
      * simulator and a real host cannot drift apart in how they bound and act.
      */
     public static Controller of(MemoryPolicy policy, PolicyConfig config, long intervalMillis, long firstMillis) {
-        return new Controller(policy, new PlanBounds(config.maxBalloonFraction()), config.thresholds(), intervalMillis, firstMillis, 0);
+        return new Controller(policy, new PlanBounds(config.maxBalloonFraction()), config::thresholdsFor, intervalMillis, firstMillis, 0);
     }
 
     /**

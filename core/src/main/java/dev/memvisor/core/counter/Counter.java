@@ -1,5 +1,7 @@
 package dev.memvisor.core.counter;
 
+import dev.memvisor.core.model.HostMemoryState;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -250,11 +252,11 @@ public enum Counter {
 
     /**
      * The names of esxtop's "Kernel State" values, by value: ESXi 6.0 and later number five states
-     * 0 high, 1 clear, 2 soft, 3 hard, 4 low (the clear state, below 400 % of minFree, came with
-     * vSphere 6.0: vSphere Resource Management guide, "Memory reclamation"; ESX 3 to 5.5 had four,
+     * 0 high, 1 clear, 2 soft, 3 hard, 4 low (core's {@link HostMemoryState}; the clear state came with
+     * vSphere 6.0: Epping, "What happens at which vSphere memory state?", 2015; ESX 3 to 5.5 had four,
      * 0 high, 1 soft, 2 hard, 3 low).
      */
     public static List<String> stateNames() {
-        return List.of("high", "clear", "soft", "hard", "low");
+        return Arrays.stream(HostMemoryState.values()).map(HostMemoryState::label).toList();
     }
 }

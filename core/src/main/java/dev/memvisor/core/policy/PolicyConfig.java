@@ -4,6 +4,7 @@ import dev.memvisor.core.InvalidSettingException;
 import dev.memvisor.core.model.MemoryThresholds;
 import dev.memvisor.core.settings.Setting;
 import dev.memvisor.core.settings.Settings;
+import dev.memvisor.core.state.MemoryStateModel;
 import dev.memvisor.core.unit.Size;
 
 import java.time.Duration;
@@ -20,8 +21,15 @@ public record PolicyConfig(
         @Setting(value = "ESX idle memory tax rate tau: an idle page costs k = 1/(1 - tau) active ones",
                 range = "[0, 1)", source = "Waldspurger, OSDI 2002 (ESX: 0.75)")
         double idleTax,
-        @Setting(value = "free-memory fractions of machine memory that set the host memory state", source = "classic ESX: 6, 4, 2, 1 %")
+        @Setting(value = "free-memory fractions of machine memory that set the host memory state (memoryStates classic)",
+                source = "classic ESX: 6, 4, 2, 1 %")
         MemoryThresholds thresholds,
+        @Setting(value = "the host memory states: classic (four, at thresholds), esxi5 (four, from minFree: high 100 %, soft 64 %,"
+                + " hard 32 %, low 16 %) or esxi6 (five, from minFree: high 400 %, clear 100 %, soft 64 %, hard 32 %, low 16 %;"
+                + " in hard the balloon stops, low does not share); minFree is 6 % of the first 4G, 4 % to 12G, 2 % to 28G, 1 % beyond",
+                source = "Waldspurger, OSDI 2002; vSphere 5 Resource Management guide (minFree); Epping, \"What happens at which"
+                        + " vSphere memory state?\", Yellow Bricks, 2015 (ESXi 6)")
+        String memoryStates,
         @Setting(value = "the most of a VM's configured memory its balloon may hold", range = "(0, 1]",
                 source = "ESX balloon driver: 65 %")
         double maxBalloonFraction,
@@ -87,6 +95,7 @@ public record PolicyConfig(
     public PolicyConfig {
         Settings.check(PolicyConfig.class, "idleTax", idleTax);
         if (thresholds == null) throw new InvalidSettingException("thresholds", null, "high, soft, hard and low fractions");
+        MemoryStateModel.of(memoryStates);
         Settings.check(PolicyConfig.class, "maxBalloonFraction", maxBalloonFraction);
         Settings.check(PolicyConfig.class, "sharingScanPagesPerSecond", sharingScanPagesPerSecond);
         Settings.check(PolicyConfig.class, "hypervBufferPercent", hypervBufferPercent);
@@ -113,6 +122,15 @@ public record PolicyConfig(
         Settings.check(PolicyConfig.class, field, d.toNanos());
     }
 
+    /** The host memory state model {@link #memoryStates} names. */
+    public MemoryStateModel memoryStateModel() { return MemoryStateModel.of(memoryStates); }
+
+    /** The state thresholds of a host of {@code machineBytes}: {@link #thresholds} (classic) or scaled from its minFree. */
+    public MemoryThresholds thresholdsFor(long machineBytes) { return memoryStateModel().thresholds(thresholds, machineBytes); }
+
+    /** The minFree of a host of {@code machineBytes} (esxtop's Kernel MinFree) under {@link #memoryStates}. */
+    public long minFreeBytes(long machineBytes) { return memoryStateModel().minFreeBytes(thresholds, machineBytes); }
+
     /** All defaults. */
     public static PolicyConfig defaults() {
         return builder().build();
@@ -126,7 +144,7 @@ public record PolicyConfig(
     /** A builder starting from this configuration. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.idleTax = idleTax; b.thresholds = thresholds; b.maxBalloonFraction = maxBalloonFraction;
+        b.idleTax = idleTax; b.thresholds = thresholds; b.memoryStates = memoryStates; b.maxBalloonFraction = maxBalloonFraction;
         b.sharingScanPagesPerSecond = sharingScanPagesPerSecond; b.hypervBufferPercent = hypervBufferPercent;
         b.proxmoxTargetUsedFraction = proxmoxTargetUsedFraction; b.proxmoxMaxStepBytes = proxmoxMaxStepBytes;
         b.proxmoxDeadbandBytes = proxmoxDeadbandBytes; b.momPressureThreshold = momPressureThreshold;
@@ -142,6 +160,7 @@ public record PolicyConfig(
     public static final class Builder {
         private double idleTax = 0.75;
         private MemoryThresholds thresholds = MemoryThresholds.ESX_DEFAULT;
+        private String memoryStates = MemoryStateModel.CLASSIC.key();
         private double maxBalloonFraction = 0.65;
         private long sharingScanPagesPerSecond = 200;
         private int hypervBufferPercent = 20;
@@ -168,6 +187,8 @@ public record PolicyConfig(
         public Builder idleTax(double v) { idleTax = v; return this; }
         /** Sets the state thresholds. */
         public Builder thresholds(MemoryThresholds v) { thresholds = v; return this; }
+        /** Sets the host memory state model: classic, esxi5 or esxi6. */
+        public Builder memoryStates(String v) { memoryStates = v; return this; }
         /** Sets the largest balloon as a fraction of configured memory. */
         public Builder maxBalloonFraction(double v) { maxBalloonFraction = v; return this; }
         /** Sets the page-sharing scan rate. */
@@ -209,7 +230,7 @@ public record PolicyConfig(
 
         /** Validates and builds. */
         public PolicyConfig build() {
-            return new PolicyConfig(idleTax, thresholds, maxBalloonFraction, sharingScanPagesPerSecond,
+            return new PolicyConfig(idleTax, thresholds, memoryStates, maxBalloonFraction, sharingScanPagesPerSecond,
                     hypervBufferPercent, proxmoxTargetUsedFraction, proxmoxMaxStepBytes, proxmoxDeadbandBytes,
                     momPressureThreshold, momStepFraction, momMinGuestFreeFraction, momMinChangeFraction,
                     momPressureCritical, sharingScanPassSeconds, esxUnplugAfter, psiInterval, psiStallTarget, psiMaxProbe,

@@ -4,7 +4,8 @@ import dev.memvisor.core.model.HostMemoryState;
 
 /**
  * What a host memory state lets the host do, as one value: page sharing always; ballooning from
- * soft; compression and hypervisor swapping from hard; blocking VMs above target in low.
+ * soft; compression and hypervisor swapping from hard; blocking VMs above target in low (ESXi 6's
+ * variant: {@link MemoryStateModel#mode}).
  * Source: Waldspurger, OSDI 2002, section 6.1; vSphere Resource Management guide (compression before swap).
  *
  * @param sharing     page sharing may scan (every state)

@@ -20,6 +20,11 @@ public final class StateChangeTrigger {
         this.machine = new HostStateMachine(thresholds);
     }
 
+    /** A trigger starting in the high state, with the thresholds of the machine memory each observation gives. */
+    public StateChangeTrigger(java.util.function.LongFunction<MemoryThresholds> thresholdsFor) {
+        this.machine = new HostStateMachine(thresholdsFor);
+    }
+
     /** Feeds free memory; returns whether the state differs from the one the previous call left. */
     public boolean changed(long freeBytes, long machineBytes) {
         HostMemoryState before = machine.state();

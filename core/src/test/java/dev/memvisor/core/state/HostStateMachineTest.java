@@ -3,6 +3,7 @@ package dev.memvisor.core.state;
 import dev.memvisor.core.InvalidSettingException;
 import dev.memvisor.core.model.HostMemoryState;
 import dev.memvisor.core.model.MemoryThresholds;
+import dev.memvisor.core.policy.PolicyConfig;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.memvisor.core.model.HostMemoryState.CLEAR;
 import static dev.memvisor.core.model.HostMemoryState.HARD;
 import static dev.memvisor.core.model.HostMemoryState.HIGH;
 import static dev.memvisor.core.model.HostMemoryState.LOW;
@@ -49,9 +51,58 @@ class HostStateMachineTest {
     @Test
     void eachStateAllowsWhatTheIssueSays() {
         assertThat(ReclamationMode.of(HIGH)).isEqualTo(new ReclamationMode(true, false, false, false, false));
+        assertThat(ReclamationMode.of(CLEAR)).isEqualTo(new ReclamationMode(true, false, false, false, false));
         assertThat(ReclamationMode.of(SOFT)).isEqualTo(new ReclamationMode(true, true, false, false, false));
         assertThat(ReclamationMode.of(HARD)).isEqualTo(new ReclamationMode(true, true, true, true, false));
         assertThat(ReclamationMode.of(LOW)).isEqualTo(new ReclamationMode(true, true, true, true, true));
+    }
+
+    @Test
+    void esxi6StatesAsEppingsTableHasThem() {
+        MemoryStateModel m = MemoryStateModel.ESXI6;
+        assertThat(m.mode(CLEAR)).isEqualTo(new ReclamationMode(true, false, false, false, false));
+        assertThat(m.mode(SOFT)).isEqualTo(new ReclamationMode(true, true, false, false, false));
+        assertThat(m.mode(HARD)).as("the balloon stops in hard").isEqualTo(new ReclamationMode(true, false, true, true, false));
+        assertThat(m.mode(LOW)).as("low: compress, swap, block").isEqualTo(new ReclamationMode(false, false, true, true, true));
+        assertThat(MemoryStateModel.CLASSIC.mode(HARD)).isEqualTo(ReclamationMode.of(HARD));
+    }
+
+    @Test
+    void fiveStatesFallThroughClearAndClimbBackToHighOnlyAtTheHighThreshold() {
+        // ESXi 6 on a 16 GiB host: minFree 0.04 (655 MB): high 16 %, clear 4 %, soft 2.56 %, hard 1.28 %, low 0.64 %
+        MemoryThresholds t = MinFreeThresholds.esxi6(16L << 30);
+        HostStateMachine m = new HostStateMachine(t);
+        assertThat(java.util.stream.DoubleStream.of(0.10, 0.039, 0.03, 0.025, 0.012, 0.006, 0.013, 0.03, 0.06, 0.159, 0.16)
+                .mapToObj(m::update).toList())
+                .containsExactly(HIGH, CLEAR, CLEAR, SOFT, HARD, LOW, HARD, SOFT, CLEAR, CLEAR, HIGH);
+        // a host that never fell below 100 % of minFree stays high however close it is
+        assertThat(new HostStateMachine(t).update(0.041)).isEqualTo(HIGH);
+        assertThat(HostStateMachine.stateless(0.03, t)).isEqualTo(CLEAR);
+    }
+
+    @Test
+    void thresholdsBySettingAndMachineSize() {
+        PolicyConfig esxi6 = PolicyConfig.builder().memoryStates("esxi6").build();
+        assertThat(esxi6.thresholdsFor(16L << 30)).isEqualTo(MinFreeThresholds.esxi6(16L << 30));
+        assertThat(PolicyConfig.defaults().thresholdsFor(16L << 30)).isEqualTo(MemoryThresholds.ESX_DEFAULT);
+        assertThat(PolicyConfig.builder().memoryStates("esxi5").build().thresholdsFor(16L << 30))
+                .isEqualTo(MinFreeThresholds.forMachine(16L << 30));
+        assertThatThrownBy(() -> PolicyConfig.builder().memoryStates("esx7").build())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("memoryStates: got esx7, expected one of classic, esxi5, esxi6");
+        // the machine size reaches the state machine with every observation
+        HostStateMachine m = new HostStateMachine(esxi6::thresholdsFor);
+        assertThat(m.update(600L << 20, 16L << 30)).isEqualTo(CLEAR); // 600 MB < 655 MB minFree
+        assertThat(m.update(2000L << 20, 16L << 30)).isEqualTo(CLEAR); // below 400 %
+        assertThat(m.update(2700L << 20, 16L << 30)).isEqualTo(HIGH);
+    }
+
+    @Test
+    void aClearThresholdMustSitBetweenSoftAndHigh() {
+        assertThatThrownBy(() -> new MemoryThresholds(0.06, 0.03, 0.04, 0.02, 0.01))
+                .hasMessageContaining("thresholds.soft: got 0.04, expected above thresholds.hard (0.02) and below thresholds.clear (0.03)");
+        assertThatThrownBy(() -> new MemoryThresholds(0.06, 0.07, 0.04, 0.02, 0.01))
+                .hasMessageContaining("thresholds.clear: got 0.07, expected 0 (no clear state), or above thresholds.soft (0.04) and below thresholds.high (0.06)");
     }
 
     @Test

@@ -4,23 +4,25 @@ import dev.memvisor.measure.ValueRange;
 
 /**
  * The host memory states of ESXi 6.0 and later, in the order esxtop numbers them in its batch export's
- * {@code Memory\Kernel State} counter (0 high, 1 clear, 2 soft, 3 hard, 4 low), with the free-memory
- * thresholds, as fractions of minFree, at which each begins (Duncan Epping, "What happens at which vSphere
- * memory state?", Yellow Bricks, 2015: high 400 %, clear 100 %, soft 64 %, hard 32 %, low 16 % of minFree;
- * "clear" is new in 6.0, where ESXi 5.x numbered high, soft, hard, low from 0).
+ * {@code Memory\Kernel State} counter (0 high, 1 clear, 2 soft, 3 hard, 4 low; core's HostMemoryState in
+ * the same order), with their free-memory thresholds as fractions of minFree (Duncan Epping, "What happens
+ * at which vSphere memory state?", Yellow Bricks, 2015: high 400 %, clear 100 %, soft 64 %, hard 32 %, low
+ * 16 % of minFree; "clear" is new in 6.0, where ESXi 5.x numbered high, soft, hard, low from 0). As core's
+ * {@code MemoryStateModel.ESXI6} reads them: a state is entered when free memory falls below its threshold
+ * and left upward only when free memory reaches the threshold of the state above (400 % back to high).
  *
- * <p>The one place measure maps Kernel State; core's HostMemoryState has the four classic states.
+ * <p>The one place measure maps Kernel State.
  */
 public enum EsxtopMemoryState {
-    /** Free memory at or above 400 % of minFree: nothing is reclaimed. */
+    /** Never below 100 % of minFree, or back at 400 %: large pages are broken below 400 %, nothing is reclaimed. */
     HIGH(4.00, "high"),
-    /** 100-400 % of minFree: large pages are broken up and page sharing runs. */
+    /** Below 100 % of minFree: large pages broken and page sharing called actively. */
     CLEAR(1.00, "clear"),
-    /** 64-100 %: page sharing and ballooning. */
+    /** Below 64 %: page sharing and ballooning. */
     SOFT(0.64, "soft"),
-    /** 32-64 %: compression and host swapping (the balloon stops). */
+    /** Below 32 %: compression and host swapping (the balloon stops). */
     HARD(0.32, "hard"),
-    /** Below 32 % (16 % is the low state's own threshold): VMs above target are also blocked. */
+    /** Below 16 %: compression, swapping, and VMs above target are blocked. */
     LOW(0.16, "low");
 
     /** The values Kernel State can take: whole numbers from 0 (high) to 4 (low). */
@@ -34,7 +36,7 @@ public enum EsxtopMemoryState {
         this.id = id;
     }
 
-    /** The free memory, as a fraction of minFree, at or above which the host is in this state (or a better one). */
+    /** The free memory, as a fraction of minFree, below which the host enters this state (for high: at which it returns to it). */
     public double minFreeFraction() { return minFreeFraction; }
 
     /** The name esxtop shows, e.g. {@code clear}. */
@@ -49,9 +51,12 @@ public enum EsxtopMemoryState {
         return values()[(int) value];
     }
 
-    /** The state free memory of {@code freeOverMinFree} x minFree falls in, without ESXi's hysteresis. */
+    /**
+     * The state free memory of {@code freeOverMinFree} x minFree puts a host in that came from high, without
+     * ESXi's hysteresis (which keeps a host that fell lower one state worse until it reaches the next threshold up).
+     */
     public static EsxtopMemoryState ofFreeFraction(double freeOverMinFree) {
-        for (EsxtopMemoryState s : values()) if (s != LOW && freeOverMinFree >= s.minFreeFraction) return s;
-        return LOW;
+        for (int i = values().length - 1; i > 0; i--) if (freeOverMinFree < values()[i].minFreeFraction) return values()[i];
+        return HIGH;
     }
 }

@@ -20,8 +20,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Builds a small Linux guest from distribution packages: the Debian cloud kernel (unpacked by
  * scripts/install-deps.sh), static busybox, the virtio modules up to virtio_balloon and virtio_mem
- * (memory hot-plug; the 6.1 cloud kernel has it as a module, CONFIG_VIRTIO_MEM=m) and the
- * {@code mvload} workload compiled statically with gcc.
+ * (memory hot-plug; the 6.1 cloud kernel has it as a module, CONFIG_VIRTIO_MEM=m), virtio_blk (the
+ * guest's swap and cache disks) and the {@code mvload} workload compiled statically with gcc.
  */
 public final class GuestImageBuilder {
     /** Where scripts/install-deps.sh unpacks the cloud kernel. */
@@ -31,6 +31,9 @@ public final class GuestImageBuilder {
     /** The virtio modules in load order; a module the kernel has built in is skipped. */
     public static final List<String> MODULE_ORDER = List.of(
             "virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci", "virtio_balloon", "virtio_mem");
+
+    /** Modules loaded after {@link #MODULE_ORDER}, each with its folder under kernel/ (virtio_blk: the swap and cache disks). */
+    public static final java.util.Map<String, String> MORE_MODULES = java.util.Map.of("virtio_blk", "drivers/block");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,13 +81,8 @@ public final class GuestImageBuilder {
         List<String> builtin = builtinModules(modules);
         List<Path> load = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        for (String m : MODULE_ORDER) {
-            Path ko = modules.resolve("kernel/drivers/virtio/" + m + ".ko");
-            if (Files.isRegularFile(ko)) load.add(ko);
-            else if (builtin.contains(m)) skipped.add(m);
-            else throw new IllegalStateException("kernel " + version + " has no module " + m + " (looked for " + ko
-                    + " and in modules.builtin)");
-        }
+        for (String m : MODULE_ORDER) addModule(modules, "drivers/virtio", m, builtin, load, skipped, version);
+        for (var m : new java.util.TreeMap<>(MORE_MODULES).entrySet()) addModule(modules, m.getValue(), m.getKey(), builtin, load, skipped, version);
         if (!Files.isRegularFile(busybox)) {
             throw new IllegalStateException("no busybox at " + busybox + ": run scripts/install-deps.sh (installs busybox-static)");
         }
@@ -160,6 +158,15 @@ public final class GuestImageBuilder {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Adds module {@code name} from {@code kernel/FOLDER/} to {@code load}, or to {@code skipped} when built in. */
+    private static void addModule(Path modules, String folder, String name, List<String> builtin, List<Path> load, List<String> skipped,
+                                  String version) {
+        Path ko = modules.resolve("kernel/" + folder + "/" + name + ".ko");
+        if (Files.isRegularFile(ko)) load.add(ko);
+        else if (builtin.contains(name)) skipped.add(name);
+        else throw new IllegalStateException("kernel " + version + " has no module " + name + " (looked for " + ko + " and in modules.builtin)");
     }
 
     private static List<String> builtinModules(Path modules) {

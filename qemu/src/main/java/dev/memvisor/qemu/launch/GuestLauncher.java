@@ -64,9 +64,20 @@ public final class GuestLauncher {
      * the kernel and initramfs it loads included, is charged there), and waits until it is ready.
      */
     public Guest start(GuestSpec spec, Duration bootTimeout, MemoryCgroup cgroup) {
-        Guest g = startProcess(spec, accelerator(), cgroup);
+        return start(spec, bootTimeout, cgroup, GuestOptions.none());
+    }
+
+    /**
+     * As {@link #start(GuestSpec, Duration, MemoryCgroup)} ({@code cgroup} may be null), with a swap
+     * disk, a cache disk and more kernel parameters; a swap disk the guest did not switch on, or a
+     * cache disk it did not find, is a failed start.
+     */
+    public Guest start(GuestSpec spec, Duration bootTimeout, MemoryCgroup cgroup, GuestOptions options) {
+        Guest g = startProcess(spec, accelerator(), cgroup, options);
         try {
             String ready = awaitReadyWithBalloon(g, bootTimeout);
+            if (options.swapBytes() > 0 && ready.contains("swap=none")) throw new GuestStartException("guest " + spec.name() + ": its swap disk was not switched on: " + ready);
+            if (options.cacheImage() != null && ready.contains("cache=none")) throw new GuestStartException("guest " + spec.name() + ": its cache disk was not found: " + ready);
             log.accept("guest " + spec.name() + " ready on " + g.accelerator() + " (pid " + g.pid() + ", " + ready.substring(ready.indexOf("ready") + 6) + ")");
             return g;
         } catch (RuntimeException e) {
@@ -80,7 +91,7 @@ public final class GuestLauncher {
         Accelerator a = accelerator();
         List<Guest> started = new ArrayList<>();
         try {
-            for (GuestSpec s : specs) started.add(startProcess(s, a, null));
+            for (GuestSpec s : specs) started.add(startProcess(s, a, null, GuestOptions.none()));
             for (Guest g : started) {
                 awaitReadyWithBalloon(g, bootTimeout);
             }
@@ -105,16 +116,22 @@ public final class GuestLauncher {
 
     /** Starts QEMU for the spec on this accelerator without waiting for the guest to boot. */
     Guest startProcess(GuestSpec spec, Accelerator accel) {
-        return startProcess(spec, accel, null);
+        return startProcess(spec, accel, null, GuestOptions.none());
     }
 
-    /** As {@link #startProcess(GuestSpec, Accelerator)}, in {@code cgroup} when not null. */
-    private Guest startProcess(GuestSpec spec, Accelerator accel, MemoryCgroup cgroup) {
+    /** As {@link #startProcess(GuestSpec, Accelerator)}, in {@code cgroup} when not null, with these options. */
+    private Guest startProcess(GuestSpec spec, Accelerator accel, MemoryCgroup cgroup, GuestOptions options) {
         if (!image.complete()) throw new GuestStartException("guest image in " + image.dir() + " is incomplete: run memvisor guest-image --out " + image.dir());
         Path dir = runDir.resolve(spec.name());
         try {
             Files.createDirectories(dir);
-            for (String f : List.of("console.log", "cpu.log", "qemu.log", "qmp.sock")) Files.deleteIfExists(dir.resolve(f));
+            for (String f : List.of("console.log", "cpu.log", "qemu.log", "qmp.sock", "swap.img")) Files.deleteIfExists(dir.resolve(f));
+            if (options.swapBytes() > 0) {
+                // sparse: the guest's swap takes disk space only as it is written
+                try (var f = new java.io.RandomAccessFile(dir.resolve("swap.img").toFile(), "rw")) {
+                    f.setLength(options.swapBytes());
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("guest " + spec.name() + ": cannot prepare " + dir + ": " + e.getMessage(), e);
         }
@@ -123,7 +140,7 @@ public final class GuestLauncher {
         List<String> cmd = new ArrayList<>(List.of(qemu, "-name", spec.name() + ",debug-threads=on", "-machine", "pc,mem-merge=on", "-accel", accel.accelArg(),
                 "-m", memoryArgument(spec), "-smp", "1", "-nodefaults", "-no-user-config", "-display", "none",
                 "-no-reboot", "-kernel", image.kernel().toString(), "-initrd", image.initramfs().toString(),
-                "-append", spec.kernelCmdline(),
+                "-append", options.kernelArgs().isEmpty() ? spec.kernelCmdline() : spec.kernelCmdline() + " " + String.join(" ", options.kernelArgs()),
                 "-serial", "file:" + dir.resolve("console.log"), "-serial", "file:" + dir.resolve("cpu.log"),
                 "-qmp", "unix:" + qmp + ",server=on,wait=off",
                 "-device", "virtio-balloon-pci,id=balloon0,deflate-on-oom=" + (spec.deflateOnOom() ? "on" : "off")
@@ -131,6 +148,7 @@ public final class GuestLauncher {
         cmd.addAll(virtioMemArguments(spec));
         if (spec.hasHotplug()) hotplugGuests.add(spec.name());
         else hotplugGuests.remove(spec.name());
+        cmd.addAll(options.qemuArgs(dir));
         if (cgroup != null) cmd = inCgroup(cgroup, cmd);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile())

@@ -143,6 +143,14 @@ public final class ManagerLoop implements AutoCloseable {
             lastDecisionError = null;
         } catch (RuntimeException e) {
             String msg = "decision failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+            // a failure that is not the host's (a bug) says where it was thrown, for the report an operator sends us
+            StackTraceElement at = null;
+            for (StackTraceElement f : e.getStackTrace()) {
+                if (f.getClassName().startsWith("dev.memvisor.")) { at = f; break; }
+            }
+            if (at != null && !(e instanceof dev.memvisor.qemu.qmp.QmpException)) {
+                msg += " (" + e.getClass().getSimpleName() + " at " + at.getFileName() + ":" + at.getLineNumber() + ")";
+            }
             if (!msg.equals(lastDecisionError)) events.accept(msg);
             lastDecisionError = msg;
         }

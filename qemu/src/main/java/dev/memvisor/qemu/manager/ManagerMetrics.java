@@ -62,7 +62,7 @@ public final class ManagerMetrics implements AutoCloseable {
     private final Gauge hostMachine = gauge(Counter.HOST_PMEM, "memory the manager manages (the budget, or MemTotal)");
     private final Gauge hostFree = gauge(Counter.HOST_FREE, "free memory as the policy sees it");
     private final Gauge hostState = Gauge.builder().name(Counter.HOST_STATE.prometheusName().orElseThrow())
-            .help("host memory state: 1 for the state the host is in (high, soft, hard, low), 0 for the others").labelNames("state").register(registry);
+            .help("host memory state: 1 for the state the host is in (high, clear, soft, hard, low), 0 for the others").labelNames("state").register(registry);
     private final Gauge hostBalloon = gauge(Counter.HOST_MCTLSZ, "memory held by the balloons of all managed VMs");
     private final Gauge hostBalloonTarget = gauge(Counter.HOST_MCTLTGT, "balloon targets of all managed VMs");
     private final Gauge hostSwapped = gauge(Counter.HOST_SWCUR, "QEMU memory of the managed VMs swapped out by the host (VmSwap)");

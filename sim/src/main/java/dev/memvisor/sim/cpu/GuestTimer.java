@@ -3,67 +3,94 @@ package dev.memvisor.sim.cpu;
 import dev.memvisor.sim.Rng;
 
 /**
- * The guest's tick-sampling CPU accounting under a host scheduler. Each timer tick (64 Hz in
- * Windows) charges the thread running on the vCPU. While a runnable vCPU waits for a core its
- * ticks are held; when it runs again at most {@code catchUp} of them are delivered in a burst to
- * whatever runs then, the rest are lost, and the guest never learns it was not running. This is
- * why guest % Processor Time is distorted in a VM (design.md, "Guest CPU counters").
+ * The guest's tick-sampling CPU accounting under a host scheduler (Friedman, seed 003). Each timer tick
+ * (64 Hz in Windows) charges the thread running on the vCPU, or the idle loop. A tick that comes while
+ * the vCPU does not run guest code, waiting in the host's ready queue or held in the hypervisor (a fault
+ * it handles, a swap-in the guest does not know of), is held: "the VMware dispatcher delays delivery of
+ * that interrupt ... until the next time that guest machine is dispatched" (the seed). The backlog is then
+ * caught up, at most {@code catchUp} held ticks with each tick, charged to whatever runs then, the idle
+ * loop included; a vCPU that stays behind keeps its backlog, and once the backlog exceeds {@code giveUp}
+ * VMware resynchronises the guest clock and zeroes it: lost ticks ("In extreme cases where the backlog of
+ * timer interrupts ever exceeds 60 seconds ... zeros out its backlog"). The guest never learns it was not
+ * running: the ready time it catches up is counted as its own busy time, and what the hypervisor does on
+ * other threads for the VM (its I/O) is never counted at all. Sources: Friedman (seed 003); VMware,
+ * "Timekeeping in VMware Virtual Machines" (catch-up of a timer backlog).
  */
 public final class GuestTimer {
     private final int vcpus;
     private final int tickHz;
     private final int catchUp;
+    private final long giveUpTicks;
     private final boolean[] waiting;
-    private final int[] pending;
+    private final long[] backlog;
     private double slotCarry;
     /** Ticks charged to each process since the last sample. */
     private final long[] ticks;
+    private long lostTicks, resyncs;
 
-    /** A timer for {@code vcpus} vCPUs and {@code processes} guest processes. */
-    public GuestTimer(int vcpus, int tickHz, int catchUp, int processes) {
+    /** A timer for {@code vcpus} vCPUs and {@code processes} guest processes that gives up a backlog over {@code giveUpMicros}. */
+    public GuestTimer(int vcpus, int tickHz, int catchUp, long giveUpMicros, int processes) {
         this.vcpus = vcpus;
         this.tickHz = tickHz;
         this.catchUp = catchUp;
+        this.giveUpTicks = Math.max(1, giveUpMicros * tickHz / 1_000_000);
         this.waiting = new boolean[vcpus];
-        this.pending = new int[vcpus];
+        this.backlog = new long[vcpus];
         this.ticks = new long[processes];
     }
 
     /**
-     * Advances {@code dtSeconds}: each vCPU has work with probability {@code runnable}; with work it
-     * runs a fraction {@code run} of the time in wait episodes of about {@code meanWaitTicks} ticks.
-     * Ticks go to process {@code i} with probability proportional to {@code weights[i]}.
+     * Advances {@code dtSeconds}. Each vCPU runs guest code a fraction {@code pRun} of the time, waits for a core
+     * {@code pReady} (in episodes of about {@code meanWaitTicks} ticks), is held in the hypervisor {@code pHeld}, and
+     * is idle the rest. Ticks go to process {@code i} with probability proportional to {@code weights[i]}.
      */
-    public void advance(double dtSeconds, double runnable, double run, double[] weights, double meanWaitTicks, Rng rng) {
+    public void advance(double dtSeconds, double pRun, double pReady, double pHeld, double[] weights, double meanWaitTicks, Rng rng) {
         double slots = dtSeconds * tickHz + slotCarry;
         int n = (int) slots;
         slotCarry = slots - n;
         double total = 0;
         for (double w : weights) total += w;
+        double busy = Math.min(1, pRun + pReady + pHeld);
+        double readyShare = busy > 0 ? Math.min(1, pReady / busy) : 0;
+        double heldShare = pRun + pHeld > 0 ? pHeld / (pRun + pHeld) : 0;
         double q = 1.0 / Math.max(1.0, meanWaitTicks);
-        double p = run >= 1 ? 0 : Math.min(1, q * (1 - run) / Math.max(run, 1e-6));
+        // a two-state chain (leave a wait with q, enter one with p) spends readyShare of the busy slots waiting
+        double p = readyShare >= 1 ? 1 : Math.min(1, q * readyShare / (1 - readyShare));
         for (int s = 0; s < n; s++) {
             for (int v = 0; v < vcpus; v++) {
-                if (rng.nextDouble() < runnable && total > 0) {
+                if (total > 0 && rng.nextDouble() < busy) {
                     if (waiting[v]) {
                         if (rng.nextDouble() < q) waiting[v] = false;
                     } else if (rng.nextDouble() < p) {
                         waiting[v] = true;
                     }
-                    if (waiting[v]) {
-                        pending[v]++;
+                    if (waiting[v] || (heldShare > 0 && rng.nextDouble() < heldShare)) {
+                        hold(v);
                         continue;
                     }
-                    int delivered = 1 + Math.min(pending[v], catchUp);
-                    pending[v] = 0;
-                    ticks[pick(weights, total, rng)] += delivered;
+                    ticks[pick(weights, total, rng)] += 1 + catchUp(v);
                 } else {
-                    // idle: the idle thread gets the tick and any backlog
-                    pending[v] = 0;
+                    // idle: the idle loop gets the tick and what of the backlog comes with it
                     waiting[v] = false;
+                    catchUp(v);
                 }
             }
         }
+    }
+
+    private void hold(int v) {
+        if (++backlog[v] > giveUpTicks) {
+            lostTicks += backlog[v];
+            backlog[v] = 0;
+            resyncs++;
+        }
+    }
+
+    /** Delivers up to {@code catchUp} held ticks of vCPU {@code v} with the current one; returns how many. */
+    private long catchUp(int v) {
+        long d = Math.min(backlog[v], catchUp);
+        backlog[v] -= d;
+        return d;
     }
 
     private static int pick(double[] weights, double total, Rng rng) {
@@ -77,6 +104,12 @@ public final class GuestTimer {
 
     /** Ticks charged to process {@code p} since the last {@link #reset}. */
     public long ticks(int p) { return ticks[p]; }
+
+    /** Ticks dropped so far because a backlog outgrew the give-up limit. */
+    public long lostTicks() { return lostTicks; }
+
+    /** Times a backlog was dropped and the guest clock resynchronised. */
+    public long resyncs() { return resyncs; }
 
     /** Clears the per-sample tick counts. */
     public void reset() { java.util.Arrays.fill(ticks, 0); }

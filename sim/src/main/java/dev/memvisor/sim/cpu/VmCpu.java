@@ -1,30 +1,40 @@
 package dev.memvisor.sim.cpu;
 
 import dev.memvisor.sim.Rng;
+import dev.memvisor.sim.memory.MissCosts;
 
 /**
- * One VM's CPU as the host and the guest account it. The host measures the CPU its processes
- * really used plus the hypervisor's work on its behalf, and the time it was runnable but waiting
- * for a core (ready time); the guest charges timer ticks to whatever process runs ({@link GuestTimer}).
- * Sums over the current sample interval.
+ * One VM's CPU as the host and the guest account it. The host measures the CPU its processes really
+ * used plus the hypervisor's work on its behalf (faults it handled on the vCPU, the I/O it did or
+ * emulated on other threads: esxtop %SYS), and the time it was runnable but waiting for a core (ready
+ * time); the guest charges timer ticks to whatever process runs ({@link GuestTimer}), and cannot tell a
+ * wait for a core or for the hypervisor from running. Sums over the current sample interval.
  */
 public final class VmCpu {
     private final int vcpus;
     private final int tickHz;
-    /** vCPUs each of the VM's other processes (besides the application) keeps busy. */
-    private final double[] otherCpu;
+    /** vCPUs each of the VM's other processes (besides the application) keeps busy, and the I/Os a second each makes. */
+    private final double[] otherCpu, otherIo;
     private final GuestTimer timer;
     private final double[] trueCpuNs;
-    private double hostCpuNs, readyNs;
+    private final double[] weights;
+    private double hostCpuNs, readyNs, hypervisorNs;
     private double lastHvCpuNs;
+    private double hypervisorCores;
 
-    /** A VM of {@code vcpus} vCPUs whose guest ticks at {@code tickHz} and delivers up to {@code catchUpTicks} held ticks; {@code otherCpu}: its other processes' demand. */
-    public VmCpu(int vcpus, int tickHz, int catchUpTicks, double[] otherCpu) {
+    /**
+     * A VM of {@code vcpus} vCPUs whose guest ticks at {@code tickHz}, delivers up to {@code catchUpTicks} held ticks
+     * with each tick and gives up a backlog over {@code giveUpMicros}; {@code otherCpu} and {@code otherIo}: its other
+     * processes' demand and I/O rate.
+     */
+    public VmCpu(int vcpus, int tickHz, int catchUpTicks, long giveUpMicros, double[] otherCpu, double[] otherIo) {
         this.vcpus = vcpus;
         this.tickHz = tickHz;
         this.otherCpu = otherCpu.clone();
-        this.timer = new GuestTimer(vcpus, tickHz, catchUpTicks, 1 + otherCpu.length);
+        this.otherIo = otherIo.clone();
+        this.timer = new GuestTimer(vcpus, tickHz, catchUpTicks, giveUpMicros, 1 + otherCpu.length);
         this.trueCpuNs = new double[1 + otherCpu.length];
+        this.weights = new double[1 + otherCpu.length];
     }
 
     /** The VM's vCPUs. */
@@ -40,31 +50,43 @@ public final class VmCpu {
         return d;
     }
 
+    /** Host cores the hypervisor's work for this VM took in the last step (it competes with the vCPUs for the cores). */
+    public double hypervisorCores() { return hypervisorCores; }
+
     /**
-     * Accounts one step of {@code dtNs}: the application used {@code appCpuNs} (at most its vCPUs'
-     * share), the other processes their demand times the VM's {@code share}, every vCPU ran {@code run}
-     * of the time; the hypervisor had spent {@code hvCpuTotalNs} on the VM so far; then the guest's
-     * timer ticks over the step, vCPUs waiting about {@code meanWaitTicks} at a time.
+     * Accounts one step of {@code dtNs}: the application used {@code appCpuNs} (at most its vCPUs' share), the other processes their demand times the VM's {@code share}, every vCPU ran
+     * {@code run} of its runnable time; {@code costs} has the hypervisor's work for the VM and the time the
+     * application was held in the hypervisor or waited for the guest's own I/O; then the guest's timer ticks over
+     * the step, vCPUs waiting for a core about {@code meanWaitTicks} at a time.
      */
-    public void account(double appCpuNs, double share, double run, double dtNs, double dtSeconds, double hvCpuTotalNs,
+    public void account(double appCpuNs, double share, double run, double dtNs, double dtSeconds, MissCosts costs,
                         double meanWaitTicks, Rng rng) {
         double appCpu = Math.min(appCpuNs, vcpus * share * dtNs);
         trueCpuNs[0] += appCpu;
-        double trueTotal = appCpu;
+        weights[0] = appCpu;
+        double trueTotal = appCpu, ios = 0;
         for (int p = 0; p < otherCpu.length; p++) {
             double c = otherCpu[p] * share * dtNs;
             trueCpuNs[p + 1] += c;
+            weights[p + 1] = c;
             trueTotal += c;
+            ios += otherIo[p] * share * dtSeconds;
         }
-        double hv = hvCpuTotalNs - lastHvCpuNs;
-        lastHvCpuNs = hvCpuTotalNs;
+        costs.deviceIo(ios);
+        double hvTotal = costs.hvCpuNs();
+        double hv = hvTotal - lastHvCpuNs;
+        lastHvCpuNs = hvTotal;
+        hypervisorCores = hv / dtNs;
         hostCpuNs += trueTotal + hv;
-        readyNs += trueTotal * (1.0 / run - 1.0);
-        double runnable = Math.min(1.0, trueTotal / share / (vcpus * dtNs));
-        double[] weights = new double[1 + otherCpu.length];
-        weights[0] = appCpu;
-        for (int p = 0; p < otherCpu.length; p++) weights[p + 1] = otherCpu[p] * share * dtNs;
-        timer.advance(dtSeconds, runnable, run, weights, meanWaitTicks, rng);
+        hypervisorNs += hv;
+        double ready = trueTotal * (1.0 / run - 1.0);
+        readyNs += ready;
+        // while a miss holds a thread in the hypervisor, its vCPU looks busy to the guest
+        double held = costs.takeHeldNs();
+        costs.takeGuestWaitNs();
+        double span = vcpus * dtNs;
+        timer.advance(dtSeconds, Math.min(1, trueTotal / span), Math.min(1, ready / span), Math.min(1, held / span), weights,
+                meanWaitTicks, rng);
     }
 
     /** Guest processes accounted: the application first. */
@@ -76,8 +98,17 @@ public final class VmCpu {
     /** Timer ticks the guest charged to process {@code p} this interval. */
     public long reportedTicks(int p) { return timer.ticks(p); }
 
+    /** Timer ticks lost so far (backlogs dropped). */
+    public long lostTicks() { return timer.lostTicks(); }
+
+    /** Times the guest clock was resynchronised after a backlog was dropped. */
+    public long resyncs() { return timer.resyncs(); }
+
     /** CPU the host measured for the VM this interval (its processes and the hypervisor's work for it), ns. */
     public double hostCpuNs() { return hostCpuNs; }
+
+    /** CPU the hypervisor spent on the VM's behalf this interval (part of {@link #hostCpuNs()}; esxtop %SYS), ns. */
+    public double hypervisorNs() { return hypervisorNs; }
 
     /** Time the VM's vCPUs were runnable but waited for a core this interval, ns. */
     public double readyNs() { return readyNs; }
@@ -87,6 +118,7 @@ public final class VmCpu {
         java.util.Arrays.fill(trueCpuNs, 0);
         hostCpuNs = 0;
         readyNs = 0;
+        hypervisorNs = 0;
         timer.reset();
     }
 }

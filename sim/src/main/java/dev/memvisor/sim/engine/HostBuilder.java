@@ -8,6 +8,7 @@ import dev.memvisor.sim.hypervisor.ActiveEstimator;
 import dev.memvisor.sim.hypervisor.Hypervisor;
 import dev.memvisor.sim.hypervisor.VmBacking;
 import dev.memvisor.sim.memory.MissCosts;
+import dev.memvisor.sim.memory.StorageDevice;
 import dev.memvisor.sim.memory.VmPages;
 import dev.memvisor.sim.scenario.Scenario;
 import dev.memvisor.sim.trace.BitbrainsTrace;
@@ -55,7 +56,7 @@ final class HostBuilder {
             if (v.image() != null) {
                 int[] pool = pools.computeIfAbsent(v.image(), k -> new int[2]);
                 pool[0] = Math.max(pool[0], pages(v.osBytes()));
-                if (v.workload().fromImage()) pool[1] = Math.max(pool[1], w.vpnSpace());
+                pool[1] = Math.max(pool[1], imageVpns(v, w));
             }
         }
         requireHeap(sc, apps);
@@ -68,25 +69,50 @@ final class HostBuilder {
         if (ids > Integer.MAX_VALUE - 1) throw new IllegalArgumentException("images too large to simulate: " + ids + " pages");
         Hypervisor hv = new Hypervisor(new Hypervisor.Settings(frames, (int) ids, n,
                 h.policyConfig().sharingScanPagesPerSecond(), sc.spec().host.sharing.skipFreePages,
-                h.compression(), h.compressibleFraction(), h.compressionMaxFraction(), h.balloonRateBytes(), h.swapRateBytes()));
+                h.compression(), h.compressibleFraction(), h.compressionMaxFraction(), h.balloonRateBytes(), h.swapRateBytes(),
+                h.swapReadahead()));
+        // the host's storage holds its swap and, unless a VM has its own, the guests' virtual disks: one queue for all of them
+        List<StorageDevice> devices = new ArrayList<>();
+        StorageDevice hostStorage = device(h.storage(), n);
+        devices.add(hostStorage);
         List<SimVm> vms = new ArrayList<>();
+        // guests that zero their memory boot together, so they zero it in parallel: each backs at most an equal part
+        // of the free memory left, not the first VMs built all of it (the build order is not a boot order)
+        int zeroing = (int) sc.vms().stream().filter(Scenario.Vm::zeroOnBoot).count();
         for (int i = 0; i < n; i++) {
             Scenario.Vm v = sc.vms().get(i);
             Workload app = apps.get(i);
             Rng rng = rngs.get(i);
             int imageBase = v.image() == null ? 0 : base.get(v.image());
-            int appBase = v.image() != null && v.workload().fromImage() ? imageBase + pools.get(v.image())[0] : 0;
+            int imageVpns = v.image() == null ? 0 : imageVpns(v, app);
+            int appBase = imageVpns > 0 ? imageBase + pools.get(v.image())[0] : 0;
             VmPages pages = new VmPages(pages(v.settings().configuredBytes()), app.vpnSpace(), appBase);
-            MissCosts costs = new MissCosts(h.faultOverheadNs(), h.swapLatencyNs(), h.decompressNs(), v.guestSwapLatencyNs());
+            StorageDevice guestDisk = hostStorage;
+            if (v.guestStorage() != null) {
+                guestDisk = device(v.guestStorage(), n);
+                devices.add(guestDisk);
+            }
+            MissCosts costs = new MissCosts(h.faultOverheadNs(), h.decompressNs(), h.ioCpuNs(), hostStorage, guestDisk, v.workload().threads());
             VmBacking backing = hv.addVm(pages, rng, costs, v.settings().ceilingBytes() / PAGE, v.settings().reservationBytes() / PAGE);
-            GuestOs guest = new GuestOs(backing, appBase, v.lowMemoryFraction());
-            guest.boot(imageBase, pages(v.osBytes()), v.zeroOnBoot());
-            VmCpu cpu = new VmCpu(v.vcpus(), v.tickHz(), v.catchUpTicks(),
-                    v.processes().stream().mapToDouble(Scenario.Process::cpu).toArray());
+            GuestOs guest = new GuestOs(backing, appBase, imageVpns, v.guestSwapReadahead(), v.lowMemoryFraction());
+            long zeroPages = v.zeroOnBoot() ? Math.max(0, hv.machine().freeFrames()) / zeroing-- : 0;
+            guest.boot(imageBase, pages(v.osBytes()), zeroPages, rng);
+            VmCpu cpu = new VmCpu(v.vcpus(), v.tickHz(), v.catchUpTicks(), v.timerGiveUpMicros(),
+                    v.processes().stream().mapToDouble(Scenario.Process::cpu).toArray(),
+                    v.processes().stream().mapToDouble(Scenario.Process::ioPerSecond).toArray());
             ActiveEstimator active = new ActiveEstimator(h.activeSamplePages(), h.activePeriodMicros() / 1000);
             vms.add(new SimVm(v, guest, backing, new ReferenceLoop(guest, backing), cpu, active, app, rng));
         }
-        return new SimHost(hv, new CpuScheduler(h.cores(), h.quantumMicros()), vms);
+        return new SimHost(hv, new CpuScheduler(h.cores(), h.quantumMicros()), vms, devices);
+    }
+
+    private static StorageDevice device(Scenario.Storage s, int vms) {
+        return new StorageDevice(s.latencyNs(), s.bytesPerSecond(), s.parallelism(), vms);
+    }
+
+    /** The application's virtual pages that read image content: all of them when it loads from the image, else its read-only ones. */
+    private static int imageVpns(Scenario.Vm v, Workload w) {
+        return v.workload().fromImage() ? w.vpnSpace() : Math.min(w.vpnSpace(), pages(v.workload().readOnlyBytes()));
     }
 
     /** Fails before allocating when the page arrays cannot fit in this JVM's heap, saying how much they need. */
@@ -135,7 +161,7 @@ final class HostBuilder {
                     }
                 }
                 return new SyntheticWorkload(phases, w.repeat(), pages(w.maxWorkingSetBytes()),
-                        (double) w.growthBytesPerSecond() / PAGE, w.trimOnLowMemory(), !w.fromImage(), rng);
+                        (double) w.growthBytesPerSecond() / PAGE, w.trimOnLowMemory(), !w.fromImage(), pages(w.readOnlyBytes()), rng);
             }
         }
     }

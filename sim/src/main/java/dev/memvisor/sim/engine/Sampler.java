@@ -1,12 +1,12 @@
 package dev.memvisor.sim.engine;
 
+import dev.memvisor.core.counter.Counter;
 import dev.memvisor.core.model.HostMemoryState;
 import dev.memvisor.sim.cpu.VmCpu;
 import dev.memvisor.sim.hypervisor.Hypervisor;
 import dev.memvisor.sim.hypervisor.VmBacking;
-import dev.memvisor.sim.report.HostCounter;
 import dev.memvisor.sim.report.SimResult;
-import dev.memvisor.sim.report.VmCounter;
+import dev.memvisor.core.counter.Counter;
 import dev.memvisor.sim.scenario.Scenario;
 
 import java.util.ArrayList;
@@ -25,6 +25,9 @@ final class Sampler {
     private final SimResult result;
     private final long[] microsInState = new long[HostMemoryState.values().length];
     private final long[] lastSwapIns, lastSwapOuts;
+    private final double[] lastSwapWaitNs;
+    /** The host's minFree (esxtop's Kernel MinFree) under the policy's memory state model, MB. */
+    private final double minFreeMb;
 
     /** An empty result for {@code sc} run on {@code host} under the policy {@code policy}. */
     Sampler(Scenario sc, String policy, SimHost host) {
@@ -41,11 +44,17 @@ final class Sampler {
         }
         this.lastSwapIns = new long[host.vmCount()];
         this.lastSwapOuts = new long[host.vmCount()];
+        this.lastSwapWaitNs = new double[host.vmCount()];
+        this.minFreeMb = sc.host().policyConfig().minFreeBytes(sc.host().machineBytes()) / MB;
     }
 
-    /** A step of {@code stepMicros} ended at {@code now} with the host in {@code state}: counts it, and samples when an interval ends. */
-    void afterStep(long now, long stepMicros, HostMemoryState state) {
+    /** A step of {@code stepMicros} ran with the host in {@code state}. */
+    void countStep(long stepMicros, HostMemoryState state) {
         microsInState[state.ordinal()] += stepMicros;
+    }
+
+    /** Simulated time is {@code now} and the host in {@code state}: samples when an interval ends. */
+    void afterStep(long now, HostMemoryState state) {
         if (now % sc.sampleMicros() == 0) sample(now, state);
     }
 
@@ -64,25 +73,30 @@ final class Sampler {
             int swapped = hv.swap().swappedPages(i);
             int compressed = hv.compression().compressedPages(i);
             long swapIns = hv.swap().swapIns(i), swapOuts = hv.swap().swapOuts(i);
+            double swapWaitNs = b.costs().hostSwapWaitNs();
             inUse += b.grantedPages() + swapped + compressed;
-            double[] c = new double[VmCounter.values().length];
-            c[VmCounter.GRANT.ordinal()] = mb(b.grantedPages());
-            c[VmCounter.CONSUMED.ordinal()] = mb(b.consumedPages());
-            c[VmCounter.ACTV.ordinal()] = mb(v.active.fraction() * b.pages().count());
-            c[VmCounter.MCTLSZ.ordinal()] = mb(v.guest.balloonPages());
-            c[VmCounter.MCTLTGT.ordinal()] = mb(hv.balloon().targetPages(i));
-            c[VmCounter.SWCUR.ordinal()] = mb(swapped);
-            c[VmCounter.SWR.ordinal()] = mb(swapIns - lastSwapIns[i]) / sec;
-            c[VmCounter.SWW.ordinal()] = mb(swapOuts - lastSwapOuts[i]) / sec;
+            r.series(Counter.GRANT).add(mb(b.grantedPages()));
+            r.series(Counter.CNSM).add(mb(b.consumedPages()));
+            r.series(Counter.TCHD).add(mb(v.active.fraction() * b.pages().count()));
+            r.series(Counter.SZTGT).add(mb(b.targetPages()));
+            r.series(Counter.MCTLSZ).add(mb(v.guest.balloonPages()));
+            r.series(Counter.MCTLTGT).add(mb(hv.balloon().targetPages(i)));
+            r.series(Counter.SWCUR).add(mb(swapped));
+            r.series(Counter.SWTGT).add(mb(b.swapTargetPages()));
+            r.series(Counter.SWR).add(mb(swapIns - lastSwapIns[i]) / sec);
+            r.series(Counter.SWW).add(mb(swapOuts - lastSwapOuts[i]) / sec);
             lastSwapIns[i] = swapIns;
             lastSwapOuts[i] = swapOuts;
-            c[VmCounter.SHRD.ordinal()] = mb(shared);
-            c[VmCounter.SHRDSVD.ordinal()] = mb(shared * (1 - perRef));
-            c[VmCounter.ZERO.ordinal()] = mb(hv.sharing().sharedZeroPages(i));
-            c[VmCounter.ZIP.ordinal()] = mb(compressed);
+            r.series(Counter.SHRD).add(mb(shared));
+            r.series(Counter.SHRDSVD).add(mb(shared * (1 - perRef)));
+            r.series(Counter.ZERO).add(mb(hv.sharing().sharedZeroPages(i)));
+            r.series(Counter.ZIP).add(mb(compressed));
             VmCpu cpu = v.cpu;
-            c[VmCounter.USED.ordinal()] = cpu.hostCpuNs() / secNs * 100;
-            c[VmCounter.RDY.ordinal()] = cpu.readyNs() / secNs * 100;
+            r.series(Counter.USED).add(cpu.hostCpuNs() / secNs * 100);
+            r.series(Counter.RDY).add(cpu.readyNs() / secNs * 100);
+            r.series(Counter.SYS).add(cpu.hypervisorNs() / secNs * 100);
+            r.series(Counter.SWPWT).add((swapWaitNs - lastSwapWaitNs[i]) / secNs * 100);
+            lastSwapWaitNs[i] = swapWaitNs;
             // guest accounting: ticks charged to each process over the interval, as % of one processor
             double tickPct = 100.0 / (cpu.tickHz() * sec);
             double trueTotal = 0, reportedTotal = 0;
@@ -97,15 +111,15 @@ final class Sampler {
             r.trueCpu.get(cpu.processes()).add(trueTotal);
             r.reportedCpu.get(cpu.processes()).add(reportedTotal);
             r.hostCpu.add(cpu.hostCpuNs() / secNs * 100);
-            c[VmCounter.GUEST.ordinal()] = reportedTotal;
-            for (VmCounter k : VmCounter.values()) r.counters.get(k.ordinal()).add(c[k.ordinal()]);
+            r.series(Counter.GUEST).add(reportedTotal);
             cpu.resetInterval();
         }
-        result.series(HostCounter.FREE).add(mb(Math.max(0, hv.machine().freeFrames())));
-        result.series(HostCounter.STATE).add((double) state.ordinal());
-        result.series(HostCounter.SHARED_COMMON).add(mb(hv.sharing().sharedFrames()));
-        result.series(HostCounter.SHARED_SAVED).add(mb(hv.sharing().savedPages()));
-        result.series(HostCounter.SWAP_USED).add(mb(hv.swap().usedPages()));
+        result.series(Counter.HOST_FREE).add(mb(Math.max(0, hv.machine().freeFrames())));
+        result.series(Counter.HOST_MINFREE).add(minFreeMb);
+        result.series(Counter.HOST_STATE).add((double) state.kernelState());
+        result.series(Counter.HOST_PSHARE_COMMON).add(mb(hv.sharing().sharedFrames()));
+        result.series(Counter.HOST_PSHARE_SAVING).add(mb(hv.sharing().savedPages()));
+        result.series(Counter.HOST_SWCUR).add(mb(hv.swap().usedPages()));
         result.peakOvercommit = Math.max(result.peakOvercommit, (double) inUse / hv.machine().totalFrames());
     }
 
@@ -123,6 +137,8 @@ final class Sampler {
             r.guestSwapOuts = v.guest.swap().swapOuts();
             r.guestSwapIns = v.guest.swap().swapIns();
             r.hostSwapIns = hv.swap().swapIns(i);
+            r.lostTicks = v.cpu.lostTicks();
+            r.timerResyncs = v.cpu.resyncs();
             r.reservationViolationPages = hv.frames().reservationViolationPages(i);
             result.totalRefs += r.refs;
         }

@@ -4,6 +4,7 @@ import dev.memvisor.sim.cpu.CpuScheduler;
 import dev.memvisor.sim.guest.GuestOs;
 import dev.memvisor.sim.hypervisor.Hypervisor;
 import dev.memvisor.sim.hypervisor.VmBacking;
+import dev.memvisor.sim.memory.StorageDevice;
 
 import java.util.List;
 
@@ -12,12 +13,17 @@ public final class SimHost {
     private final Hypervisor hypervisor;
     private final CpuScheduler scheduler;
     private final List<SimVm> vms;
+    private final List<StorageDevice> devices;
 
-    SimHost(Hypervisor hypervisor, CpuScheduler scheduler, List<SimVm> vms) {
+    SimHost(Hypervisor hypervisor, CpuScheduler scheduler, List<SimVm> vms, List<StorageDevice> devices) {
         this.hypervisor = hypervisor;
         this.scheduler = scheduler;
         this.vms = List.copyOf(vms);
+        this.devices = List.copyOf(devices);
     }
+
+    /** The storage devices swap I/O goes to: the host's first, then any VM's own virtual disk. */
+    public List<StorageDevice> devices() { return devices; }
 
     /** The hypervisor: machine memory and the memory mechanisms. */
     public Hypervisor hypervisor() { return hypervisor; }

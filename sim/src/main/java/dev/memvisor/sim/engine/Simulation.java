@@ -13,6 +13,7 @@ import dev.memvisor.core.policy.PolicyRegistry;
 import dev.memvisor.sim.cpu.CpuScheduler;
 import dev.memvisor.sim.hypervisor.Hypervisor;
 import dev.memvisor.sim.hypervisor.VmBacking;
+import dev.memvisor.sim.memory.StorageDevice;
 import dev.memvisor.sim.report.SimResult;
 import dev.memvisor.sim.scenario.Scenario;
 
@@ -99,25 +100,28 @@ public final class Simulation implements HostAdapter {
 
     /** Runs the whole scenario. */
     public SimResult run(Progress progress) {
+        return run(progress, null);
+    }
+
+    /** Runs the whole scenario, calling {@code afterEachStep} (if not null) after every step: tests check invariants with it. */
+    SimResult run(Progress progress, Runnable afterEachStep) {
         try (VmWorkers w = new VmWorkers(Math.min(threads, vms.size()))) {
             workers = w;
-            return runSteps(progress);
+            return runSteps(progress, afterEachStep);
         } finally {
             workers = null;
         }
     }
 
-    private SimResult runSteps(Progress progress) {
+    private SimResult runSteps(Progress progress, Runnable afterEachStep) {
         long started = System.nanoTime();
         Sampler sampler = new Sampler(sc, policy.name(), host);
         long step = sc.stepMicros();
         long end = sc.durationMicros();
         long nextProgress = 0;
         for (SimVm v : vms) v.active.start(v.backing.pages(), v.rng);
+        poll();
         while (now < end) {
-            // the controller sees every step's free memory, so its state watch is fed whether or not an interval is due
-            Optional<Trigger> due = controller.poll(now / 1000, Math.max(0, hv.machine().freeFrames()) * PAGE, sc.host().machineBytes());
-            if (due.isPresent()) decide(due.get());
             step(step);
             now += step;
             if (now % sc.host().activePeriodMicros() == 0) {
@@ -126,13 +130,23 @@ public final class Simulation implements HostAdapter {
                     v.active.start(v.backing.pages(), v.rng);
                 }
             }
-            sampler.afterStep(now, step, state);
+            // the step ran in the state decided before it; a sample after it shows what the control loop made of its end
+            sampler.countStep(step, state);
+            if (now < end) poll();
+            sampler.afterStep(now, state);
+            if (afterEachStep != null) afterEachStep.run();
             if (progress != null && now >= nextProgress) {
                 progress.update(now, end);
                 nextProgress = now + end / 100;
             }
         }
         return sampler.finish(controller.decisions(), controller.stateDecisions(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Feeds the control loop this instant's free memory (its state watch sees every step) and decides when it is due. */
+    private void poll() {
+        Optional<Trigger> due = controller.poll(now / 1000, Math.max(0, hv.machine().freeFrames()) * PAGE, sc.host().machineBytes());
+        if (due.isPresent()) decide(due.get());
     }
 
     /** One pass of core's control loop over the simulated host. */
@@ -200,8 +214,9 @@ public final class Simulation implements HostAdapter {
         double dtNs = stepMicros * 1000.0;
         double dtSec = stepMicros / 1e6;
         CpuScheduler cpu = host.scheduler();
+        // the vCPUs compete for the cores with the hypervisor's own work for the VMs (its I/O, last step's)
         double total = 0;
-        for (SimVm v : vms) total += Math.min(v.cpu.vcpus(), v.rawDemand());
+        for (SimVm v : vms) total += Math.min(v.cpu.vcpus(), v.rawDemand()) + v.cpu.hypervisorCores();
         double run = cpu.runFraction(total);
         int n = vms.size();
         // each VM's share depends on its own state only, so all are known before any runs
@@ -229,6 +244,7 @@ public final class Simulation implements HostAdapter {
             else if (state.allowsSwapping()) hv.swap().swapTowardTarget(v.backing, s);
         }
         hv.sharing().step(dtSec);
+        for (StorageDevice d : host.devices()) d.endStep(dtNs);
     }
 
     /** One VM's part of a step: its references, completion, CPU accounting, the workload's clock and the low-memory signal. */
@@ -237,7 +253,7 @@ public final class Simulation implements HostAdapter {
         double cpuBefore = v.loop.appCpuNs();
         v.loop.run(v.app, dtNs, 1.0 / r);
         v.noteCompletion(now + stepMicros);
-        v.cpu.account(v.loop.appCpuNs() - cpuBefore, r, run, dtNs, dtSec, v.backing.costs().hvCpuNs(),
+        v.cpu.account(v.loop.appCpuNs() - cpuBefore, r, run, dtNs, dtSec, v.backing.costs(),
                 cpu.meanWaitTicks(run, v.cpu.tickHz()), v.rng);
         v.app.advance(now + stepMicros, stepMicros, v.guest);
         v.guest.signalLowMemory(now, v.app);
@@ -253,7 +269,9 @@ public final class Simulation implements HostAdapter {
             SimVm v = vms.get(i);
             long k = v.loop.maxRefs(v.app, dtNs, 1.0 / share[i]);
             refs = k == Long.MAX_VALUE || refs + k < 0 ? Long.MAX_VALUE : refs + k;
-            frames += Math.min(k, v.backing.maxFramesTaken());
+            // a fault may bring its swap readahead with it: up to that many frames each
+            int perFault = Math.max(sc.host().swapReadahead(), v.spec.guestSwapReadahead());
+            frames += Math.min(k >= Long.MAX_VALUE / perFault ? Long.MAX_VALUE : k * perFault, v.backing.maxFramesTaken());
         }
         return refs >= MIN_PARALLEL_WORK && frames < hv.machine().freeFrames();
     }

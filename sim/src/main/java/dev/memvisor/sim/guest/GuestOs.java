@@ -1,5 +1,6 @@
 package dev.memvisor.sim.guest;
 
+import dev.memvisor.sim.Rng;
 import dev.memvisor.sim.hypervisor.VmBacking;
 import dev.memvisor.sim.memory.VmPages;
 import dev.memvisor.sim.workload.VirtualMemory;
@@ -29,33 +30,44 @@ public final class GuestOs implements VirtualMemory {
     private int cacheHand;
     private int cachePages, anonPages;
     private final int appImageBase;
+    /** Virtual pages below this read image content on a first read (the application's files); above, zeros. */
+    private final int imageVpnLimit;
+    /** Pages one swap-in reads: the aligned block of the application's virtual pages around the faulting one. */
+    private final int readahead;
     private final double lowMemoryFraction;
-    private long lastTrimMicros = Long.MIN_VALUE;
+    /** When the application last trimmed; "never" is a second before time 0 (Long.MIN_VALUE overflowed now - last, so it never fired). */
+    private long lastTrimMicros = -1_000_000L;
 
     /**
      * The guest of the VM {@code backing} backs; {@code appImageBase}: content id of the application's
-     * virtual page 0 when it reads its pages from the image (0: it does not); it signals low memory
+     * virtual page 0 when it reads pages from the image (0: it does not), which its virtual pages below
+     * {@code imageVpnLimit} do; a swap-in reads {@code readahead} pages; it signals low memory
      * when less than {@code lowMemoryFraction} of its pages are free and its page cache is empty.
      * Call {@link #boot} before it runs.
      */
-    public GuestOs(VmBacking backing, int appImageBase, double lowMemoryFraction) {
+    public GuestOs(VmBacking backing, int appImageBase, int imageVpnLimit, int readahead, double lowMemoryFraction) {
         this.backing = backing;
         this.pages = backing.pages();
         this.swap = new GuestSwap(backing.costs());
         this.free = new FreeList(pages.count());
         this.balloon = new BalloonDriver(this, backing);
         this.appImageBase = appImageBase;
+        this.imageVpnLimit = imageVpnLimit;
+        this.readahead = readahead;
         this.lowMemoryFraction = lowMemoryFraction;
     }
 
     /**
-     * The guest boots: every page on the free list; if it zeroes memory, it touches every page; it
-     * loads {@code osPages} of its image (content ids from {@code imageBase}; 0: no image, unique
-     * content) into the page cache.
+     * The guest boots: every page on the free list in blocks of {@value FreeList#SHUFFLE_BLOCK_PAGES} pages (4 MiB) taken
+     * in random order, each block in address order, as Linux shuffles its free lists at boot (mm/shuffle.c, at
+     * pageblock order 10), so free pages lie scattered through guest memory among used ones; it zeroes (touches)
+     * up to {@code zeroPages} of its memory (0: it does not zero; see {@link VmBacking#backZeroedAtBoot}); it loads
+     * {@code osPages} of its image (content ids from {@code imageBase}; 0: no image, unique content) into the page
+     * cache. {@code rng} orders the blocks.
      */
-    public void boot(int imageBase, int osPages, boolean zeroOnBoot) {
-        free.fillAtBoot();
-        if (zeroOnBoot) backing.backZeroedAtBoot();
+    public void boot(int imageBase, int osPages, long zeroPages, Rng rng) {
+        free.fillAtBoot(rng);
+        if (zeroPages > 0) backing.backZeroedAtBoot(zeroPages);
         for (int i = 0; i < osPages; i++) {
             int g = free.pop();
             backing.backAtBoot(g);
@@ -70,18 +82,39 @@ public final class GuestOs implements VirtualMemory {
         int g = alloc();
         mapAnon(vpn, g);
         backing.makePrivate(g);
-        pages.setContent(g, appImageBase > 0 && !write ? appImageBase + vpn : ZERO);
+        pages.setContent(g, appImageBase > 0 && !write && vpn < imageVpnLimit ? appImageBase + vpn : ZERO);
         return g;
     }
 
-    /** A fault on virtual page {@code vpn}, which the guest swapped out: read back into a new page. */
+    /** A fault on virtual page {@code vpn}, which the guest swapped out: read back into a new page, with its readahead. */
     public int swapIn(int vpn) {
-        swap.swapIn();
+        swap.readBack();
         int g = alloc();
         mapAnon(vpn, g);
         backing.makePrivate(g);
         pages.setContent(g, UNIQUE);
+        swap.read(1 + readAhead(vpn));
         return g;
+    }
+
+    /**
+     * Swap readahead (Linux VMA readahead, mm/swap_state.c swap_vma_readahead): the faulting page's neighbours in
+     * the aligned block of {@code readahead} virtual pages that are in swap too come back in the same read, into
+     * free pages only (a readahead does not make the guest evict). Returns the pages read besides the faulting one.
+     */
+    private int readAhead(int vpn) {
+        if (readahead <= 1) return 0;
+        int start = vpn - vpn % readahead, end = Math.min(pages.virtualPages(), start + readahead), n = 0;
+        for (int v = start; v < end && free.size() > 0; v++) {
+            if (v == vpn || pages.pageOf(v) != IN_GUEST_SWAP) continue;
+            swap.readBack();
+            int g = free.pop();
+            mapAnon(v, g);
+            backing.makePrivate(g);
+            pages.setContent(g, UNIQUE);
+            n++;
+        }
+        return n;
     }
 
     private void mapAnon(int vpn, int g) {
@@ -170,15 +203,21 @@ public final class GuestOs implements VirtualMemory {
     }
 
     /**
-     * The low-memory notification (as Windows' memory resource notification): when free pages are
-     * under the threshold and the page cache is empty, at most once a second, the application is
-     * told and may trim its working set.
+     * The low-memory notification (Windows' memory resource notifications, CreateMemoryResourceNotification): when
+     * the guest's available memory (free list and page cache) is under {@code lowMemoryFraction} of its memory, at
+     * most once a second, the application is told and may trim its working set.
      */
     public void signalLowMemory(long nowMicros, Workload app) {
-        if (free.size() < lowMemoryFraction * pages.count() && cachePages == 0
+        if (free.size() + cachePages < lowMemoryFraction * pages.count()
                 && nowMicros - lastTrimMicros >= 1_000_000 && app.lowMemory(this)) {
             lastTrimMicros = nowMicros;
         }
+    }
+
+    /** The high-memory notification: available memory at least three times the low-memory level (Windows' default ratio). */
+    @Override
+    public boolean memoryHigh() {
+        return free.size() + cachePages >= 3 * lowMemoryFraction * pages.count();
     }
 
     /** The VM's pages. */

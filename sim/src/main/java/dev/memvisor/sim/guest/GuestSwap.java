@@ -3,9 +3,10 @@ package dev.memvisor.sim.guest;
 import dev.memvisor.sim.memory.MissCosts;
 
 /**
- * The guest's own swap device (unbounded): CLOCK writes an application's pages to it, a fault reads
- * them back at {@code guest.swapLatency}. Double paging, the guest swapping out a page the host had
- * already swapped or compressed (so the host must read it first), is counted here.
+ * The guest's own swap (unbounded), on its virtual disk: CLOCK writes an application's pages to it, a
+ * fault reads them back with their readahead in one request ({@link MissCosts#guestSwapIn}). Double
+ * paging, the guest swapping out a page the host had already swapped or compressed (so the host must
+ * read it first), is counted here.
  */
 public final class GuestSwap {
     private final MissCosts costs;
@@ -18,14 +19,17 @@ public final class GuestSwap {
         if (hostHadIt) doublePaged++;
         used++;
         swapOuts++;
+        costs.guestSwapOut(1);
     }
 
-    /** A page is read back on a fault; the application waits for it. */
-    void swapIn() {
+    /** A page leaves the swap, read back (a fault or its readahead; {@link #read} charges the request). */
+    void readBack() {
         used--;
         swapIns++;
-        costs.guestSwapIn();
     }
+
+    /** One read request of {@code pages} pages, which the faulting application waits for. */
+    void read(int pages) { costs.guestSwapIn(pages); }
 
     /** A swapped page the application freed leaves the swap unread. */
     void discard() { used--; }

@@ -1,6 +1,5 @@
 package dev.memvisor.sim.hypervisor;
 
-import dev.memvisor.sim.memory.MissCosts;
 import dev.memvisor.sim.memory.VmPages;
 
 import static dev.memvisor.sim.memory.PageState.*;
@@ -130,13 +129,13 @@ public final class HostSwap {
         vm.pages().setHostState(g, SWAPPED);
         swapped[vm.index()]++;
         swapOuts[vm.index()]++;
+        vm.costs().hostSwapOut(1);
     }
 
-    /** A fault on a swapped page of {@code vm}: it is read back (the caller backs it) and the VM waits. */
-    void faultIn(VmBacking vm, MissCosts costs) {
+    /** A swapped page of {@code vm} is read back (a fault, or its readahead; the caller backs it and charges the read). */
+    void readBack(VmBacking vm) {
         drop(vm);
         swapIns[vm.index()]++;
-        costs.hostSwapIn();
     }
 
     /** A swapped page of {@code vm} leaves the swap (read back, or given up by the balloon). */

@@ -25,10 +25,11 @@ public final class Hypervisor {
      * @param compressionMaxFraction largest compression cache as a fraction of its VM
      * @param balloonRateBytes       balloon inflate/deflate per VM per second
      * @param swapRateBytes          swap-out toward a target per VM per second
+     * @param swapReadahead          pages a hypervisor swap-in reads at once (1: no readahead)
      */
     public record Settings(long machineFrames, int contentIds, int vms, long sharingPagesPerSecond, boolean skipFreePages,
                            boolean compression, double compressibleFraction, double compressionMaxFraction,
-                           long balloonRateBytes, long swapRateBytes) {}
+                           long balloonRateBytes, long swapRateBytes, int swapReadahead) {}
 
     private final MachineMemory machine;
     private final PageSharing sharing;
@@ -37,6 +38,7 @@ public final class Hypervisor {
     private final Balloon balloon;
     private final FrameAllocator frames;
     private final VmBacking[] vms;
+    private final int swapReadahead;
     private int attached;
 
     /** A hypervisor with no VMs yet; add them in index order with {@link #addVm}. */
@@ -48,6 +50,7 @@ public final class Hypervisor {
         this.balloon = new Balloon(s.vms(), s.balloonRateBytes());
         this.frames = new FrameAllocator(machine, sharing, compression, swap, s.vms());
         this.vms = new VmBacking[s.vms()];
+        this.swapReadahead = s.swapReadahead();
     }
 
     /**
@@ -56,7 +59,8 @@ public final class Hypervisor {
      */
     public VmBacking addVm(VmPages pages, Rng rng, MissCosts costs, long limitPages, long reservationPages) {
         if (attached == vms.length) throw new IllegalStateException("hypervisor sized for " + vms.length + " VMs");
-        VmBacking vm = new VmBacking(attached, pages, rng, costs, this, limitPages, reservationPages);
+        costs.owner(attached);
+        VmBacking vm = new VmBacking(attached, pages, rng, costs, this, limitPages, reservationPages, swapReadahead);
         vms[attached++] = vm;
         sharing.attach(vm);
         compression.attach(vm);
@@ -111,7 +115,10 @@ public final class Hypervisor {
             if (hostStates[MAPPED] != machine.privateFrames(i) || hostStates[SHARED] != sharing.sharedPages(i)
                     || hostStates[SWAPPED] != swap.swappedPages(i) || hostStates[COMPRESSED] != compression.compressedPages(i)
                     || zeroShared != sharing.sharedZeroPages(i)) {
-                throw new IllegalStateException("VM " + i + ": host page counts out of step");
+                throw new IllegalStateException("VM " + i + ": host page counts out of step: pages private/shared/swapped/compressed/zero-shared "
+                        + hostStates[MAPPED] + "/" + hostStates[SHARED] + "/" + hostStates[SWAPPED] + "/" + hostStates[COMPRESSED] + "/" + zeroShared
+                        + ", counted " + machine.privateFrames(i) + "/" + sharing.sharedPages(i) + "/" + swap.swappedPages(i) + "/"
+                        + compression.compressedPages(i) + "/" + sharing.sharedZeroPages(i));
             }
             if (v.grantedPages() > v.limitPages()) throw new IllegalStateException("VM " + i + ": granted " + v.grantedPages() + " above limit " + v.limitPages());
             used += machine.privateFrames(i) + compression.frames(i);

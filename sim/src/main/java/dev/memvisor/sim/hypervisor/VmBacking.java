@@ -24,6 +24,8 @@ public final class VmBacking {
     private final FrameAllocator frames;
     private final long limitPages;
     private final long reservationPages;
+    /** Pages one swap-in reads: the aligned block of guest pages around the faulting one (1: no readahead). */
+    private final int readahead;
     // the policy's current orders
     private long targetPages;
     private long swapTargetPages;
@@ -33,7 +35,7 @@ public final class VmBacking {
     // cumulative event counts
     private long hostFaults, cowBreaks;
 
-    VmBacking(int index, VmPages pages, Rng rng, MissCosts costs, Hypervisor hv, long limitPages, long reservationPages) {
+    VmBacking(int index, VmPages pages, Rng rng, MissCosts costs, Hypervisor hv, long limitPages, long reservationPages, int readahead) {
         this.index = index;
         this.pages = pages;
         this.rng = rng;
@@ -46,6 +48,7 @@ public final class VmBacking {
         this.limitPages = limitPages;
         this.targetPages = limitPages;
         this.reservationPages = reservationPages;
+        this.readahead = readahead;
     }
 
     /** The VM's index on the host (scenario order). */
@@ -128,10 +131,10 @@ public final class VmBacking {
 
     /**
      * The guest zeroes its memory at boot: the first pages are backed with zeros, as many as its
-     * limit and the machine's free memory allow (the rest reads as zero, unbacked).
+     * limit, {@code maxPages} and the machine's free memory allow (the rest reads as zero, unbacked).
      */
-    public void backZeroedAtBoot() {
-        int backed = (int) Math.min(Math.min(pages.count(), limitPages), Math.max(0, machine.freeFrames()));
+    public void backZeroedAtBoot(long maxPages) {
+        int backed = (int) Math.min(Math.min(Math.min(pages.count(), limitPages), maxPages), Math.max(0, machine.freeFrames()));
         for (int g = 0; g < backed; g++) {
             pages.setHostState(g, MAPPED);
             pages.setContent(g, ZERO);
@@ -152,16 +155,7 @@ public final class VmBacking {
         byte h = pages.hostState(g);
         if (h == SHARED || h == MAPPED) return;
         frames.allocate(this, false);
-        // the allocation may have reclaimed this very page: a compressed page written out to swap
-        h = pages.hostState(g);
-        if (h == SWAPPED) {
-            swap.faultIn(this, costs);
-        } else if (h == COMPRESSED) {
-            compression.faultIn(this, costs);
-        } else {
-            pages.setContent(g, ZERO);
-        }
-        pages.setHostState(g, MAPPED);
+        fill(g);
         hostFaults++;
         costs.hostFault();
     }
@@ -175,16 +169,58 @@ public final class VmBacking {
                 // the last reference: the frame itself becomes private, no copy and no new frame
                 sharing.unshare(this, g);
                 machine.takePrivate(index);
+                pages.setHostState(g, MAPPED);
             } else {
                 frames.allocate(this, true);
-                sharing.unshare(this, g);
+                fill(g);
             }
-            pages.setHostState(g, MAPPED);
             cowBreaks++;
             costs.hostFault();
             return;
         }
         back(g);
+    }
+
+    /**
+     * Fills the frame just taken for page {@code g} from wherever the page is now and maps it. The state
+     * is read after the frame was found, not before: finding it may have reclaimed this very page (a
+     * compressed page written to swap, a shared page swapped out when nothing else could give), and
+     * counting it from a stale state put the host's page counts out of step.
+     */
+    private void fill(int g) {
+        switch (pages.hostState(g)) {
+            case SWAPPED -> {
+                swap.readBack(this);
+                pages.setHostState(g, MAPPED);
+                costs.hostSwapIn(1 + readAhead(g));
+            }
+            case COMPRESSED -> compression.faultIn(this, costs);
+            case SHARED -> sharing.unshare(this, g); // copy-on-write: the new frame holds the copy
+            default -> pages.setContent(g, ZERO);
+        }
+        pages.setHostState(g, MAPPED);
+    }
+
+    /**
+     * Swap readahead around page {@code g}: its neighbours in the aligned block of {@code readahead} guest pages
+     * that are in swap too come back in the same read, while the host has free frames and the VM may grow (a
+     * readahead never makes the host reclaim). On KVM the host swaps QEMU's guest memory, one mapping in
+     * guest-physical order, so Linux's VMA readahead reads exactly these (mm/swap_state.c, swap_vma_readahead).
+     * Returns the pages read besides {@code g}.
+     */
+    private int readAhead(int g) {
+        if (readahead <= 1) return 0;
+        int start = g - g % readahead, end = Math.min(pages.count(), start + readahead), n = 0;
+        for (int h = start; h < end; h++) {
+            if (h == g || pages.hostState(h) != SWAPPED) continue;
+            long granted = grantedPages();
+            if (machine.freeFrames() <= 0 || granted >= limitPages || (blockAllocations && granted >= targetPages)) break;
+            machine.takePrivate(index);
+            swap.readBack(this);
+            pages.setHostState(h, MAPPED);
+            n++;
+        }
+        return n;
     }
 
     /** Gives up whatever backs page {@code g} (the balloon took it); it reads as zeros when backed again. */

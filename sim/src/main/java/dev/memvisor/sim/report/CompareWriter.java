@@ -3,6 +3,7 @@ package dev.memvisor.sim.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.memvisor.core.counter.Counter;
 import dev.memvisor.report.BarChart;
 import dev.memvisor.report.ReportPage;
 import dev.memvisor.report.Table;
@@ -23,10 +24,10 @@ public final class CompareWriter {
     /** Memory reclaimed by each mechanism in one run, bytes: peak balloon, peak swapped, peak compressed, mean saved by sharing. */
     static ObjectNode reclaimed(SimResult r) {
         ObjectNode o = SummaryWriter.JSON.createObjectNode();
-        o.put("balloonBytes", Num.bytes(r.vms.stream().mapToDouble(v -> v.max(VmCounter.MCTLSZ)).sum()));
-        o.put("swappedBytes", Num.bytes(r.vms.stream().mapToDouble(v -> v.max(VmCounter.SWCUR)).sum()));
-        o.put("compressedBytes", Num.bytes(r.vms.stream().mapToDouble(v -> v.max(VmCounter.ZIP)).sum()));
-        o.put("sharedSavedBytes", Num.bytes(SummaryWriter.mean(r.series(HostCounter.SHARED_SAVED))));
+        o.put("balloonBytes", Num.bytes(r.vms.stream().mapToDouble(v -> v.max(Counter.MCTLSZ)).sum()));
+        o.put("swappedBytes", Num.bytes(r.vms.stream().mapToDouble(v -> v.max(Counter.SWCUR)).sum()));
+        o.put("compressedBytes", Num.bytes(r.vms.stream().mapToDouble(v -> v.max(Counter.ZIP)).sum()));
+        o.put("sharedSavedBytes", Num.bytes(SummaryWriter.mean(r.series(Counter.HOST_PSHARE_SAVING))));
         return o;
     }
 
@@ -80,7 +81,7 @@ public final class CompareWriter {
             mech.row(cells.toArray());
         }
         List<Object> swapRow = new ArrayList<>(List.of("host swap used (peak)"));
-        for (SimResult r : runs) swapRow.add(Num.fmt(SummaryWriter.max(r.series(HostCounter.SWAP_USED)), 0));
+        for (SimResult r : runs) swapRow.add(Num.fmt(SummaryWriter.max(r.series(Counter.HOST_SWCUR)), 0));
         mech.row(swapRow.toArray());
         p.table(mech);
         p.chart(new BarChart("mean slowdown per policy", "x", policies)

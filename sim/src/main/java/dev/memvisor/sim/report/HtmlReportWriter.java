@@ -1,5 +1,6 @@
 package dev.memvisor.sim.report;
 
+import dev.memvisor.core.counter.Counter;
 import dev.memvisor.report.BarChart;
 import dev.memvisor.report.ReportPage;
 import dev.memvisor.report.Table;
@@ -16,8 +17,8 @@ import java.util.Locale;
  * slowdown per VM, drawn by the report module's renderer.
  */
 public final class HtmlReportWriter {
-    /** The host memory states by the number HostCounter.STATE records, for the band legend. */
-    static final List<String> STATES = List.of("high", "soft", "hard", "low");
+    /** The host memory states by the number Counter.HOST_STATE records (esxtop's Kernel State), for the band legend. */
+    static final List<String> STATES = Counter.stateNames();
 
     private HtmlReportWriter() {}
 
@@ -34,15 +35,16 @@ public final class HtmlReportWriter {
     private static ReportPage page(SimResult r) {
         ReportPage p = new ReportPage("memvisor simulation");
         double end = r.times.isEmpty() ? 0 : r.times.get(r.times.size() - 1);
+        StringBuilder inState = new StringBuilder();
+        for (int i = 0; i < STATES.size(); i++) inState.append(i == 0 ? "" : ", ").append(STATES.get(i)).append(' ').append(Num.fmt(r.secondsInState[i], 0));
         p.paragraph(String.format(Locale.ROOT, "Policy %s, %d VMs, host %s GiB, %s simulated seconds, peak overcommit %s. "
-                        + "Host state seconds: high %s, soft %s, hard %s, low %s.", r.policy, r.vms.size(),
-                Num.fmt(r.machineBytes / 1073741824.0, 2), Num.fmt(end, 0), Num.fmt(r.peakOvercommit, 2),
-                Num.fmt(r.secondsInState[0], 0), Num.fmt(r.secondsInState[1], 0), Num.fmt(r.secondsInState[2], 0), Num.fmt(r.secondsInState[3], 0)));
-        Table t = new Table("VM", "configured MB", "mean " + VmCounter.GRANT.column() + " MB", "peak " + VmCounter.MCTLSZ.column() + " MB",
-                "peak " + VmCounter.SWCUR.column() + " MB", "mean " + VmCounter.SHRDSVD.column() + " MB", "slowdown", "double-paged pages");
+                        + "Host state seconds: %s.", r.policy, r.vms.size(),
+                Num.fmt(r.machineBytes / 1073741824.0, 2), Num.fmt(end, 0), Num.fmt(r.peakOvercommit, 2), inState));
+        Table t = new Table("VM", "configured MB", "mean " + Counter.GRANT.field() + " MB", "peak " + Counter.MCTLSZ.field() + " MB",
+                "peak " + Counter.SWCUR.field() + " MB", "mean " + Counter.SHRDSVD.field() + " MB", "slowdown", "double-paged pages");
         for (SimResult.VmRecord v : r.vms) {
-            t.row(v.name, Num.fmt(v.configuredBytes / 1048576.0, 0), Num.fmt(v.mean(VmCounter.GRANT), 0), Num.fmt(v.max(VmCounter.MCTLSZ), 0),
-                    Num.fmt(v.max(VmCounter.SWCUR), 0), Num.fmt(v.mean(VmCounter.SHRDSVD), 0), Num.fmt(v.slowdown, 2), v.doublePagedPages);
+            t.row(v.name, Num.fmt(v.configuredBytes / 1048576.0, 0), Num.fmt(v.mean(Counter.GRANT), 0), Num.fmt(v.max(Counter.MCTLSZ), 0),
+                    Num.fmt(v.max(Counter.SWCUR), 0), Num.fmt(v.mean(Counter.SHRDSVD), 0), Num.fmt(v.slowdown, 2), v.doublePagedPages);
         }
         p.table(t);
         List<String> names = r.vms.stream().map(v -> v.name).toList();
@@ -51,15 +53,15 @@ public final class HtmlReportWriter {
                 .series("slowdown", r.vms.stream().mapToDouble(v -> v.slowdown).toArray()));
         p.heading("Memory over time");
         double[] times = array(r.times);
-        p.chart(TimeChart.elapsed("Host free memory", "MB", times).series("free", array(r.series(HostCounter.FREE)))
-                .states(array(r.series(HostCounter.STATE)), STATES));
-        for (VmCounter c : List.of(VmCounter.GRANT, VmCounter.ACTV, VmCounter.MCTLSZ, VmCounter.SWCUR, VmCounter.SHRDSVD, VmCounter.ZIP)) {
-            TimeChart chart = TimeChart.elapsed(c.column() + " per VM (" + c.counter() + ")", "MB", times);
+        p.chart(TimeChart.elapsed("Host free memory", "MB", times).series("free", array(r.series(Counter.HOST_FREE)))
+                .states(array(r.series(Counter.HOST_STATE)), STATES));
+        for (Counter c : List.of(Counter.GRANT, Counter.TCHD, Counter.MCTLSZ, Counter.SWCUR, Counter.SHRDSVD, Counter.ZIP)) {
+            TimeChart chart = TimeChart.elapsed(c.field() + " per VM (" + c.batchCounter() + ")", c.unit().symbol(), times);
             for (SimResult.VmRecord v : r.vms) chart.series(v.name, array(v.series(c)));
             p.chart(chart);
         }
         TimeChart rdy = TimeChart.elapsed("%RDY per VM (time waiting for a core)", "% of one core", times);
-        for (SimResult.VmRecord v : r.vms) rdy.series(v.name, array(v.series(VmCounter.RDY)));
+        for (SimResult.VmRecord v : r.vms) rdy.series(v.name, array(v.series(Counter.RDY)));
         return p.chart(rdy);
     }
 

@@ -1,9 +1,13 @@
 package dev.memvisor.sim.report;
 
+import dev.memvisor.core.counter.Counter;
+import dev.memvisor.core.model.HostMemoryState;
 import dev.memvisor.sim.scenario.Scenario;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a run recorded: a sample per VM and for the host every sample interval, the guest
@@ -16,12 +20,12 @@ public final class SimResult {
     public final String policy;
     /** Sample times in seconds. */
     public final List<Double> times = new ArrayList<>();
-    /** Per VM: per counter (VmCounter ordinal): one value per sample. */
+    /** Per VM: per counter of {@link SimCounters#VM}: one value per sample. */
     public final List<VmRecord> vms = new ArrayList<>();
-    /** Per host counter (ordinal): one value per sample. */
-    public final List<List<Double>> host = new ArrayList<>();
+    /** Per counter of {@link SimCounters#HOST}: one value per sample. */
+    private final Map<Counter, List<Double>> host = new EnumMap<>(Counter.class);
     /** Seconds the host spent in each memory state (HostMemoryState ordinal). */
-    public final double[] secondsInState = new double[4];
+    public final double[] secondsInState = new double[HostMemoryState.values().length];
     /** Largest guest memory in use (backed, swapped or compressed) over machine memory for VMs. */
     public double peakOvercommit;
     /** Machine memory of the host. */
@@ -43,7 +47,7 @@ public final class SimResult {
     public SimResult(Scenario scenario, String policy) {
         this.scenario = scenario;
         this.policy = policy;
-        for (int i = 0; i < HostCounter.values().length; i++) host.add(new ArrayList<>());
+        for (Counter c : SimCounters.HOST) host.put(c, new ArrayList<>());
     }
 
     /** One VM's record. */
@@ -54,8 +58,8 @@ public final class SimResult {
         public final long configuredBytes;
         /** vCPUs. */
         public final int vcpus;
-        /** Per counter: values per sample. */
-        public final List<List<Double>> counters = new ArrayList<>();
+        /** Per counter of {@link SimCounters#VM}: values per sample. */
+        private final Map<Counter, List<Double>> counters = new EnumMap<>(Counter.class);
         /** Guest process names; the last is {@code _Total}. */
         public final List<String> processes;
         /** Per process: true CPU % of one processor per sample. */
@@ -78,6 +82,8 @@ public final class SimResult {
         public long guestSwapOuts, guestSwapIns;
         /** Hypervisor swap-ins. */
         public long hostSwapIns;
+        /** Guest timer ticks dropped because a held backlog outgrew guest.timerGiveUp, and the times that happened (clock resyncs). */
+        public long lostTicks, timerResyncs;
         /** Pages the host took while the VM held no more than its reservation (nothing else could give); 0 when honoured. */
         public long reservationViolationPages;
 
@@ -87,29 +93,35 @@ public final class SimResult {
             this.configuredBytes = configuredBytes;
             this.vcpus = vcpus;
             this.processes = List.copyOf(processes);
-            for (int i = 0; i < VmCounter.values().length; i++) counters.add(new ArrayList<>());
+            for (Counter c : SimCounters.VM) counters.put(c, new ArrayList<>());
             for (int i = 0; i < processes.size(); i++) {
                 trueCpu.add(new ArrayList<>());
                 reportedCpu.add(new ArrayList<>());
             }
         }
 
-        /** The values of one counter. */
-        public List<Double> series(VmCounter c) { return counters.get(c.ordinal()); }
+        /** The values of one counter; throws for a counter the simulator does not record. */
+        public List<Double> series(Counter c) { return recorded(counters, c); }
 
         /** Mean of a counter over the samples. */
-        public double mean(VmCounter c) {
+        public double mean(Counter c) {
             return series(c).stream().mapToDouble(Double::doubleValue).average().orElse(0);
         }
 
         /** Largest value of a counter. */
-        public double max(VmCounter c) {
+        public double max(Counter c) {
             return series(c).stream().mapToDouble(Double::doubleValue).max().orElse(0);
         }
     }
 
-    /** The values of one host counter. */
-    public List<Double> series(HostCounter c) { return host.get(c.ordinal()); }
+    /** The values of one host counter; throws for a counter the simulator does not record. */
+    public List<Double> series(Counter c) { return recorded(host, c); }
+
+    private static List<Double> recorded(Map<Counter, List<Double>> m, Counter c) {
+        List<Double> xs = m.get(c);
+        if (xs == null) throw new IllegalArgumentException("the simulator does not record " + c.field() + " (" + c.scope() + ")");
+        return xs;
+    }
 
     /** The record of the VM named {@code name}. */
     public VmRecord vm(String name) {

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.memvisor.core.counter.Counter;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Writes summary.json: the scenario echoed, the policy, host totals and one entry per VM. Reproducible byte for byte. */
 public final class SummaryWriter {
@@ -23,13 +26,13 @@ public final class SummaryWriter {
         ObjectNode host = root.putObject("host");
         host.put("machineBytes", r.machineBytes);
         host.put("peakOvercommit", Num.round(r.peakOvercommit, 4));
-        host.put("sharedSavedBytes", Num.bytes(mean(r.series(HostCounter.SHARED_SAVED))));
-        host.put("peakSharedSavedBytes", Num.bytes(max(r.series(HostCounter.SHARED_SAVED))));
-        host.put("peakSwapUsedBytes", Num.bytes(max(r.series(HostCounter.SWAP_USED))));
-        host.put("minFreeBytes", Num.bytes(r.series(HostCounter.FREE).stream().mapToDouble(Double::doubleValue).min().orElse(0)));
+        host.put("sharedSavedBytes", Num.bytes(mean(r.series(Counter.HOST_PSHARE_SAVING))));
+        host.put("peakSharedSavedBytes", Num.bytes(max(r.series(Counter.HOST_PSHARE_SAVING))));
+        host.put("peakSwapUsedBytes", Num.bytes(max(r.series(Counter.HOST_SWCUR))));
+        host.put("minFreeBytes", Num.bytes(r.series(Counter.HOST_FREE).stream().mapToDouble(Double::doubleValue).min().orElse(0)));
         ObjectNode states = host.putObject("secondsInState");
-        String[] names = {"high", "soft", "hard", "low"};
-        for (int i = 0; i < 4; i++) states.put(names[i], Num.round(r.secondsInState[i], 3));
+        List<String> names = Counter.stateNames();
+        for (int i = 0; i < names.size(); i++) states.put(names.get(i), Num.round(r.secondsInState[i], 3));
         host.put("totalRefs", r.totalRefs);
         host.set("sharingScan", sharingScan(r));
         host.put("decisions", r.decisions);
@@ -40,13 +43,13 @@ public final class SummaryWriter {
             ObjectNode o = vms.addObject();
             o.put("name", v.name);
             o.put("configuredBytes", v.configuredBytes);
-            o.put("meanGrantedBytes", Num.bytes(v.mean(VmCounter.GRANT)));
-            o.put("meanConsumedBytes", Num.bytes(v.mean(VmCounter.CONSUMED)));
-            o.put("meanActiveBytes", Num.bytes(v.mean(VmCounter.ACTV)));
-            o.put("peakBalloonBytes", Num.bytes(v.max(VmCounter.MCTLSZ)));
-            o.put("peakSwappedBytes", Num.bytes(v.max(VmCounter.SWCUR)));
-            o.put("peakCompressedBytes", Num.bytes(v.max(VmCounter.ZIP)));
-            o.put("meanSharedSavedBytes", Num.bytes(v.mean(VmCounter.SHRDSVD)));
+            o.put("meanGrantedBytes", Num.bytes(v.mean(Counter.GRANT)));
+            o.put("meanConsumedBytes", Num.bytes(v.mean(Counter.CNSM)));
+            o.put("meanActiveBytes", Num.bytes(v.mean(Counter.TCHD)));
+            o.put("peakBalloonBytes", Num.bytes(v.max(Counter.MCTLSZ)));
+            o.put("peakSwappedBytes", Num.bytes(v.max(Counter.SWCUR)));
+            o.put("peakCompressedBytes", Num.bytes(v.max(Counter.ZIP)));
+            o.put("meanSharedSavedBytes", Num.bytes(v.mean(Counter.SHRDSVD)));
             o.put("slowdown", Num.round(v.slowdown, 4));
             o.put("doublePagedPages", v.doublePagedPages);
             o.put("workDone", v.workDone);
@@ -55,7 +58,9 @@ public final class SummaryWriter {
             o.put("guestSwapOutPages", v.guestSwapOuts);
             o.put("guestSwapInPages", v.guestSwapIns);
             o.put("hostSwapInPages", v.hostSwapIns);
-            o.put("meanReadyPct", Num.round(v.mean(VmCounter.RDY), 3));
+            o.put("meanReadyPct", Num.round(v.mean(Counter.RDY), 3));
+            o.put("lostTicks", v.lostTicks);
+            o.put("timerResyncs", v.timerResyncs);
             o.put("reservationViolationPages", v.reservationViolationPages);
         }
         return root;
@@ -65,12 +70,12 @@ public final class SummaryWriter {
      * The sharing scanner's work and how fast sharing converged: the first sample time at which
      * the host's shared-saved memory reached 90 % of its peak, and its peak (-1 when nothing was shared).
      */
-    static ObjectNode sharingScan(SimResult r) {
+    public static ObjectNode sharingScan(SimResult r) {
         ObjectNode o = JSON.createObjectNode();
         o.put("skipFreePages", r.scenario.spec().host.sharing.skipFreePages);
         o.put("scannedPages", r.scanWorkPages);
         o.put("skippedFreePages", r.scanSkippedFreePages);
-        java.util.List<Double> saved = r.series(HostCounter.SHARED_SAVED);
+        java.util.List<Double> saved = r.series(Counter.HOST_PSHARE_SAVING);
         double peak = max(saved);
         o.put("secondsTo90PctPeakSaved", Num.round(firstTimeAtLeast(r, saved, 0.9 * peak, peak), 3));
         o.put("secondsToPeakSaved", Num.round(firstTimeAtLeast(r, saved, peak, peak), 3));

@@ -14,12 +14,20 @@ public final class HostSpec {
     @Setting(value = "hypervisor memory per VM, set aside from machine memory", unit = Setting.Unit.BYTES, range = "[0, inf)",
             source = "ESX: about 32 MB")
     public String overheadPerVm = "32M";
-    @Setting(value = "latency of one page read from the hypervisor's swap device", unit = Setting.Unit.DURATION,
-            range = "[0, inf)", source = "a disk: about 5 ms")
-    public String swapLatency = "5ms";
+    @Setting("the device behind the hypervisor's swap (and the guests' virtual disks unless a VM has its own)")
+    public StorageSpec storage = new StorageSpec();
+    @Setting(value = "pages a hypervisor swap-in reads at once: the faulting page and its neighbours in guest memory that are"
+            + " in swap too, read in while the host has free memory (1: none)", range = "[1, 256]",
+            source = "Linux swap readahead, 2^page-cluster = 8 pages (mm/swap_state.c): on KVM, the host swaps QEMU's guest memory")
+    public int swapReadahead = 8;
     @Setting(value = "cost of a fault the hypervisor handles (VM exit, allocation, zeroing, re-entry)",
             unit = Setting.Unit.DURATION, range = "[0, inf)", source = "Adams and Agesen, ASPLOS 2006")
     public String faultOverhead = "4us";
+    @Setting(value = "host CPU per I/O the hypervisor does for a VM (its swap I/O, an emulated virtual-disk or network I/O of the"
+            + " guest), charged to the VM and never seen by the guest", unit = Setting.Unit.DURATION, range = "[0, inf)",
+            source = "an estimate: the host I/O stack's work for one request and the VM exits around it (a trap-and-emulate"
+                    + " costs about 2,000 cycles: Adams and Agesen, ASPLOS 2006, seed 004)")
+    public String ioCpu = "10us";
     @Setting(value = "how fast a balloon driver inflates or deflates, per VM per second", unit = Setting.Unit.BYTES, range = "[4K, inf)")
     public String balloonRate = "32M";
     @Setting(value = "how fast the hypervisor swaps or compresses out one VM's pages, per second", unit = Setting.Unit.BYTES,

@@ -8,4 +8,6 @@ public final class ProcessSpec {
     public String name;
     @Setting(value = "vCPUs it keeps busy; at most vcpus", range = "[0, inf)")
     public double cpu = 0.5;
+    @Setting(value = "disk and network I/Os a second it makes, each costing the host host.ioCpu", range = "[0, inf)")
+    public double ioPerSecond = 0;
 }

@@ -19,15 +19,25 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
 
     /** The host's resolved settings. */
     public record Host(long machineBytes, int cores, String policyName, PolicyConfig policyConfig,
-                       long controlMicros, long overheadBytesPerVm, long swapLatencyNs, long faultOverheadNs,
+                       long controlMicros, long overheadBytesPerVm, Storage storage, int swapReadahead, long faultOverheadNs, long ioCpuNs,
                        long balloonRateBytes, long swapRateBytes, boolean compression, double compressibleFraction,
                        double compressionMaxFraction, long decompressNs, int activeSamplePages,
                        long activePeriodMicros, long quantumMicros) {}
 
-    /** One VM's resolved settings. */
+    /**
+     * A storage device resolved from its type and overrides.
+     *
+     * @param type           disk, ssd or nvme
+     * @param latencyNs      time to read one page when idle
+     * @param bytesPerSecond transfer rate
+     * @param parallelism    requests served at once
+     */
+    public record Storage(String type, long latencyNs, long bytesPerSecond, int parallelism) {}
+
+    /** One VM's resolved settings; {@code guestStorage} null: the guest's virtual disk is on the host's storage. */
     public record Vm(VmSettings settings, int vcpus, String image, long osBytes, boolean zeroOnBoot,
-                     long guestSwapLatencyNs, double lowMemoryFraction, int tickHz,
-                     int catchUpTicks, Workload workload, List<Process> processes) {
+                     Storage guestStorage, int guestSwapReadahead, double lowMemoryFraction, int tickHz,
+                     int catchUpTicks, long timerGiveUpMicros, Workload workload, List<Process> processes) {
         /** The VM's name. */
         public String name() { return settings.name(); }
     }
@@ -35,6 +45,7 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
     /** A VM's resolved workload. */
     public record Workload(String type, long workingSetBytes, long maxWorkingSetBytes, long growthBytesPerSecond,
                            double skew, double writeFraction, long refsPerSecond, double cpu, boolean fromImage,
+                           long readOnlyBytes, int threads,
                            boolean trimOnLowMemory, boolean repeat, List<Phase> phases,
                            String traceFormat, Path traceFile, int loops, long maxRefs,
                            Path bitbrainsFile, double timeScale, long offsetMicros) {}
@@ -43,9 +54,9 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
     public record Phase(long durationMicros, long workingSetBytes, double skew, double writeFraction,
                         long refsPerSecond, double cpu) {}
 
-    /** A CPU-only guest process. */
+    /** A guest process that uses CPU and makes {@code ioPerSecond} I/Os, but no simulated memory. */
     @SuppressWarnings("JavaLangClash") // a guest process, as the scenario file names it; never used beside java.lang.Process
-    public record Process(String name, double cpu) {}
+    public record Process(String name, double cpu, double ioPerSecond) {}
 
     /**
      * Admission control over the VMs in order: each is admitted while the reservations plus the per-VM
@@ -59,7 +70,7 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
     public Scenario withPolicy(String name) {
         Host h = host;
         Host nh = new Host(h.machineBytes, h.cores, name, h.policyConfig, h.controlMicros, h.overheadBytesPerVm,
-                h.swapLatencyNs, h.faultOverheadNs, h.balloonRateBytes, h.swapRateBytes, h.compression,
+                h.storage, h.swapReadahead, h.faultOverheadNs, h.ioCpuNs, h.balloonRateBytes, h.swapRateBytes, h.compression,
                 h.compressibleFraction, h.compressionMaxFraction, h.decompressNs, h.activeSamplePages,
                 h.activePeriodMicros, h.quantumMicros);
         return new Scenario(spec, seed, durationMicros, sampleMicros, stepMicros, nh, vms);

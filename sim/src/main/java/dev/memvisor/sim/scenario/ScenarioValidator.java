@@ -61,12 +61,13 @@ public final class ScenarioValidator {
         long control = micros(h.controlInterval);
         if (control % step != 0) throw new ScenarioException("host.controlInterval", "got " + h.controlInterval + ", expected a multiple of step");
         if (h.sharing == null) throw new ScenarioException("host.sharing", "expected a mapping such as {skipFreePages: true}");
+        if (h.storage == null) throw new ScenarioException("host.storage", "expected a mapping such as {type: ssd}");
         if (h.compression == null) throw new ScenarioException("host.compression", "expected a mapping such as {enabled: false}");
         CompressionSpec c = h.compression;
         long activePeriod = micros(h.activePeriod);
         if (activePeriod % step != 0) throw new ScenarioException("host.activePeriod", "got " + h.activePeriod + ", expected a multiple of step");
         return new Scenario.Host(Size.parse(h.memory), h.cores, s.policy.name(), s.policy.config(), control, Size.parse(h.overheadPerVm),
-                nanos(h.swapLatency), nanos(h.faultOverhead), Size.parse(h.balloonRate), Size.parse(h.swapRate),
+                storage(h.storage, "host.storage"), h.swapReadahead, nanos(h.faultOverhead), nanos(h.ioCpu), Size.parse(h.balloonRate), Size.parse(h.swapRate),
                 c.enabled, c.compressibleFraction, c.maxFraction, nanos(c.latency),
                 h.activeSamplePages, activePeriod, micros(h.schedulerQuantum));
     }
@@ -92,12 +93,12 @@ public final class ScenarioValidator {
                 throw new ScenarioException(pp + ".name", "got " + (ps == null ? null : ps.name) + ", expected a unique process name other than app and _Total");
             }
             if (ps.cpu > v.vcpus) throw new ScenarioException(pp + ".cpu", "got " + ps.cpu + ", expected at most vcpus (" + v.vcpus + ")");
-            procs.add(new Scenario.Process(ps.name, ps.cpu));
+            procs.add(new Scenario.Process(ps.name, ps.cpu, ps.ioPerSecond));
         }
         Scenario.Workload w = workload(v.workload == null ? new WorkloadSpec() : v.workload, p + ".workload", v.vcpus, baseDir);
         return new Scenario.Vm(settings, v.vcpus, v.image == null || v.image.isBlank() ? null : v.image, os, g.zeroOnBoot,
-                nanos(g.swapLatency),
-                g.lowMemoryFraction, g.tickHz, g.timerCatchUpTicks, w, List.copyOf(procs));
+                g.storage == null ? null : storage(g.storage, p + ".guest.storage"), g.swapReadahead,
+                g.lowMemoryFraction, g.tickHz, g.timerCatchUpTicks, micros(g.timerGiveUp), w, List.copyOf(procs));
     }
 
     private static Scenario.Workload workload(WorkloadSpec w, String p, int vcpus, Path baseDir) {
@@ -159,8 +160,12 @@ public final class ScenarioValidator {
         } else if (w.bitbrains != null) {
             throw new ScenarioException(p + ".bitbrains", "only allowed with type: bitbrains");
         }
+        long readOnly = Size.parse(w.readOnly);
+        if (readOnly > max) throw new ScenarioException(p + ".readOnly", "got " + w.readOnly + ", expected at most the largest working set " + Size.format(max));
+        if (readOnly > 0 && !type.equals("synthetic")) throw new ScenarioException(p + ".readOnly", "only allowed with type: synthetic (got type " + type + ")");
+        int threads = w.threads == null ? (int) Math.max(1, Math.ceil(w.cpu)) : w.threads;
         return new Scenario.Workload(type, ws, max, growth, w.skew, w.writeFraction, w.refsPerSecond, w.cpu, w.fromImage,
-                w.trimOnLowMemory, w.repeat, List.copyOf(phases), fmt, traceFile, loops, maxRefs, bb, scale, offset);
+                readOnly, threads, w.trimOnLowMemory, w.repeat, List.copyOf(phases), fmt, traceFile, loops, maxRefs, bb, scale, offset);
     }
 
     private static Path file(String field, String name, Path baseDir) {
@@ -183,6 +188,20 @@ public final class ScenarioValidator {
             // falls through to the error below
         }
         throw new ScenarioException(field, "got " + text + ", expected low, normal, high or a number > 0");
+    }
+
+    /** A storage device: its type's figures, each replaced by what the file sets. */
+    private static Scenario.Storage storage(StorageSpec d, String p) {
+        String type = d.type == null ? "" : d.type.toLowerCase(Locale.ROOT);
+        Scenario.Storage base = switch (type) {
+            case "disk" -> new Scenario.Storage("disk", 5_000_000, 150L << 20, 1);
+            case "ssd" -> new Scenario.Storage("ssd", 50_000, 500L << 20, 4);
+            case "nvme" -> new Scenario.Storage("nvme", 80_000, 3200L << 20, 50);
+            default -> throw new ScenarioException(p + ".type", "got " + d.type + ", expected disk, ssd or nvme");
+        };
+        return new Scenario.Storage(type, d.latency == null ? base.latencyNs() : nanos(d.latency),
+                d.bandwidth == null ? base.bytesPerSecond() : Size.parse(d.bandwidth),
+                d.parallelism == null ? base.parallelism() : d.parallelism);
     }
 
     /** A duration the binding has checked, in the simulator's microseconds. */

@@ -29,6 +29,13 @@ public final class WorkloadSpec {
     public double cpu = 1.0;
     @Setting("pages it first touches hold image content (read-only data shared across VMs of one image)")
     public boolean fromImage = false;
+    @Setting(value = "of its working set, what it reads but never writes: code, shared libraries, files in the page cache; the"
+            + " hottest pages, loaded from the image (so identical guests share them while they run)", unit = Setting.Unit.BYTES,
+            range = "[0, 4T]")
+    public String readOnly = "0";
+    @Setting(value = "threads that make its references: while one waits for a page, the others run (at least 1)",
+            range = "[1, 100000]", absent = "one per vCPU it keeps busy (cpu, rounded up)")
+    public Integer threads;
     @Setting(value = "it trims its working set on the guest's low-memory notification (synthetic only)", source = "as SQL Server and .NET do")
     public boolean trimOnLowMemory = false;
     @Setting("run the phases again when they are done, until the end of the simulation (synthetic only)")

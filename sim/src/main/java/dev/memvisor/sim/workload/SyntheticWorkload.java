@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * A synthetic application: a working set it first populates, then references with Zipf skew and a
  * read/write mix, in phases of fixed work; it may grow up to a cap (a database buffer pool) and
- * trim on the guest's low-memory notification (as SQL Server does).
+ * trim on the guest's low-memory notification (as SQL Server does). Its hottest pages, the first
+ * {@code readOnlyPages} virtual pages, are read and never written: code, shared libraries, files it
+ * reads (loaded from the image, so identical guests keep sharing them while they run).
  */
 public final class SyntheticWorkload extends Workload {
     /** One phase: references to make ({@code rate == 0}: a timed idle phase), its working set and mix. */
@@ -20,6 +22,7 @@ public final class SyntheticWorkload extends Workload {
     private final double growthPagesPerMicro;
     private final boolean trims;
     private final boolean populateWrites;
+    private final int readOnlyPages;
     private final Rng rng;
     private int phase = -1;
     private long refsLeft;
@@ -38,6 +41,15 @@ public final class SyntheticWorkload extends Workload {
      */
     public SyntheticWorkload(List<Phase> phases, boolean repeat, int maxPages, double growthPagesPerSecond,
                              boolean trims, boolean populateWrites, Rng rng) {
+        this(phases, repeat, maxPages, growthPagesPerSecond, trims, populateWrites, 0, rng);
+    }
+
+    /**
+     * @param populateWrites whether first touches write (the application builds its data) or read (it loads image files)
+     * @param readOnlyPages  its first virtual pages, never written (first touched by reading them)
+     */
+    public SyntheticWorkload(List<Phase> phases, boolean repeat, int maxPages, double growthPagesPerSecond,
+                             boolean trims, boolean populateWrites, int readOnlyPages, Rng rng) {
         if (phases.isEmpty()) throw new IllegalArgumentException("a workload needs at least one phase");
         this.phases = List.copyOf(phases);
         this.repeat = repeat;
@@ -45,6 +57,7 @@ public final class SyntheticWorkload extends Workload {
         this.growthPagesPerMicro = growthPagesPerSecond / 1e6;
         this.trims = trims;
         this.populateWrites = populateWrites;
+        this.readOnlyPages = readOnlyPages;
         this.rng = rng;
         nextPhase();
     }
@@ -73,12 +86,20 @@ public final class SyntheticWorkload extends Workload {
         int ws = (int) n;
         int i = 0;
         int w = populateWrites ? 1 : 0;
-        while (touched < ws && i < len) buf[i++] = touched++ << 1 | w;
+        int ro = readOnlyPages;
+        while (touched < ws && i < len) {
+            buf[i++] = touched << 1 | (touched < ro ? 0 : w);
+            touched++;
+        }
         if (i < len) {
             if (zipf == null || ws < zipf.size() || ws > zipf.size() + zipf.size() / 100) zipf = new ZipfTable(ws, phases.get(phase).skew());
             if (draws.length < len - i) draws = new long[len];
             rng.fill(draws, len - i);
             zipf.references(draws, len - i, buf, i, writeThreshold);
+            if (ro > 0) {
+                // the read-only pages are never written (only when there are any: the common case pays nothing)
+                for (int k = i; k < len; k++) if (buf[k] >>> 1 < ro) buf[k] &= ~1;
+            }
         }
         refsLeft -= len;
         if (refsLeft == 0) nextPhase();
@@ -93,7 +114,9 @@ public final class SyntheticWorkload extends Workload {
             if (timedLeftMicros <= 0) nextPhase();
             return;
         }
-        if (growthPagesPerMicro > 0 && n < maxPages) {
+        // an application that trims on low memory grows only while the guest says memory is plentiful (as SQL
+        // Server grows its buffer pool on the high-memory notification), so it holds between the two notifications
+        if (growthPagesPerMicro > 0 && n < maxPages && (!trims || mem.memoryHigh())) {
             // the skew table is rebuilt only once the working set has grown by 1 % (see fill)
             n = Math.min(maxPages, n + growthPagesPerMicro * dtMicros);
         }

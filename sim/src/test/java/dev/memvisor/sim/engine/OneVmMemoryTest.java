@@ -5,6 +5,7 @@ import dev.memvisor.sim.guest.GuestOs;
 import dev.memvisor.sim.hypervisor.Hypervisor;
 import dev.memvisor.sim.hypervisor.VmBacking;
 import dev.memvisor.sim.memory.MissCosts;
+import dev.memvisor.sim.memory.StorageDevice;
 import dev.memvisor.sim.memory.VmPages;
 import dev.memvisor.sim.workload.SyntheticWorkload;
 import org.junit.jupiter.api.Test;
@@ -19,20 +20,41 @@ class OneVmMemoryTest {
     private record Vm(GuestOs guest, VmBacking backing, ReferenceLoop loop) {}
 
     private static Hypervisor host(int vms) {
-        return new Hypervisor(new Hypervisor.Settings(1000, 100, vms, 0, false, false, 0, 0, 0, 0));
+        return new Hypervisor(new Hypervisor.Settings(1000, 100, vms, 0, false, false, 0, 0, 0, 0, 1));
     }
 
     private static Vm vm(Hypervisor hv, int pages, int vpnSpace, long stream, int imageBase, int osPages, long limitPages) {
-        VmBacking b = hv.addVm(new VmPages(pages, vpnSpace), new Rng(1, stream), new MissCosts(4000, 5_000_000, 20_000, 5_000_000),
+        StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1, 4);
+        VmBacking b = hv.addVm(new VmPages(pages, vpnSpace), new Rng(1, stream), new MissCosts(4000, 20_000, 10_000, disk, disk, 1),
                 limitPages, 0);
-        GuestOs g = new GuestOs(b, 0, 0.04);
-        g.boot(imageBase, osPages, false);
+        GuestOs g = new GuestOs(b, 0, 0, 1, 0.04);
+        g.boot(imageBase, osPages, 0, new Rng(2, stream));
         return new Vm(g, b, new ReferenceLoop(g, b));
     }
 
     private static SyntheticWorkload touch(int pages) {
         return new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(1_000_000, pages, 0, 1.0, pages, 1.0)),
                 false, pages, 0, false, true, new Rng(1, 2));
+    }
+
+    @Test
+    void anApplicationThatListensTrimsOnTheFirstLowMemoryNotification() {
+        // a regression: "never trimmed" was Long.MIN_VALUE, and now - Long.MIN_VALUE overflowed, so it never fired
+        Hypervisor host = host(1);
+        Vm v = vm(host, 64, 64, 1, 1, 0, 64);
+        SyntheticWorkload app = new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(100_000_000, 64, 0, 1.0, 64, 1.0)),
+                false, 64, 0, true, true, new Rng(1, 2));
+        v.loop().run(app, 1e9, 1);
+        assertThat(v.guest().guestFreePages() + v.guest().cachePages()).as("no memory available").isZero();
+        v.guest().signalLowMemory(0, app);
+        assertThat(app.workingSetPages()).as("trimmed by a tenth").isEqualTo(57);
+        v.guest().signalLowMemory(500_000, app);
+        assertThat(app.workingSetPages()).as("at most once a second").isEqualTo(57);
+        // the trim freed 7 pages, more than 4 % of the guest: memory is no longer low
+        assertThat(v.guest().guestFreePages()).isEqualTo(7);
+        v.guest().signalLowMemory(1_000_000, app);
+        assertThat(app.workingSetPages()).isEqualTo(57);
+        v.guest().checkInvariants();
     }
 
     @Test

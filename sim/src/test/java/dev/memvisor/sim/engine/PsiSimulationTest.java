@@ -1,7 +1,7 @@
 package dev.memvisor.sim.engine;
 
 import dev.memvisor.sim.report.SimResult;
-import dev.memvisor.sim.report.VmCounter;
+import dev.memvisor.core.counter.Counter;
 import dev.memvisor.sim.scenario.Scenario;
 import dev.memvisor.sim.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
@@ -45,12 +45,12 @@ class PsiSimulationTest {
     void theIdleVmIsProbedDownAndTheBusyOneKeepsItsWorkingSet() {
         Scenario s = ScenarioLoader.parse(SCENARIO, "psi.yaml", Path.of("."), List.of());
         SimResult r = new Simulation(s).run(null);
-        List<Double> idle = r.vm("idle").series(VmCounter.GRANT), busy = r.vm("busy").series(VmCounter.GRANT);
+        List<Double> idle = r.vm("idle").series(Counter.GRANT), busy = r.vm("busy").series(Counter.GRANT);
         double idleEnd = idle.get(idle.size() - 1), busyEnd = busy.get(busy.size() - 1);
         System.err.printf("[test] granted at the end: idle %.0f MB (peak %.0f), busy %.0f MB (peak %.0f); busy swapped in %d pages, slowdown %.2f%n",
-                idleEnd, r.vm("idle").max(VmCounter.GRANT), busyEnd, r.vm("busy").max(VmCounter.GRANT),
+                idleEnd, r.vm("idle").max(Counter.GRANT), busyEnd, r.vm("busy").max(Counter.GRANT),
                 r.vm("busy").hostSwapIns, r.vm("busy").slowdown);
-        assertThat(idleEnd).as("the idle VM's granted memory at the end, MB").isLessThan(0.5 * r.vm("idle").max(VmCounter.GRANT));
+        assertThat(idleEnd).as("the idle VM's granted memory at the end, MB").isLessThan(0.5 * r.vm("idle").max(Counter.GRANT));
         assertThat(busyEnd).as("the busy VM keeps its 400M working set, MB").isGreaterThan(0.9 * 400);
         assertThat(r.vm("busy").hostSwapIns).as("the busy VM's probe met pressure (host swap-ins)").isPositive();
         assertThat(r.vm("busy").slowdown).as("and backed off: little slowdown").isLessThan(1.5);

@@ -1,7 +1,7 @@
 package dev.memvisor.sim.engine;
 
 import dev.memvisor.sim.report.SimResult;
-import dev.memvisor.sim.report.VmCounter;
+import dev.memvisor.core.counter.Counter;
 import dev.memvisor.sim.scenario.Scenario;
 import dev.memvisor.sim.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class ReservationTest {
     void emergencySwappingNeverTakesAVmBelowItsReservation() {
         Scenario s = ScenarioLoader.parse(SCENARIO, "r.yaml", Path.of("."), List.of());
         SimResult r = new Simulation(s).run(null);
-        List<Double> granted = r.vm("reserved").series(VmCounter.GRANT);
+        List<Double> granted = r.vm("reserved").series(Counter.GRANT);
         int reached = -1;
         for (int i = 0; i < granted.size(); i++) if (granted.get(i) >= 768) { reached = i; break; }
         assertThat(reached).as("sample at which the reserved VM first holds its reservation").isNotNegative();
@@ -50,7 +50,7 @@ class ReservationTest {
             assertThat(granted.get(i)).as("reserved VM granted MB at %.0f s", r.times.get(i)).isGreaterThanOrEqualTo(768.0);
         }
         // the host did run out: the unreserved VM was swapped
-        assertThat(r.vm("hog").max(VmCounter.SWCUR)).as("hog swapped MB").isPositive();
+        assertThat(r.vm("hog").max(Counter.SWCUR)).as("hog swapped MB").isPositive();
         assertThat(r.vms).allSatisfy(v -> assertThat(v.reservationViolationPages).as(v.name).isZero());
     }
 }

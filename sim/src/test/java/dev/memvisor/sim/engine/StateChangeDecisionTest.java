@@ -1,8 +1,7 @@
 package dev.memvisor.sim.engine;
 
-import dev.memvisor.sim.report.HostCounter;
 import dev.memvisor.sim.report.SimResult;
-import dev.memvisor.sim.report.VmCounter;
+import dev.memvisor.core.counter.Counter;
 import dev.memvisor.sim.scenario.Scenario;
 import dev.memvisor.sim.scenario.ScenarioLoader;
 
@@ -33,15 +32,15 @@ class StateChangeDecisionTest {
     void aStateChangeBetweenIntervalsRunsThePolicyAtOnce() {
         Scenario s = ScenarioLoader.parse(SCENARIO, "s.yaml", Path.of("."), List.of());
         SimResult r = new Simulation(s).run(null);
-        List<Double> state = r.series(HostCounter.STATE);
-        List<Double> free = r.series(HostCounter.FREE);
+        List<Double> state = r.series(Counter.HOST_STATE);
+        List<Double> free = r.series(Counter.HOST_FREE);
         // the first sample where free memory is under the soft threshold (4 % of 1G) already shows a state below high
         int under = -1;
         for (int i = 0; i < free.size(); i++) if (free.get(i) < 0.04 * 1024) { under = i; break; }
         assertThat(under).as("a sample with free memory under the soft threshold").isNotNegative();
         assertThat(state.get(under)).as("state at %.0f s (free %.0f MB)", r.times.get(under), free.get(under)).isGreaterThanOrEqualTo(1.0);
         // and the plan was carried out: balloons got targets although no control interval came
-        assertThat(r.vms).anySatisfy(v -> assertThat(v.max(VmCounter.MCTLTGT)).isPositive());
+        assertThat(r.vms).anySatisfy(v -> assertThat(v.max(Counter.MCTLTGT)).isPositive());
         // one decision at start plus one per state change, far fewer than the 600 steps
         assertThat(r.stateChangeDecisions).isPositive();
         assertThat(r.decisions).isEqualTo(1 + r.stateChangeDecisions).isLessThan(30);

@@ -2,9 +2,8 @@ package dev.memvisor.sim.engine;
 
 import dev.memvisor.core.model.HostView;
 import dev.memvisor.core.model.VmView;
-import dev.memvisor.sim.report.HostCounter;
 import dev.memvisor.sim.report.SimResult;
-import dev.memvisor.sim.report.VmCounter;
+import dev.memvisor.core.counter.Counter;
 import dev.memvisor.sim.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
 
@@ -49,22 +48,22 @@ class ViewAndCountersAgreeTest {
         Simulation sim = new Simulation(ScenarioLoader.parse(SCENARIO, "agree.yaml", Path.of("."), List.of()));
         SimResult r = sim.run(null);
         HostView view = sim.view();
-        assertThat(bytes(last(r.series(HostCounter.FREE)))).isEqualTo(view.freeBytes());
-        assertThat(last(r.series(HostCounter.SHARED_COMMON))).as("something is shared").isPositive();
+        assertThat(bytes(last(r.series(Counter.HOST_FREE)))).isEqualTo(view.freeBytes());
+        assertThat(last(r.series(Counter.HOST_PSHARE_COMMON))).as("something is shared").isPositive();
         assertThat(r.vms).as("the host ballooned, swapped and compressed")
-                .anySatisfy(v -> assertThat(v.max(VmCounter.MCTLSZ)).isPositive())
-                .anySatisfy(v -> assertThat(v.max(VmCounter.SWCUR)).isPositive())
-                .anySatisfy(v -> assertThat(v.max(VmCounter.ZIP)).isPositive());
+                .anySatisfy(v -> assertThat(v.max(Counter.MCTLSZ)).isPositive())
+                .anySatisfy(v -> assertThat(v.max(Counter.SWCUR)).isPositive())
+                .anySatisfy(v -> assertThat(v.max(Counter.ZIP)).isPositive());
         boolean fractionalShare = false;
         for (int i = 0; i < r.vms.size(); i++) {
             SimResult.VmRecord rec = r.vms.get(i);
             VmView v = view.vms().get(i);
-            assertThat(bytes(last(rec.series(VmCounter.GRANT)))).as(rec.name + " granted").isEqualTo(v.grantedBytes());
-            assertThat(bytes(last(rec.series(VmCounter.CONSUMED)))).as(rec.name + " consumed").isEqualTo(v.consumedBytes());
-            assertThat(bytes(last(rec.series(VmCounter.MCTLSZ)))).as(rec.name + " balloon").isEqualTo(v.balloonBytes());
-            assertThat(bytes(last(rec.series(VmCounter.SWCUR)))).as(rec.name + " swapped").isEqualTo(v.swappedBytes());
-            assertThat(bytes(last(rec.series(VmCounter.ZIP)))).as(rec.name + " compressed").isEqualTo(v.compressedBytes());
-            double sharedShare = last(rec.series(VmCounter.SHRD)) - last(rec.series(VmCounter.SHRDSVD));
+            assertThat(bytes(last(rec.series(Counter.GRANT)))).as(rec.name + " granted").isEqualTo(v.grantedBytes());
+            assertThat(bytes(last(rec.series(Counter.CNSM)))).as(rec.name + " consumed").isEqualTo(v.consumedBytes());
+            assertThat(bytes(last(rec.series(Counter.MCTLSZ)))).as(rec.name + " balloon").isEqualTo(v.balloonBytes());
+            assertThat(bytes(last(rec.series(Counter.SWCUR)))).as(rec.name + " swapped").isEqualTo(v.swappedBytes());
+            assertThat(bytes(last(rec.series(Counter.ZIP)))).as(rec.name + " compressed").isEqualTo(v.compressedBytes());
+            double sharedShare = last(rec.series(Counter.SHRD)) - last(rec.series(Counter.SHRDSVD));
             if (Math.abs(sharedShare * 256 - Math.rint(sharedShare * 256)) > 1e-6) fractionalShare = true;
         }
         assertThat(fractionalShare).as("some VM's share of the shared frames is a fraction of a page").isTrue();

@@ -2,9 +2,8 @@ package dev.memvisor.sim.examples;
 
 import dev.memvisor.sim.TestPaths;
 import dev.memvisor.sim.engine.Simulation;
-import dev.memvisor.sim.report.HostCounter;
 import dev.memvisor.sim.report.SimResult;
-import dev.memvisor.sim.report.VmCounter;
+import dev.memvisor.core.counter.Counter;
 import dev.memvisor.sim.scenario.ScenarioLoader;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +23,7 @@ class ExamplesTest {
         SimResult r = run("sharing-idle-vs-active.yaml", "duration=4m",
                 "vms[0].workload.phases[0].duration=2m", "vms[0].workload.phases[1].duration=2m");
         double guestMb = r.vms.size() * 2048.0;
-        List<Double> saved = r.series(HostCounter.SHARED_SAVED);
+        List<Double> saved = r.series(Counter.HOST_PSHARE_SAVING);
         int idleEnd = r.times.indexOf(120.0);
         double idlePeak = saved.subList(0, idleEnd + 1).stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         double atEnd = saved.get(saved.size() - 1);
@@ -36,10 +35,10 @@ class ExamplesTest {
     void theIdleMemoryTaxMovesMemoryToTheActiveVmAndCutsItsSlowdown() {
         SimResult noTax = run("idle-memory-tax.yaml", "policy.idleTax=0");
         SimResult tax = run("idle-memory-tax.yaml");
-        double evenRatio = noTax.vm("busy").mean(VmCounter.GRANT) / noTax.vm("idle").mean(VmCounter.GRANT);
+        double evenRatio = noTax.vm("busy").mean(Counter.GRANT) / noTax.vm("idle").mean(Counter.GRANT);
         // about even: the targets are, and the memory idle leaves free in high goes back to the ballooned VMs
         assertThat(evenRatio).as("busy/idle granted with tau = 0").isBetween(0.8, 1.3);
-        double taxRatio = tax.vm("busy").mean(VmCounter.GRANT) / tax.vm("idle").mean(VmCounter.GRANT);
+        double taxRatio = tax.vm("busy").mean(Counter.GRANT) / tax.vm("idle").mean(Counter.GRANT);
         assertThat(taxRatio).as("busy/idle granted with tau = 0.75").isGreaterThan(evenRatio * 1.15);
         // at least 30 % more throughput for the active VM, as the paper reports
         assertThat(noTax.vm("busy").slowdown / tax.vm("busy").slowdown).isGreaterThan(1.3);
@@ -54,12 +53,12 @@ class ExamplesTest {
         double best = bench.stream().mapToDouble(v -> v.slowdown).min().orElseThrow();
         assertThat(mean).as("mean slowdown of unreserved VMs").isGreaterThan(1.3);
         assertThat(worst).as("worst slowdown").isGreaterThan(1.5);
-        assertThat(bench.stream().mapToDouble(v -> v.max(VmCounter.SWCUR)).sum()).as("MB swapped").isGreaterThan(100);
+        assertThat(bench.stream().mapToDouble(v -> v.max(Counter.SWCUR)).sum()).as("MB swapped").isGreaterThan(100);
         SimResult.VmRecord reserved = r.vm("reserved");
         assertThat(reserved.slowdown).isLessThan(1.1).isLessThanOrEqualTo(best);
-        assertThat(reserved.max(VmCounter.SWCUR)).as("reserved VM swapped MB").isZero();
+        assertThat(reserved.max(Counter.SWCUR)).as("reserved VM swapped MB").isZero();
         // the balloon leaves it at least its reservation (5G of 6G)
-        assertThat(reserved.max(VmCounter.MCTLSZ)).as("reserved VM balloon MB").isLessThanOrEqualTo(1024);
+        assertThat(reserved.max(Counter.MCTLSZ)).as("reserved VM balloon MB").isLessThanOrEqualTo(1024);
         assertThat(reserved.reservationViolationPages).isZero();
     }
 
@@ -67,8 +66,8 @@ class ExamplesTest {
     void withoutBallooningTheHostSwapsAndGuestsDoublePage() {
         SimResult r = run("double-paging.yaml", "duration=4m");
         for (SimResult.VmRecord v : r.vms) {
-            assertThat(v.max(VmCounter.MCTLSZ)).as(v.name + " balloon").isZero();
-            assertThat(v.max(VmCounter.SWCUR)).as(v.name + " host swap MB").isPositive();
+            assertThat(v.max(Counter.MCTLSZ)).as(v.name + " balloon").isZero();
+            assertThat(v.max(Counter.SWCUR)).as(v.name + " host swap MB").isPositive();
             assertThat(v.guestSwapOuts).as(v.name + " guest swap-outs").isPositive();
             assertThat(v.doublePagedPages).as(v.name + " double-paged pages").isPositive();
         }
@@ -82,7 +81,7 @@ class ExamplesTest {
         assertThat(configured).isGreaterThan(4 * r.machineBytes);
         assertThat(r.totalRefs).isPositive();
         assertThat(r.vms).allSatisfy(v -> assertThat(v.slowdown).isBetween(1.0, 100.0));
-        assertThat(r.series(HostCounter.SHARED_SAVED).get(r.times.size() - 1)).isPositive();
+        assertThat(r.series(Counter.HOST_PSHARE_SAVING).get(r.times.size() - 1)).isPositive();
     }
 
     @Test
@@ -92,7 +91,7 @@ class ExamplesTest {
         assertThat(relativeError(contended)).as("contended: |reported - true| / true").isGreaterThan(0.2);
         assertThat(relativeError(alone)).as("uncontended").isLessThan(0.05);
         SimResult.VmRecord v = contended.vms.get(0);
-        assertThat(v.mean(VmCounter.RDY)).as("ready %").isGreaterThan(50);
+        assertThat(v.mean(Counter.RDY)).as("ready %").isGreaterThan(50);
         int total = v.processes.indexOf("_Total");
         for (int s = 0; s < contended.times.size(); s++) {
             assertThat(v.hostCpu.get(s)).isGreaterThanOrEqualTo(v.trueCpu.get(total).get(s) - 1e-6);

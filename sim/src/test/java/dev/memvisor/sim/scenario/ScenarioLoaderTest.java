@@ -122,7 +122,8 @@ class ScenarioLoaderTest {
     void everyExampleLoads() throws Exception {
         try (var files = java.nio.file.Files.list(dev.memvisor.sim.TestPaths.root().resolve("examples"))) {
             List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml"))
-                    .filter(p -> !p.getFileName().toString().startsWith("fleet-")).toList(); // fleets: memvisor fleet's own format
+                    // fleets and density mixes: memvisor fleet's and memvisor density's own formats, loaded by their modules' tests
+                    .filter(p -> !p.getFileName().toString().startsWith("fleet-") && !p.getFileName().toString().startsWith("density-")).toList();
             assertThat(yamls).hasSizeGreaterThanOrEqualTo(6);
             for (Path p : yamls) assertThat(ScenarioLoader.load(p, List.of()).vms()).isNotEmpty();
         }
@@ -136,11 +137,11 @@ class ScenarioLoaderTest {
                 "policy.hypervBufferPercent=30", "policy.proxmoxTargetUsedFraction=0.5", "policy.proxmoxMaxStep=1G",
                 "policy.proxmoxDeadband=1M", "policy.momPressureThreshold=0.3", "policy.momStepFraction=0.1",
                 "policy.momMinGuestFreeFraction=0.3", "policy.momMinChangeFraction=0.01", "policy.momPressureCritical=0.1",
-                "policy.sharingScanPassSeconds=60", "policy.thresholds.high=0.1", "policy.esxUnplugAfter=2m", "policy.psiInterval=2s",
-                "policy.psiStallTarget=20ms", "policy.psiMaxProbe=0.02", "policy.psiMaxBackoff=0.5", "policy.psiCoeffProbe=5",
-                "policy.psiCoeffBackoff=10").host().policyConfig())
+                "policy.sharingScanPassSeconds=60", "policy.thresholds.high=0.1", "policy.memoryStates=esxi6", "policy.esxUnplugAfter=2m",
+                "policy.psiInterval=2s", "policy.psiStallTarget=20ms", "policy.psiMaxProbe=0.02", "policy.psiMaxBackoff=0.5",
+                "policy.psiCoeffProbe=5", "policy.psiCoeffBackoff=10").host().policyConfig())
                 .isEqualTo(new dev.memvisor.core.policy.PolicyConfig(0.5, new dev.memvisor.core.model.MemoryThresholds(0.1, 0.04, 0.02, 0.01),
-                        0.5, 7, 30, 0.5, 1L << 30, 1L << 20, 0.3, 0.1, 0.3, 0.01, 0.1, 60, java.time.Duration.ofMinutes(2),
+                        "esxi6", 0.5, 7, 30, 0.5, 1L << 30, 1L << 20, 0.3, 0.1, 0.3, 0.01, 0.1, 60, java.time.Duration.ofMinutes(2),
                         java.time.Duration.ofSeconds(2), java.time.Duration.ofMillis(20), 0.02, 0.5, 5, 10))
                 .isNotEqualTo(d);
     }

@@ -8,6 +8,7 @@ import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.policy.MemoryPolicy;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.core.policy.PolicyName;
+import dev.memvisor.core.state.HostStateMachine;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +33,6 @@ public final class StaticPolicy implements MemoryPolicy {
     }
 
     private HostMemoryState stateOf(HostView view) {
-        double free = view.freeFraction();
-        var t = config.thresholds();
-        if (free < t.low()) return HostMemoryState.LOW;
-        if (free < t.hard()) return HostMemoryState.HARD;
-        if (free < t.soft()) return HostMemoryState.SOFT;
-        return HostMemoryState.HIGH;
+        return HostStateMachine.stateless(view.freeFraction(), config.thresholdsFor(view.machineBytes()));
     }
 }

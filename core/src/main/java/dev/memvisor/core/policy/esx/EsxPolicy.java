@@ -3,6 +3,7 @@ package dev.memvisor.core.policy.esx;
 import dev.memvisor.core.model.HostMemoryState;
 import dev.memvisor.core.model.HostView;
 import dev.memvisor.core.model.HotplugMemory;
+import dev.memvisor.core.model.MemoryThresholds;
 import dev.memvisor.core.model.Plan;
 import dev.memvisor.core.model.VmPlan;
 import dev.memvisor.core.model.VmView;
@@ -23,10 +24,11 @@ import java.util.Map;
 /**
  * VMware ESX memory management (Waldspurger, OSDI 2002): targets from shares with the idle memory
  * tax ({@link IdleMemoryTax}), then the host memory state (with hysteresis) decides how the gap
- * between what a VM holds and its target is closed: high = page sharing only, and balloons deflate
+ * between what a VM holds and its target is closed: high (and ESXi 6's clear) = page sharing only, and balloons deflate
  * toward the allocation, handing back free memory above halfway between the soft and high thresholds ({@link BalloonRelaxation});
  * soft = ballooning; hard = also compression and hypervisor swapping of what the balloon
- * has not yet reclaimed; low = also block VMs above their target. Keeps the host state and the
+ * has not yet reclaimed; low = also block VMs above their target. Which states there are, and their
+ * thresholds, is the {@code memoryStates} setting ({@link dev.memvisor.core.state.MemoryStateModel}). Keeps the host state and the
  * balloon targets it set between calls, so use one instance per host and call it from one thread.
  * <p>A VM with a virtio-mem device grows past its plugged memory by plugging whole blocks, and gives
  * memory back by ballooning as any VM; a reclaim that is large and lasting moves into unplugged memory:
@@ -50,14 +52,15 @@ public final class EsxPolicy implements MemoryPolicy {
     public EsxPolicy(PolicyConfig config) {
         this.config = config;
         this.tax = new IdleMemoryTax(config.idleTax());
-        this.states = new HostStateMachine(config.thresholds());
+        this.states = new HostStateMachine(config::thresholdsFor);
         this.relaxation = new BalloonRelaxation(tax);
     }
 
     @Override
     public Plan decide(HostView view) {
         HostMemoryState state = states.update(view.freeBytes(), view.machineBytes());
-        ReclamationMode mode = ReclamationMode.of(state);
+        ReclamationMode mode = config.memoryStateModel().mode(state);
+        MemoryThresholds t = config.thresholdsFor(view.machineBytes());
         IdleMemoryTax.Allocation alloc = tax.allocate(view);
         int n = view.vms().size();
         long[] wanted = new long[n];
@@ -68,12 +71,15 @@ public final class EsxPolicy implements MemoryPolicy {
             ordered[i] = lastBalloonTarget.getOrDefault(vm.name(), vm.withheldBytes());
         }
         long[] balloons = new long[n];
-        if (!mode.ballooning()) {
-            // High: never inflate; deflate to the allocation's balloon, or further as spare memory allows.
+        if (!mode.ballooning() && !mode.swapping()) {
+            // High (and clear): never inflate; deflate to the allocation's balloon, or further as spare memory allows.
             long[] settled = new long[n];
             for (int i = 0; i < n; i++) settled[i] = Math.min(view.vms().get(i).withheldBytes(), ordered[i]);
-            long[] relaxed = relaxation.relax(view, settled, relaxedFreeFraction());
+            long[] relaxed = relaxation.relax(view, settled, relaxedFreeFraction(t));
             for (int i = 0; i < n; i++) balloons[i] = Math.min(relaxed[i], wanted[i]);
+        } else if (!mode.ballooning()) {
+            // ESXi 6's hard and low: the balloon stops where it was sent; compression and swap close the rest of the gap.
+            for (int i = 0; i < n; i++) balloons[i] = Math.min(wanted[i], ordered[i]);
         } else {
             // Soft and lower: the whole gap to every target.
             balloons = wanted;
@@ -92,8 +98,8 @@ public final class EsxPolicy implements MemoryPolicy {
      * Free fraction the high state's relaxation keeps: halfway between the soft and high thresholds,
      * so a host in high (which falls to soft only below soft) keeps half the hysteresis band as margin.
      */
-    private double relaxedFreeFraction() {
-        return (config.thresholds().high() + config.thresholds().soft()) / 2;
+    private static double relaxedFreeFraction(MemoryThresholds t) {
+        return (t.high() + t.soft()) / 2;
     }
 
     /**
@@ -136,10 +142,13 @@ public final class EsxPolicy implements MemoryPolicy {
         }
         long balloon = vm.settings().ballooning() ? m.balloonBytes() : 0;
         long swap = 0;
-        long excess = Math.max(0, vm.grantedBytes() - target);
+        long excess = vm.grantedBytes() - target;
         if (mode.swapping()) {
             // Swap (after compression) whatever the guest still holds above target: the balloon is too slow in hard state.
-            swap = vm.swappedBytes() + vm.compressedBytes() + excess;
+            // A VM below its target may fault its swapped pages back up to its target: a swap target that held
+            // everything swapped would have the swapper take a random page (a hot one, as likely as not) for each
+            // page the VM faults back, for as long as the host stays in hard.
+            swap = Math.max(0, vm.swappedBytes() + vm.compressedBytes() + excess);
         }
         boolean block = mode.blocking() && excess > 0;
         return new VmPlan(vm.name(), target, balloon, swap, mode.compression(), block, reason, m.pluggedBytes(), false);

@@ -104,7 +104,7 @@ public final class HyperVPolicy implements MemoryPolicy {
             long balloon = vm.settings().ballooning() ? m.balloonBytes() : 0;
             plans.add(new VmPlan(vm.name(), target[i], balloon, 0, false, false, reason[i], m.pluggedBytes(), false));
         }
-        return new Plan(view.timeMillis(), HostStateMachine.stateless(view.freeFraction(), config.thresholds()), 0, plans);
+        return new Plan(view.timeMillis(), HostStateMachine.stateless(view.freeFraction(), config.thresholdsFor(view.machineBytes())), 0, plans);
     }
 
     private static String pressure(long committed, long visible) {

@@ -45,7 +45,7 @@ public final class MomPolicy implements MemoryPolicy {
         }
         List<VmPlan> plans = new ArrayList<>(view.vms().size());
         for (VmView vm : view.vms()) plans.add(pressure ? shrink(vm, guestFree) : grow(vm));
-        return new Plan(view.timeMillis(), HostStateMachine.stateless(hostFree, config.thresholds()), 0, plans);
+        return new Plan(view.timeMillis(), HostStateMachine.stateless(hostFree, config.thresholdsFor(view.machineBytes())), 0, plans);
     }
 
     private VmPlan shrink(VmView vm, double guestFree) {

@@ -84,7 +84,7 @@ public final class ProxmoxPolicy implements MemoryPolicy {
             long balloon = vm.settings().ballooning() ? m.balloonBytes() : vm.balloonBytes();
             plans.add(new VmPlan(vm.name(), target, Math.max(0, balloon), 0, false, false, reason, m.pluggedBytes(), false));
         }
-        return new Plan(view.timeMillis(), HostStateMachine.stateless(view.freeFraction(), config.thresholds()),
+        return new Plan(view.timeMillis(), HostStateMachine.stateless(view.freeFraction(), config.thresholdsFor(view.machineBytes())),
                 0, plans);
     }
 

@@ -75,6 +75,32 @@ class EsxPolicyTest {
     }
 
     @Test
+    void withEsxi6StatesClearOnlySharesAndHardStopsTheBalloonWhereItWasSent() {
+        // 10G host: minFree 6 % of 4G + 4 % of 6G = 486M; clear below it, soft below 311M, hard below 156M
+        MemoryPolicy esx = PolicyRegistry.create("esx", PolicyConfig.builder().memoryStates("esxi6").build());
+        Plan clear = esx.decide(host(400 * MIB));
+        assertThat(clear.state()).isEqualTo(HostMemoryState.CLEAR);
+        assertThat(clear.sharingScanPagesPerSecond()).isPositive();
+        assertThat(clear.vm("idle").orElseThrow().balloonTargetBytes()).as("no inflation in clear").isEqualTo(3 * GIB);
+        assertThat(clear.vms()).allMatch(v -> v.swapTargetBytes() == 0);
+        Plan soft = esx.decide(host(300 * MIB));
+        assertThat(soft.state()).isEqualTo(HostMemoryState.SOFT);
+        assertThat(soft.vm("idle").orElseThrow().balloonTargetBytes()).isEqualTo((long) (0.65 * 8 * GIB));
+        Plan hard = esx.decide(host(150 * MIB));
+        assertThat(hard.state()).isEqualTo(HostMemoryState.HARD);
+        // the balloon keeps the target soft sent, no further; swap takes what is above target
+        assertThat(hard.vm("idle").orElseThrow().balloonTargetBytes()).isEqualTo((long) (0.65 * 8 * GIB));
+        assertThat(hard.vm("idle").orElseThrow().swapTargetBytes()).isEqualTo(5 * GIB - 2816 * MIB);
+        Plan low = esx.decide(host(50 * MIB));
+        assertThat(low.state()).isEqualTo(HostMemoryState.LOW);
+        assertThat(low.sharingScanPagesPerSecond()).as("low does not share").isZero();
+        assertThat(low.vm("idle").orElseThrow().blockAllocations()).isTrue();
+        // a fresh policy that falls straight to hard never inflates
+        Plan straight = PolicyRegistry.create("esx", PolicyConfig.builder().memoryStates("esxi6").build()).decide(host(150 * MIB));
+        assertThat(straight.vm("idle").orElseThrow().balloonTargetBytes()).isEqualTo(3 * GIB);
+    }
+
+    @Test
     void thePolicyKeepsItsStateBetweenCallsForHysteresis() {
         MemoryPolicy esx = esx();
         assertThat(esx.decide(host(300 * MIB)).state()).isEqualTo(HostMemoryState.SOFT);

@@ -1,0 +1,38 @@
+package dev.memvisor.density.sim;
+
+import dev.memvisor.density.mix.Mix;
+import dev.memvisor.density.mix.MixLoader;
+import dev.memvisor.sim.scenario.Scenario;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every example mix becomes a scenario the simulator's own loader accepts, with the mix's host and guests. */
+class MixScenarioTest {
+    private static final Path EXAMPLES = Path.of(System.getProperty("memvisor.root", "..")).resolve("examples");
+
+    @Test
+    void everyExampleBecomesAScenario() throws Exception {
+        try (var files = Files.list(EXAMPLES)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith("density-")).sorted().toList()) {
+                Mix m = MixLoader.load(p, List.of());
+                Scenario sc = MixScenario.scenario(m, "esx", m.guests());
+                String text = MixScenario.text(m, "esx", m.guests());
+                assertThat(text).as(p.toString()).contains("memory: " + m.hostBytes()).contains("name: " + m.guests().get(0).name());
+                assertThat(sc).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void theSimulatedGuestsReplayTheirSchedule() throws Exception {
+        Mix m = MixLoader.load(EXAMPLES.resolve("density-growing.yaml"), List.of());
+        String text = MixScenario.text(m, "static", m.guests().subList(0, 2));
+        assertThat(text).contains("repeat: true").contains("refsPerSecond: 1000").contains("workingSet: " + (160L << 20));
+        assertThat(text).contains("writeFraction: 1.0").contains("writeFraction: 0.0");
+    }
+}
