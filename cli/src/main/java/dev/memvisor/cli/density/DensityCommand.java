@@ -7,6 +7,7 @@ import dev.memvisor.core.unit.Size;
 import dev.memvisor.density.DensityBounds;
 import dev.memvisor.density.DensityExperiment;
 import dev.memvisor.density.DensityReport;
+import dev.memvisor.density.PolicyResult;
 import dev.memvisor.density.mix.Mix;
 import dev.memvisor.density.mix.MixLoader;
 import dev.memvisor.density.report.DensityHtml;
@@ -26,6 +27,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +75,10 @@ public final class DensityCommand implements Callable<Integer> {
             description = "Take the real guests' standalone baselines from an earlier run of the same mix instead of measuring them.")
     Path baselinesFile;
 
+    @Option(names = "--real-from", paramLabel = "DENSITY.json",
+            description = "Compare the simulator with the real results of an earlier run of the same mix (implies --sim): the table gains the model-vs-measured rows.")
+    Path realFrom;
+
     @Option(names = "--image-dir", paramLabel = "DIR",
             description = "The guest image (built there if missing or stale; default: $MEMVISOR_IMAGE_DIR or $TMPDIR/memvisor-guest-image).")
     Path imageDir;
@@ -81,6 +87,8 @@ public final class DensityCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter outw = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (realFrom != null && realOnly) throw new CommandLine.ParameterException(spec.commandLine(), "--real-from and --real: --real-from runs the simulator only");
+        if (realFrom != null) simOnly = true;
         if (simOnly && realOnly) throw new CommandLine.ParameterException(spec.commandLine(), "--sim and --real: give one of them, or neither for both");
         List<String> names = new ArrayList<>(new LinkedHashSet<>(policies.isEmpty() ? PolicyRegistry.names() : policies));
         for (String n : names) {
@@ -103,6 +111,17 @@ public final class DensityCommand implements Callable<Integer> {
             swapBound = maxHostSwap == null ? mix.hostBytes() / 10 : Size.parse(maxHostSwap);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-host-swap " + maxHostSwap + ": " + e.getMessage());
+        }
+        Map<String, PolicyResult> earlier = Map.of();
+        String earlierAccel = null;
+        if (realFrom != null) {
+            try {
+                earlier = DensityJson.readReal(realFrom, mix);
+                earlierAccel = DensityJson.readAccelerator(realFrom);
+            } catch (IllegalArgumentException e) {
+                err.println("memvisor density: --real-from " + e.getMessage());
+                return 1;
+            }
         }
         if (out != null) OutputFolder.prepare(spec, out);
         DensityExperiment.Mode mode = simOnly ? DensityExperiment.Mode.SIM : realOnly ? DensityExperiment.Mode.REAL : DensityExperiment.Mode.BOTH;
@@ -131,8 +150,14 @@ public final class DensityCommand implements Callable<Integer> {
             err.printf(java.util.Locale.ROOT, "memvisor density: [%4ds] %s%n", (System.nanoTime() - t0) / 1_000_000_000L, line);
             err.flush();
         });
+        if (realFrom != null) {
+            Map<String, PolicyResult> real = new LinkedHashMap<>();
+            for (String n : names) if (earlier.containsKey(n)) real.put(n, earlier.get(n));
+            if (real.isEmpty()) err.println("memvisor density: --real-from " + realFrom + " has none of the policies " + String.join(",", names) + "; nothing to compare");
+            r = new DensityReport(r.mix(), r.bounds(), earlierAccel, r.simulator(), r.baselines(), r.policies(), real, r.sim());
+        }
         if (json) outw.print(DensityJson.text(r) + "\n");
-        else outw.print(DensityTable.text(r));
+        else outw.print(DensityTable.text(r) + DensityTable.modelText(r));
         if (out != null) {
             DensityJson.write(r, out);
             DensityHtml.write(r, out);

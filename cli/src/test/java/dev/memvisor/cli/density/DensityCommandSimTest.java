@@ -44,6 +44,39 @@ class DensityCommandSimTest {
     }
 
     @Test
+    void realFromComparesTheSimulatorWithASavedRealRunStepByStep() throws Exception {
+        Path measured = EXAMPLES.resolve("measured/density-idle-heavy/mom.json");
+        CliRun r = CliRun.of("density", EXAMPLES.resolve("density-idle-heavy.yaml").toString(), "--policies", "mom", "--real-from", measured.toString(), "--json");
+        assertThat(r.status()).as(r.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        JsonNode saved = new ObjectMapper().readTree(measured.toFile()).path("policies").get(0).path("real");
+        JsonNode pol = root.path("policies").get(0);
+        assertThat(pol.path("real").path("guestsAdmitted").asInt()).isEqualTo(saved.path("guestsAdmitted").asInt());
+        assertThat(pol.path("guestsAdmitted").asInt()).as("the real count leads").isEqualTo(saved.path("guestsAdmitted").asInt());
+        int common = Math.min(saved.path("steps").size(), pol.path("sim").path("steps").size());
+        JsonNode rows = root.path("modelVsMeasured").path("rows");
+        assertThat(rows).hasSize(common * 4);
+        for (JsonNode row : rows) {
+            JsonNode step = saved.path("steps").get(row.path("guests").asInt() - 1);
+            if (row.path("quantity").asText().equals("balloons")) assertThat(row.path("real").asLong()).isEqualTo(step.path("balloonBytes").asLong());
+            if (row.path("quantity").asText().equals("host swap")) assertThat(row.path("real").asLong()).isEqualTo(step.path("hostSwapBytes").asLong());
+        }
+        assertThat(root.path("modelVsMeasured").path("summary")).extracting(s -> s.path("quantity").asText())
+                .containsExactly("balloons", "shared", "host swap", "progress");
+        CliRun text = CliRun.of("density", EXAMPLES.resolve("density-idle-heavy.yaml").toString(), "--policies", "mom", "--real-from", measured.toString());
+        assertThat(text.out()).contains("model vs measured").contains("median |error|");
+    }
+
+    @Test
+    void realFromNamesAFileOfAnotherMix() {
+        CliRun r = CliRun.of("density", EXAMPLES.resolve("density-identical.yaml").toString(), "--real-from",
+                EXAMPLES.resolve("measured/density-idle-heavy/mom.json").toString());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).contains("--real-from").contains("mom.json").contains("expected 'identical'");
+        assertThat(CliRun.of("density", EXAMPLES.resolve("density-identical.yaml").toString(), "--real", "--real-from", "x.json").status()).isEqualTo(2);
+    }
+
+    @Test
     void aMistakeInTheMixNamesTheFileLineAndKey() throws Exception {
         Path mix = dir.resolve("bad.yaml");
         Files.writeString(mix, "guests:\n  - {name: a, fill: shiny}\n");

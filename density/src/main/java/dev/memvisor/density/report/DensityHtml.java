@@ -3,6 +3,7 @@ package dev.memvisor.density.report;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.density.DensityBounds;
 import dev.memvisor.density.DensityReport;
+import dev.memvisor.density.ModelVsMeasured;
 import dev.memvisor.density.PolicyResult;
 import dev.memvisor.density.StepResult;
 import dev.memvisor.report.BarChart;
@@ -40,6 +41,17 @@ public final class DensityHtml {
         if (!r.real().isEmpty()) admitted.series("real", policies.stream().mapToDouble(p -> admitted(r.real(), p)).toArray());
         if (!r.sim().isEmpty()) admitted.series("simulated", policies.stream().mapToDouble(p -> admitted(r.sim(), p)).toArray());
         page.chart(admitted);
+        List<ModelVsMeasured.Row> compared = ModelVsMeasured.rows(r);
+        if (!compared.isEmpty()) {
+            page.paragraph("The simulator against the real guests at each step both measured (error = (sim - real) / real; bands: 15 % for balloons, "
+                    + "sharing and host swap, 25 % for progress). The summary counts the steps where the mechanism was at work on either side (bytes >= 1 MiB, progress below 0.98).");
+            Table s = new Table(DensityTable.summaryHeader());
+            for (List<String> row : DensityTable.summaryRows(ModelVsMeasured.summary(compared))) s.row(row.toArray());
+            page.table(s);
+            Table m = new Table(DensityTable.modelHeader());
+            for (List<String> row : DensityTable.modelRows(compared)) m.row(row.toArray());
+            page.table(m);
+        }
         steps(page, "real", r.real(), policies);
         steps(page, "simulated", r.sim(), policies);
         try {

@@ -1,5 +1,6 @@
 package dev.memvisor.density.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,13 +8,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.memvisor.density.DensityBounds;
 import dev.memvisor.density.DensityReport;
 import dev.memvisor.density.GuestMeasure;
+import dev.memvisor.density.ModelVsMeasured;
 import dev.memvisor.density.PolicyResult;
 import dev.memvisor.density.StepResult;
+import dev.memvisor.density.StopReason;
+import dev.memvisor.density.mix.Mix;
 import dev.memvisor.density.mix.MixGuest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,7 +67,95 @@ public final class DensityJson {
             if (real != null) o.set("real", result(real));
             if (sim != null) o.set("sim", result(sim));
         }
+        List<ModelVsMeasured.Row> compared = ModelVsMeasured.rows(r);
+        if (!compared.isEmpty()) {
+            ObjectNode m = root.putObject("modelVsMeasured");
+            ArrayNode rows = m.putArray("rows");
+            for (ModelVsMeasured.Row x : compared) {
+                ObjectNode o = rows.addObject().put("policy", x.policy()).put("guests", x.guests()).put("quantity", x.quantity().label());
+                number(o, "real", x.real());
+                number(o, "sim", x.sim());
+                number(o, "error", x.error());
+                o.put("within", x.within());
+            }
+            ArrayNode sum = m.putArray("summary");
+            for (ModelVsMeasured.Summary x : ModelVsMeasured.summary(compared)) {
+                ObjectNode o = sum.addObject().put("quantity", x.quantity().label()).put("steps", x.rows()).put("within", x.within());
+                number(o, "medianAbsError", x.medianError());
+                o.put("band", x.quantity().band()).put("pass", x.pass());
+            }
+        }
         return root;
+    }
+
+    /**
+     * The real results of an earlier run's density.json of this mix, per policy, so that the simulator can
+     * be compared with real guests measured before (each guest's slowdown, balloon and host swap per step).
+     *
+     * @throws IllegalArgumentException naming the file and the field that is missing or of another mix
+     */
+    public static Map<String, PolicyResult> readReal(Path file, Mix mix) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read it as density.json (" + e.getMessage() + ")");
+        }
+        if (root == null || !root.path("policies").isArray()) throw new IllegalArgumentException(file + ": no \"policies\" list (expected a density.json)");
+        if (!mix.name().equals(root.path("mix").asText())) {
+            throw new IllegalArgumentException(file + ": \"mix\" is '" + root.path("mix").asText() + "', expected '" + mix.name() + "' (" + mix.file() + ")");
+        }
+        Map<String, PolicyResult> out = new LinkedHashMap<>();
+        int i = 0;
+        for (JsonNode p : root.path("policies")) {
+            String where = file + ": policies[" + i++ + "]";
+            JsonNode real = p.path("real");
+            if (real.isMissingNode()) continue;
+            String name = p.path("policy").asText();
+            List<StepResult> steps = new ArrayList<>();
+            int j = 0;
+            for (JsonNode st : real.path("steps")) steps.add(step(st, where + ".real.steps[" + j++ + "]"));
+            StopReason stop = null;
+            for (StopReason x : StopReason.values()) if (x.label().equals(real.path("stopReason").asText())) stop = x;
+            if (stop == null) throw new IllegalArgumentException(where + ".real.stopReason: '" + real.path("stopReason").asText() + "' is not a stop reason");
+            out.put(name, new PolicyResult(name, integer(real, "guestsAdmitted", where + ".real"), stop, real.path("stopDetail").asText(), steps,
+                    real.path("reservationViolations").asLong(), real.path("guestsStarted").asInt(), real.path("guestsStopped").asInt(), real.path("wallSeconds").asDouble()));
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException(file + ": no policy has a \"real\" result (expected a density.json of a real run)");
+        return out;
+    }
+
+    /** The accelerator an earlier run's real guests ran on (null when it names none). */
+    public static String readAccelerator(Path file) {
+        try {
+            JsonNode a = JSON.readTree(file.toFile()).path("accelerator");
+            return a.isTextual() ? a.asText() : null;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read it as density.json (" + e.getMessage() + ")");
+        }
+    }
+
+    private static StepResult step(JsonNode st, String where) {
+        List<GuestMeasure> measures = new ArrayList<>();
+        JsonNode slow = st.path("guestSlowdowns");
+        if (!slow.isObject()) throw new IllegalArgumentException(where + ".guestSlowdowns: expected an object of guest -> slowdown");
+        List<String> oom = new ArrayList<>();
+        st.path("oomKilled").forEach(n -> oom.add(n.asText()));
+        for (Iterator<Map.Entry<String, JsonNode>> it = slow.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> g = it.next();
+            // only the slowdown was kept: a baseline of 1 with a rate of 1/slowdown gives it back (null: no progress)
+            double rate = g.getValue().isNumber() && g.getValue().asDouble() > 0 ? 1 / g.getValue().asDouble() : 0;
+            measures.add(new GuestMeasure(g.getKey(), 1, rate, oom.contains(g.getKey()), st.path("guestBalloonBytes").path(g.getKey()).asLong(-1),
+                    st.path("guestHostSwapBytes").path(g.getKey()).asLong(-1)));
+        }
+        return new StepResult(integer(st, "guests", where), measures, st.path("hostSwapBytes").asLong(), st.path("hostSwapTrafficBytes").asLong(),
+                st.path("balloonBytes").asLong(), st.path("sharedBytes").asLong(), st.path("guestSwapBytes").asLong(-1));
+    }
+
+    private static int integer(JsonNode o, String field, String where) {
+        JsonNode n = o.path(field);
+        if (!n.canConvertToInt()) throw new IllegalArgumentException(where + "." + field + ": expected a whole number, got " + (n.isMissingNode() ? "nothing" : n));
+        return n.asInt();
     }
 
     /** Writes density.json into {@code dir}. */

@@ -3,6 +3,7 @@ package dev.memvisor.density.report;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.density.DensityBounds;
 import dev.memvisor.density.DensityReport;
+import dev.memvisor.density.ModelVsMeasured;
 import dev.memvisor.density.PolicyResult;
 import dev.memvisor.density.StepResult;
 
@@ -55,10 +56,52 @@ public final class DensityTable {
         return rows;
     }
 
+    /** The model-vs-measured table's header. */
+    public static List<String> modelHeader() {
+        return List.of("policy", "guests", "quantity", "real", "sim", "error", "band");
+    }
+
+    /** One row per policy, step and quantity compared. */
+    public static List<List<String>> modelRows(List<ModelVsMeasured.Row> compared) {
+        List<List<String>> rows = new ArrayList<>();
+        for (ModelVsMeasured.Row x : compared) {
+            rows.add(List.of(x.policy(), Integer.toString(x.guests()), x.quantity().label(), value(x.quantity(), x.real()), value(x.quantity(), x.sim()),
+                    error(x.error()), x.within() ? "within" : "outside"));
+        }
+        return rows;
+    }
+
+    /** The model-vs-measured summary's header. */
+    public static List<String> summaryHeader() {
+        return List.of("quantity", "steps", "within band", "median |error|", "band", "verdict");
+    }
+
+    /** One row per quantity. */
+    public static List<List<String>> summaryRows(List<ModelVsMeasured.Summary> summary) {
+        List<List<String>> rows = new ArrayList<>();
+        for (ModelVsMeasured.Summary s : summary) {
+            rows.add(List.of(s.quantity().label(), Integer.toString(s.rows()), Integer.toString(s.within()),
+                    Double.isNaN(s.medianError()) ? "-" : Double.isInfinite(s.medianError()) ? "undefined (real 0)" : pct(s.medianError()),
+                    pct(s.quantity().band()), s.rows() == 0 ? "-" : s.pass() ? "pass" : "miss"));
+        }
+        return rows;
+    }
+
+    /** The simulator against real guests as text (empty when only one of them ran). */
+    public static String modelText(DensityReport r) {
+        List<ModelVsMeasured.Row> compared = ModelVsMeasured.rows(r);
+        if (compared.isEmpty()) return "";
+        return "\nmodel vs measured, at each step both ran (error = (sim - real) / real):\n" + align(modelHeader(), modelRows(compared))
+                + "\nsummary over the steps where the mechanism was at work on either side (bytes >= 1 MiB, progress below 0.98):\n"
+                + align(summaryHeader(), summaryRows(ModelVsMeasured.summary(compared)));
+    }
+
     /** The table as aligned text. */
     public static String text(DensityReport r) {
-        List<String> h = header(r);
-        List<List<String>> rows = rows(r);
+        return align(header(r), rows(r));
+    }
+
+    private static String align(List<String> h, List<List<String>> rows) {
         int[] w = new int[h.size()];
         for (int i = 0; i < h.size(); i++) w[i] = h.get(i).length();
         for (List<String> row : rows) for (int i = 0; i < row.size(); i++) w[i] = Math.max(w[i], row.get(i).length());
@@ -74,6 +117,18 @@ public final class DensityTable {
             b.append(String.format(Locale.ROOT, "%-" + w[i] + "s", cells.get(i)));
         }
         b.append('\n');
+    }
+
+    private static String value(ModelVsMeasured.Quantity q, double v) {
+        return q.bytes() ? Size.format((long) v) : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String error(double e) {
+        return Double.isNaN(e) ? "real 0" : (e >= 0 ? "+" : "") + pct(e);
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.0f %%", v * 100);
     }
 
     private static String num(double v) {
