@@ -57,7 +57,7 @@ class DensityCommandSimTest {
         // a bare % in a description made picocli print a warning and the raw text instead
         CliRun r = CliRun.of("density", "--help");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).contains("(default: 10% of the mix's host memory)");
+        assertThat(r.out().replaceAll("\\s+", " ")).contains("(default: 10% of the mix's host memory)");
         assertThat(r.err()).doesNotContain("picocli WARN");
     }
 
