@@ -81,10 +81,13 @@ public final class HostSwap {
         int v = vm.index();
         VmPages p = vm.pages();
         int pages = p.count();
-        for (long t = 0, max = 2L * pages; t < max; t++) {
-            int c = hostHand[v];
+        // the hand passes only private pages, found through the VM's bit set of them (a VM with few pages backed
+        // costs a few word operations, not a step per page)
+        for (long t = 0, max = 2L * machine.privateFrames(v) + 1; t < max; t++) {
+            int c = p.firstInHostState(hostHand[v], MAPPED);
+            if (c < 0) return -1;
             hostHand[v] = c + 1 == pages ? 0 : c + 1;
-            if (p.hostState(c) == MAPPED && !p.clearHostReferenced(c)) return c;
+            if (!p.clearHostReferenced(c)) return c;
         }
         return -1;
     }
@@ -99,7 +102,7 @@ public final class HostSwap {
         // two sweeps of every VM that can give find a page; nothing to sweep when none can (a host of VMs at their
         // reservations reaches here on every frame it needs, so that must cost a pass over the VMs, not their pages)
         long budget = 0;
-        for (int i = 0; i < count; i++) if (machine.privateFrames(i) > 0 && vms[i].aboveReservation()) budget += 2L * vms[i].pages().count();
+        for (int i = 0; i < count; i++) if (machine.privateFrames(i) > 0 && vms[i].aboveReservation()) budget += 2L * machine.privateFrames(i);
         if (budget == 0) return false;
         budget += 3L * count;
         int v = clockVm < count ? clockVm : 0;
@@ -107,15 +110,21 @@ public final class HostSwap {
             VmBacking vm = vms[v];
             if (machine.privateFrames(v) > 0 && vm.aboveReservation()) {
                 VmPages p = vm.pages();
-                int c = hostHand[v];
-                int next = c + 1 == p.count() ? 0 : c + 1;
-                hostHand[v] = next;
-                if (p.hostState(c) == MAPPED && !p.clearHostReferenced(c)) {
-                    clockVm = next == 0 ? (v + 1) % count : v;
-                    take(vm, c, vm.compressionAllowed());
-                    return true;
+                int hand = hostHand[v];
+                // the next private page before the VM's end (the bit set wraps: a smaller index means none is left)
+                int c = p.firstInHostState(hand, MAPPED);
+                if (c >= hand) {
+                    int next = c + 1 == p.count() ? 0 : c + 1;
+                    hostHand[v] = next;
+                    if (!p.clearHostReferenced(c)) {
+                        clockVm = next == 0 ? (v + 1) % count : v;
+                        take(vm, c, vm.compressionAllowed());
+                        return true;
+                    }
+                    if (next != 0) continue;
+                } else {
+                    hostHand[v] = 0;
                 }
-                if (next != 0) continue;
             }
             // past this VM's last page (or it cannot give): the hand goes on to the next VM
             v = (v + 1) % count;
