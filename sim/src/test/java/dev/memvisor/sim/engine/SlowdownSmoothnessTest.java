@@ -17,7 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * knee, then a straight line, not a cliff. That is the shape the independent reference model predicts for random
  * replacement of a Zipf set: resident probability lambda_k T / (1 + lambda_k T), with T set by the memory held
  * (Gelenbe, IEEE Trans. Computers 1973; Martina et al., INFOCOM 2014), 100 references' time per miss: 2.2x, 3.5x,
- * 6.1x, 8.8x, 11.5x at 496, 480, 448, 416, 384 MB against the simulator's 2.3x, 3.7x, 6.5x, 9.1x, 11.4x. The one-minute
+ * 6.1x, 8.8x, 11.5x at 496, 480, 448, 416, 384 MB against the simulator's 2.3x, 3.7x, 6.5x, 9.1x, 11.4x. A check of
+ * the shape, not of the mechanisms: the simulated VM is reclaimed by its balloon (the guest pages out its own) and by
+ * the host's swap, and swap readahead (8 pages) saves 13-27 % (without it 4.2x, 12.0x, 18.2x at 480, 416, 352 MB,
+ * still linear). The one-minute
  * runs of {@link SlowdownMonotoneTest} look steeper near the knee (1.21x already at 544 MB) because they are mostly
  * the transient of the host's random swap-out, which takes hot pages too and has them faulted back.
  */
