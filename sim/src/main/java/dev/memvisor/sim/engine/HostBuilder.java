@@ -70,7 +70,7 @@ final class HostBuilder {
         Hypervisor hv = new Hypervisor(new Hypervisor.Settings(frames, (int) ids, n,
                 h.policyConfig().sharingScanPagesPerSecond(), sc.spec().host.sharing.skipFreePages,
                 h.compression(), h.compressibleFraction(), h.compressionMaxFraction(), h.balloonRateBytes(), h.swapRateBytes(),
-                h.swapReadahead()));
+                h.swapReadahead(), h.reclaim()));
         // the host's storage holds its swap and, unless a VM has its own, the guests' virtual disks: one queue for all of them
         List<StorageDevice> devices = new ArrayList<>();
         StorageDevice hostStorage = device(h.storage(), n);
@@ -99,7 +99,7 @@ final class HostBuilder {
             guest.boot(imageBase, pages(v.osBytes()), zeroPages, rng);
             VmCpu cpu = new VmCpu(v.vcpus(), v.tickHz(), v.catchUpTicks(), v.timerGiveUpMicros(),
                     v.processes().stream().mapToDouble(Scenario.Process::cpu).toArray(),
-                    v.processes().stream().mapToDouble(Scenario.Process::ioPerSecond).toArray());
+                    v.processes().stream().mapToDouble(Scenario.Process::ioPerSecond).toArray(), new Rng(sc.seed(), -(i + 1L)));
             ActiveEstimator active = new ActiveEstimator(h.activeSamplePages(), h.activePeriodMicros() / 1000);
             vms.add(new SimVm(v, guest, backing, new ReferenceLoop(guest, backing), cpu, active, app, rng));
         }
