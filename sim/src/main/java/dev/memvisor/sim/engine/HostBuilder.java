@@ -6,6 +6,7 @@ import dev.memvisor.sim.cpu.VmCpu;
 import dev.memvisor.sim.guest.GuestOs;
 import dev.memvisor.sim.hypervisor.ActiveEstimator;
 import dev.memvisor.sim.hypervisor.Hypervisor;
+import dev.memvisor.sim.hypervisor.SharingMerge;
 import dev.memvisor.sim.hypervisor.VmBacking;
 import dev.memvisor.sim.memory.MissCosts;
 import dev.memvisor.sim.memory.StorageDevice;
@@ -71,6 +72,7 @@ final class HostBuilder {
                 h.policyConfig().sharingScanPagesPerSecond(), sc.spec().host.sharing.skipFreePages,
                 h.compression(), h.compressibleFraction(), h.compressionMaxFraction(), h.balloonRateBytes(), h.swapRateBytes(),
                 h.swapReadahead(), h.reclaim()));
+        hv.sharing().setMerge(SharingMerge.resolve(sc.spec().host.sharing.merge, h.policyName()));
         // the host's storage holds its swap and, unless a VM has its own, the guests' virtual disks: one queue for all of them
         List<StorageDevice> devices = new ArrayList<>();
         StorageDevice hostStorage = device(h.storage(), n);

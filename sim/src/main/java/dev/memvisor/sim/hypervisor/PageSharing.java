@@ -31,6 +31,8 @@ public final class PageSharing {
     private long pagesPerSecond;
     private final StepRate rate = new StepRate();
     private long scanWorkPages, scanSkippedFreePages;
+    /** Under {@link SharingMerge#KSM}, per VM and page the content its previous visit saw (KSM's checksum), else null. */
+    private int[][] lastSeen;
 
     /**
      * Sharing for {@code vms} VMs over {@code contentIds} shareable contents, scanning
@@ -53,7 +55,28 @@ public final class PageSharing {
     }
 
     /** Adds a VM to the scan, in index order. */
-    void attach(VmBacking vm) { vms[attached++] = vm; }
+    void attach(VmBacking vm) {
+        if (lastSeen != null) lastSeen[attached] = newLastSeen(vm.pages().count());
+        vms[attached++] = vm;
+    }
+
+    /** The merge rule from now on (before any VM is attached: the KSM rule keeps a content per page). */
+    public void setMerge(SharingMerge merge) {
+        if (attached > 0) throw new IllegalStateException("the merge rule is set before VMs are attached");
+        lastSeen = merge == SharingMerge.KSM ? new int[vms.length][] : null;
+    }
+
+    /** The merge rule. */
+    public SharingMerge merge() { return lastSeen != null ? SharingMerge.KSM : SharingMerge.HINT; }
+
+    private static int[] newLastSeen(int pages) {
+        int[] a = new int[pages];
+        java.util.Arrays.fill(a, NOT_SEEN);
+        return a;
+    }
+
+    /** A content id no page has: the page was not visited yet. */
+    private static final int NOT_SEEN = -1;
 
     /** The policy's scan rate from now on. */
     public void setRate(long pagesPerSecond) { this.pagesPerSecond = pagesPerSecond; }
@@ -89,6 +112,14 @@ public final class PageSharing {
             if (sharedRef[c] > 0) {
                 share(vm, g, c);
                 continue;
+            }
+            if (lastSeen != null) {
+                // KSM: a page changed since the previous visit (or never visited) is only checksummed this time
+                int[] seen = lastSeen[v];
+                if (seen[g] != c) {
+                    seen[g] = c;
+                    continue;
+                }
             }
             int hv = hintVm[c];
             if (hv >= 0) {

@@ -73,6 +73,7 @@ public final class SummaryWriter {
     public static ObjectNode sharingScan(SimResult r) {
         ObjectNode o = JSON.createObjectNode();
         o.put("skipFreePages", r.scenario.spec().host.sharing.skipFreePages);
+        o.put("merge", dev.memvisor.sim.hypervisor.SharingMerge.resolve(r.scenario.spec().host.sharing.merge, r.scenario.host().policyName()).toString());
         o.put("scannedPages", r.scanWorkPages);
         o.put("skippedFreePages", r.scanSkippedFreePages);
         java.util.List<Double> saved = r.series(Counter.HOST_PSHARE_SAVING);

@@ -5,6 +5,7 @@ import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.unit.Durations;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.sim.hypervisor.HostReclaim;
+import dev.memvisor.sim.hypervisor.SharingMerge;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,9 @@ public final class ScenarioValidator {
         CompressionSpec c = h.compression;
         long activePeriod = micros(h.activePeriod);
         if (activePeriod % step != 0) throw new ScenarioException("host.activePeriod", "got " + h.activePeriod + ", expected a multiple of step");
+        if (h.sharing.merge != null && SharingMerge.parse(h.sharing.merge) == null) {
+            throw new ScenarioException("host.sharing.merge", "got " + h.sharing.merge + ", expected hint or ksm");
+        }
         HostReclaim reclaim = HostReclaim.parse(h.reclaim);
         if (h.reclaim != null && reclaim == null) throw new ScenarioException("host.reclaim", "got " + h.reclaim + ", expected random or lru");
         return new Scenario.Host(Size.parse(h.memory), h.cores, s.policy.name(), s.policy.config(), control, Size.parse(h.overheadPerVm),

@@ -12,4 +12,9 @@ public final class SharingSpec {
     @Setting(value = "the scanner passes over guest-free pages without examining them or charging them to the scan rate",
             source = "Chiang et al., VEE 2013 (introspection)")
     public boolean skipFreePages = false;
+    @Setting(value = "when a visited page may merge: hint (ESX: at its first visit, against a shared frame or another page's hint)"
+            + " or ksm (Linux KSM: against the stable tree at once, otherwise only once a second visit finds its content unchanged)",
+            absent = "the hypervisor the policy models: hint for esx, ksm for every other policy (they run on Linux KVM)",
+            source = "hint: Waldspurger, OSDI 2002, section 4.2; ksm: Documentation/admin-guide/mm/ksm.rst and mm/ksm.c (cmp_and_merge_page)")
+    public String merge;
 }
