@@ -72,11 +72,14 @@ public final class EsxPolicy implements MemoryPolicy {
         }
         long[] balloons = new long[n];
         if (!mode.ballooning() && !mode.swapping()) {
-            // High (and clear): never inflate; deflate to the allocation's balloon, or further as spare memory allows.
+            // High (and clear): no new inflation; deflate to the allocation's balloon, or further as spare memory allows.
+            // An inflation a lower state ordered and the driver has not finished goes on up to the allocation's balloon:
+            // cancelling it because the host climbed back to high (on the memory it already reclaimed) would have the
+            // next soft state order it again, a reversal at every crossing during a steady ramp (issue 11, item 5).
             long[] settled = new long[n];
             for (int i = 0; i < n; i++) settled[i] = Math.min(view.vms().get(i).withheldBytes(), ordered[i]);
-            long[] relaxed = relaxation.relax(view, settled, relaxedFreeFraction(t));
-            for (int i = 0; i < n; i++) balloons[i] = Math.min(relaxed[i], wanted[i]);
+            long[] relaxed = relaxation.relax(view, settled, alloc.targets(), relaxedFreeFraction(t));
+            for (int i = 0; i < n; i++) balloons[i] = Math.min(relaxed[i] < settled[i] ? relaxed[i] : ordered[i], wanted[i]);
         } else if (!mode.ballooning()) {
             // ESXi 6's hard and low: the balloon stops where it was sent; compression and swap close the rest of the gap.
             for (int i = 0; i < n; i++) balloons[i] = Math.min(wanted[i], ordered[i]);
