@@ -44,14 +44,19 @@ class DeterminismTest {
         // fidelity (issue 13): a miss costs a device read with readahead and queueing (not a fixed 5 ms), hypervisor
         // I/O work competes for the cores, free guest pages are scattered (the free list shuffled at boot) and esx's
         // swap target lets a VM below target fault back up: the three VMs now do about the same work; the free list is
-        // shuffled in 4 MiB blocks (mm/shuffle.c), not page by page (7 % more work in all than before issue 13)
-        assertThat(r.totalRefs).isEqualTo(562_365);
-        assertThat(r.vms).extracting(v -> v.refs).containsExactly(185_781L, 191_321L, 185_263L);
-        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(6_910L, 6_250L, 6_433L);
+        // shuffled in 4 MiB blocks (mm/shuffle.c), not page by page (7 % more work in all than before issue 13).
+        // Issue 11 item 5 (esx in high holds back the headroom of VMs below their target and lets an inflation a lower
+        // state ordered go on): the balloons sent to the allocation's 203M in the first hard spell get there instead of
+        // being cut at 115-135M and raised again at each soft spell: soft 13.2 s -> 0.5 s, 31 -> 6 state-change
+        // decisions; in this 90 s start-up the guests refill from host swap behind the larger balloons with 60-200M
+        // free (mean GRANT 282M -> 258M per VM), so 8.6 % less work than 562,365 refs
+        assertThat(r.totalRefs).isEqualTo(514_174);
+        assertThat(r.vms).extracting(v -> v.refs).containsExactly(171_218L, 177_420L, 165_536L);
+        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(5_818L, 5_369L, 5_523L);
         // high, clear (never: classic thresholds have no clear state), soft, hard, low
-        assertThat(r.secondsInState).containsExactly(73.6, 0.0, 13.2, 0.4, 2.8);
-        assertThat(r.decisions).isEqualTo(37);
-        assertThat(r.stateChangeDecisions).isEqualTo(31);
+        assertThat(r.secondsInState).containsExactly(86.3, 0.0, 0.5, 0.4, 2.8);
+        assertThat(r.decisions).isEqualTo(12);
+        assertThat(r.stateChangeDecisions).isEqualTo(6);
     }
 
     @Test
