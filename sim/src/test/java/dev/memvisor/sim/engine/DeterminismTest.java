@@ -45,18 +45,16 @@ class DeterminismTest {
         // I/O work competes for the cores, free guest pages are scattered (the free list shuffled at boot) and esx's
         // swap target lets a VM below target fault back up: the three VMs now do about the same work; the free list is
         // shuffled in 4 MiB blocks (mm/shuffle.c), not page by page (7 % more work in all than before issue 13).
-        // Issue 11 item 5 (esx in high holds back the headroom of VMs below their target and lets an inflation a lower
-        // state ordered go on): the balloons sent to the allocation's 203M in the first hard spell get there instead of
-        // being cut at 115-135M and raised again at each soft spell: soft 13.2 s -> 0.5 s, 31 -> 6 state-change
-        // decisions; in this 90 s start-up the guests refill from host swap behind the larger balloons with 60-200M
-        // free (mean GRANT 282M -> 258M per VM), so 8.6 % less work than 562,365 refs
-        assertThat(r.totalRefs).isEqualTo(514_174);
-        assertThat(r.vms).extracting(v -> v.refs).containsExactly(171_218L, 177_420L, 165_536L);
-        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(5_818L, 5_369L, 5_523L);
+        // Issue 11 item 5 (esx in high holds back the headroom of a growing VM below its target and lets an inflation
+        // a lower state ordered go on while it grows): fewer soft spells (13.2 s -> 3.2 s, 31 -> 18 state-change
+        // decisions), as the balloons are no longer cut and raised again at each; 1.8 % less work (562,365 refs)
+        assertThat(r.totalRefs).isEqualTo(552_262);
+        assertThat(r.vms).extracting(v -> v.refs).containsExactly(184_928L, 188_960L, 178_374L);
+        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(5_764L, 5_410L, 5_211L);
         // high, clear (never: classic thresholds have no clear state), soft, hard, low
-        assertThat(r.secondsInState).containsExactly(86.3, 0.0, 0.5, 0.4, 2.8);
-        assertThat(r.decisions).isEqualTo(12);
-        assertThat(r.stateChangeDecisions).isEqualTo(6);
+        assertThat(r.secondsInState).containsExactly(83.6, 0.0, 3.2, 0.4, 2.8);
+        assertThat(r.decisions).isEqualTo(24);
+        assertThat(r.stateChangeDecisions).isEqualTo(18);
     }
 
     @Test

@@ -87,17 +87,24 @@ class EsxBalloonRelaxationTest {
     }
 
     @Test
-    void memoryAVmBelowItsEntitlementMayStillGrowIntoIsNotLentToTheOthers() {
+    void memoryAGrowingVmBelowItsEntitlementMayStillGrowIntoIsNotLentToTheOthersUntilItStopsGrowing() {
         VmSettings a = VmSettings.of("a", 12 * GIB), b = VmSettings.of("b", 12 * GIB);
-        // As the first test with a holding 7G of the 8G it sees and is entitled to: 5G free, 1G of it a's own headroom,
-        // so the same 3.25G goes out (1.625G each, balloons 2.375G), not 4.25G.
-        HostView view = new HostView(0, 16 * GIB, 5 * GIB, 0, List.of(holding(a, 4 * GIB, 7 * GIB), vm(b, 4 * GIB)));
-        Plan p = esx().decide(view);
+        EsxPolicy esx = esx();
+        // soft (400M free): nothing is lent; a holds 6G of the 8G it sees and is entitled to
+        esx.decide(new HostView(0, 16 * GIB, 400 * MIB, 0, List.of(holding(a, 4 * GIB, 6 * GIB), vm(b, 4 * GIB))));
+        // a grew to 7G: 5G free, 1G of it a's own headroom, so the same 3.25G as in the first test goes out
+        // (1.625G each, balloons 2.375G), not 4.25G
+        Plan p = esx.decide(new HostView(2000, 16 * GIB, 5 * GIB, 0, List.of(holding(a, 4 * GIB, 7 * GIB), vm(b, 4 * GIB))));
         assertThat(p.state()).isEqualTo(HostMemoryState.HIGH);
         assertThat(p.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(2432 * MIB));
-        // Holding 4G of its 8G: its 4G headroom is all the host has free beyond what it keeps: nothing is lent.
-        HostView growing = new HostView(0, 16 * GIB, 4 * GIB + 768 * MIB, 0, List.of(holding(a, 4 * GIB, 4 * GIB), vm(b, 4 * GIB)));
-        assertThat(esx().decide(growing).vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(4 * GIB));
+        // a stopped growing (drivers not moved yet, the 3.25G in flight): its 1G headroom is lent too, 512M each
+        Plan steady = esx.decide(new HostView(4000, 16 * GIB, 5 * GIB, 0, List.of(holding(a, 4 * GIB, 7 * GIB), vm(b, 4 * GIB))));
+        assertThat(steady.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(1920 * MIB));
+        // growing from 3G to 4G of its 8G: its 4G headroom is all the host has free beyond what it keeps: nothing is lent
+        EsxPolicy fresh = esx();
+        fresh.decide(new HostView(0, 16 * GIB, 400 * MIB, 0, List.of(holding(a, 4 * GIB, 3 * GIB), vm(b, 4 * GIB))));
+        Plan growing = fresh.decide(new HostView(2000, 16 * GIB, 4 * GIB + 768 * MIB, 0, List.of(holding(a, 4 * GIB, 4 * GIB), vm(b, 4 * GIB))));
+        assertThat(growing.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(4 * GIB));
     }
 
     @Test
@@ -105,11 +112,11 @@ class EsxBalloonRelaxationTest {
         VmSettings a = VmSettings.of("a", 12 * GIB), b = VmSettings.of("b", 12 * GIB);
         EsxPolicy esx = esx();
         // Soft (400M free): both are entitled to 8G, so both balloons are sent to 4G.
-        Plan soft = esx.decide(new HostView(0, 16 * GIB, 400 * MIB, 0, List.of(holding(a, 0, 12 * GIB), holding(b, 0, 6 * GIB))));
+        Plan soft = esx.decide(new HostView(0, 16 * GIB, 400 * MIB, 0, List.of(holding(a, 0, 12 * GIB), holding(b, 0, 5 * GIB))));
         assertThat(soft.state()).isEqualTo(HostMemoryState.SOFT);
         assertThat(soft.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(4 * GIB));
-        // Halfway there the host is back in high (1G free); b holds 6G of the 8G it is entitled to, so nothing is spare
-        // and both inflations go on: stopping them at 2G would have the next soft state send them to 4G again.
+        // Halfway there the host is back in high (1G free); b has grown from 5G to 6G of the 8G it is entitled to, so
+        // nothing is spare and both inflations go on: stopping them at 2G would have the next soft state send them to 4G again.
         Plan high = esx.decide(new HostView(2000, 16 * GIB, GIB, 0, List.of(holding(a, 2 * GIB, 10 * GIB), holding(b, 2 * GIB, 6 * GIB))));
         assertThat(high.state()).isEqualTo(HostMemoryState.HIGH);
         assertThat(high.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(4 * GIB));
