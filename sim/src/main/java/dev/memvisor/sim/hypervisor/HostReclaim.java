@@ -22,12 +22,9 @@ public enum HostReclaim {
      */
     LRU;
 
-    /** The policy whose hypervisor picks random pages; every other policy models Linux KVM. */
-    private static final String ESX_POLICY = "esx";
-
     /** The reclaim of the hypervisor that the policy named {@code policy} models: random for esx, LRU for the KVM policies. */
     public static HostReclaim forPolicy(String policy) {
-        return ESX_POLICY.equals(policy) ? RANDOM : LRU;
+        return ModeledHypervisor.of(policy) == ModeledHypervisor.ESX ? RANDOM : LRU;
     }
 
     /** The setting's value, {@code random} or {@code lru} (any case); null when it is neither. */

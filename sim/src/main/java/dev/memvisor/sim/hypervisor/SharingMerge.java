@@ -21,12 +21,9 @@ public enum SharingMerge {
      */
     KSM;
 
-    /** The policy whose hypervisor is ESX; every other policy models Linux KVM. */
-    private static final String ESX_POLICY = "esx";
-
     /** The merge rule of the hypervisor that the policy named {@code policy} models. */
     public static SharingMerge forPolicy(String policy) {
-        return ESX_POLICY.equals(policy) ? HINT : KSM;
+        return ModeledHypervisor.of(policy) == ModeledHypervisor.ESX ? HINT : KSM;
     }
 
     /** The rule a scenario asks for: its {@code host.sharing.merge} when set, else the policy's hypervisor's. */
