@@ -18,6 +18,8 @@ public final class KsmKeeper {
     private final Consumer<String> events;
     private final KsmControl.Settings saved;
     private volatile String error;
+    /** Set by {@link #restore()}: a decision that finishes after the manager closed must not turn KSM on again. */
+    private boolean restored;
 
     /**
      * Saves KSM's knobs under {@code ksmDir} when {@code manage} and the kernel has KSM; otherwise
@@ -44,12 +46,12 @@ public final class KsmKeeper {
     }
 
     /**
-     * Sets the scan rate (nothing when KSM is not managed).
+     * Sets the scan rate (nothing when KSM is not managed, or once its knobs were put back).
      *
      * @throws RuntimeException naming the knob that could not be written
      */
-    public void apply(long pagesPerSecond) {
-        if (saved == null) return;
+    public synchronized void apply(long pagesPerSecond) {
+        if (saved == null || restored) return;
         try {
             ksm.apply(pagesPerSecond, sleepMillis);
             error = null;
@@ -75,9 +77,14 @@ public final class KsmKeeper {
         return error;
     }
 
-    /** Puts the saved knobs back (nothing when not managed); says so on the events. */
-    public void restore() {
-        if (saved == null) return;
+    /**
+     * Puts the saved knobs back (nothing when not managed); says so on the events. Later {@link #apply} calls change
+     * nothing: a decision still running when its manager is closed (a stop that did not wait for it) would otherwise
+     * set KSM's rate again after the restore and leave it running.
+     */
+    public synchronized void restore() {
+        if (saved == null || restored) return;
+        restored = true;
         try {
             ksm.restore(saved);
             events.accept("ksm: settings restored (run=" + saved.run() + ", pages_to_scan=" + saved.pagesToScan()
