@@ -10,6 +10,7 @@ import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.libvirt.BalloonStats;
+import dev.memvisor.libvirt.DomainCgroup;
 import dev.memvisor.libvirt.DomainId;
 import dev.memvisor.libvirt.DomainLifecycleListener;
 import dev.memvisor.libvirt.DomainMemory;
@@ -20,11 +21,13 @@ import dev.memvisor.libvirt.MemTune;
 import dev.memvisor.libvirt.MemvisorMetadata;
 import dev.memvisor.libvirt.VirtioMemDevice;
 import dev.memvisor.qemu.act.CgroupSetting;
+import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.act.QmpBalloon;
 import dev.memvisor.qemu.act.VirtioMemPlug;
 import dev.memvisor.qemu.collect.ActiveMemorySources;
 import dev.memvisor.qemu.collect.ActiveMemoryWindow;
 import dev.memvisor.qemu.collect.MemInfo;
+import dev.memvisor.qemu.collect.MemoryPressure;
 import dev.memvisor.qemu.collect.QemuProcessStats;
 import dev.memvisor.qemu.manager.Effects;
 import dev.memvisor.qemu.manager.FreeMemory;
@@ -335,7 +338,8 @@ public final class LibvirtHost implements RealHost {
         }
         if (r.throttle() && !vm.throttleReported) {
             events.accept("vm " + vm.name() + ": the throttle mode acts through memtune soft_limit (memory.high on cgroup v2; on v1 a soft limit"
-                    + " reclaimed only under host pressure); its memory pressure is not observed, so the psi policy does not probe it");
+                    + " reclaimed only under host pressure)" + (vm.pressureDir != null ? "; its memory pressure from " + vm.pressureDir
+                    : "; its memory pressure is not observed (" + vm.pressureWhy + "), so the psi policy does not probe it"));
             vm.throttleReported = true;
         }
         if (!config.cgroups()) return;
@@ -592,7 +596,8 @@ public final class LibvirtHost implements RealHost {
             d.admissible = false;
             events.accept("vm " + d.name() + ": libvirt domain managed (pid " + d.pid + ", " + Size.format(s.configuredBytes()) + ", reservation "
                     + Size.format(s.reservationBytes()) + ", limit " + Size.format(s.limitBytes()) + ", shares " + s.shares()
-                    + (s.ballooning() ? "" : ", ballooning off") + ")");
+                    + (s.ballooning() ? "" : ", ballooning off") + ", memory pressure "
+                    + (d.pressureDir != null ? "from " + d.pressureDir : "not observed: " + d.pressureWhy) + ")");
             return true;
         }
         String why = "admission control against " + (budgetBytes > 0 ? "the budget" : "MemTotal") + " (" + Size.format(machineBytes) + "): " + a.message();
@@ -660,6 +665,9 @@ public final class LibvirtHost implements RealHost {
         }
         d.statsChecked = true;
         d.pid = pid;
+        StringBuilder why = new StringBuilder();
+        d.pressureDir = DomainCgroup.pressureDir(paths.procRoot(), MemoryCgroup.unifiedRoot(paths.cgroupRoot()), pid, why);
+        d.pressureWhy = d.pressureDir == null ? why.toString() : null;
         if (dev != null) {
             d.hotplug(dev);
             notes.add("virtio-mem device" + (dev.alias().isEmpty() ? "" : " " + dev.alias()) + ": boot memory " + Size.format(dev.bootBytes()) + " + a region of "
@@ -696,7 +704,18 @@ public final class LibvirtHost implements RealHost {
             hot = dev.hotplug();
         }
         return VmSample.of(s, actual, p, active, g ? b.unusedBytes() : -1, g ? b.availableBytes() : -1, g ? b.usableBytes() : -1,
-                hot, VmView.UNKNOWN);
+                hot, stallMicros(d));
+    }
+
+    /** The domain's memory stall total (PSI some of its v2 group), or UNKNOWN when not observed; a read that fails is UNKNOWN this time. */
+    private static long stallMicros(ManagedDomain d) {
+        java.nio.file.Path dir = d.pressureDir;
+        if (dir == null) return VmView.UNKNOWN;
+        try {
+            return MemoryPressure.readCgroup(dir).someTotalMicros();
+        } catch (RuntimeException e) {
+            return VmView.UNKNOWN;
+        }
     }
 
     /** The balloon statistics period memvisor sets: the control interval in whole seconds, at least 1. */

@@ -54,6 +54,10 @@ final class ManagedDomain extends TrackedVm {
     /** Whether the events said how the throttle mode is carried out for the domain. */
     boolean throttleReported;
 
+    /** The cgroup v2 group whose memory.pressure is the domain's ({@link dev.memvisor.libvirt.DomainCgroup}), or null when not observed. */
+    volatile java.nio.file.Path pressureDir;
+    /** Why the domain's memory pressure is not observed (null when it is). */
+    volatile String pressureWhy;
     /** The domain's virtio-mem device as its live XML last described it (the base of the next update), or null without one. */
     volatile VirtioMemDevice virtioMem;
 
