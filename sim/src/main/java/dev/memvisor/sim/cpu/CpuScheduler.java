@@ -27,8 +27,28 @@ public final class CpuScheduler {
         return run * fit;
     }
 
-    /** Mean timer ticks (at {@code tickHz}) a vCPU waits for a core once it waits, when vCPUs run {@code run} of the time. */
-    public double meanWaitTicks(double run, int tickHz) {
-        return quantumMicros / 1e6 * tickHz * (1.0 / run - 1.0);
+    /**
+     * Of a vCPU's waits for a core, the share that follow a wake-up from halt rather than a preemption: it is woken
+     * {@code wakesPerSecond} times (an interrupt finding it halted) and preempted about once per quantum it runs
+     * ({@code pRun}: the fraction of the time it runs). A halted vCPU is not in the ready queue; it joins it when
+     * woken, and waits there with the guest still in its idle loop. The two kinds of wait are taken to be equally long.
+     */
+    public double wakeShare(double wakesPerSecond, double pRun) {
+        double waits = waitsPerSecond(wakesPerSecond, pRun);
+        return waits > 0 ? wakesPerSecond / waits : 0;
+    }
+
+    /**
+     * Mean timer ticks (at {@code tickHz}) one wait for a core lasts: the vCPU's ready time ({@code pReady} of the
+     * time) over its waits, after wake-ups and preemptions alike ({@link #wakeShare}). Without wake-ups a vCPU that
+     * runs a fraction r of its runnable time waits quantum x (1 / r - 1) after each quantum.
+     */
+    public double meanWaitTicks(double pReady, double wakesPerSecond, double pRun, int tickHz) {
+        double waits = waitsPerSecond(wakesPerSecond, pRun);
+        return waits > 0 ? pReady * tickHz / waits : 0;
+    }
+
+    private double waitsPerSecond(double wakesPerSecond, double pRun) {
+        return wakesPerSecond + pRun * 1e6 / quantumMicros;
     }
 }

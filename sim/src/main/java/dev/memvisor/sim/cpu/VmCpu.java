@@ -21,13 +21,16 @@ public final class VmCpu {
     private double hostCpuNs, readyNs, hypervisorNs;
     private double lastHvCpuNs;
     private double hypervisorCores;
+    /** The timer's own random stream, so that how the guest accounts never moves what the VM does. */
+    private final Rng rng;
 
     /**
      * A VM of {@code vcpus} vCPUs whose guest ticks at {@code tickHz}, delivers up to {@code catchUpTicks} held ticks
      * with each tick and gives up a backlog over {@code giveUpMicros}; {@code otherCpu} and {@code otherIo}: its other
-     * processes' demand and I/O rate.
+     * processes' demand and I/O rate; {@code rng}: the timer's own random stream.
      */
-    public VmCpu(int vcpus, int tickHz, int catchUpTicks, long giveUpMicros, double[] otherCpu, double[] otherIo) {
+    public VmCpu(int vcpus, int tickHz, int catchUpTicks, long giveUpMicros, double[] otherCpu, double[] otherIo, Rng rng) {
+        this.rng = rng;
         this.vcpus = vcpus;
         this.tickHz = tickHz;
         this.otherCpu = otherCpu.clone();
@@ -57,10 +60,10 @@ public final class VmCpu {
      * Accounts one step of {@code dtNs}: the application used {@code appCpuNs} (at most its vCPUs' share), the other processes their demand times the VM's {@code share}, every vCPU ran
      * {@code run} of its runnable time; {@code costs} has the hypervisor's work for the VM and the time the
      * application was held in the hypervisor or waited for the guest's own I/O; then the guest's timer ticks over
-     * the step, vCPUs waiting for a core about {@code meanWaitTicks} at a time.
+     * the step, vCPUs waiting for a core as {@code scheduler} makes them wait (after a preemption or after a wake-up).
      */
     public void account(double appCpuNs, double share, double run, double dtNs, double dtSeconds, MissCosts costs,
-                        double meanWaitTicks, Rng rng) {
+                        CpuScheduler scheduler) {
         double appCpu = Math.min(appCpuNs, vcpus * share * dtNs);
         trueCpuNs[0] += appCpu;
         weights[0] = appCpu;
@@ -85,8 +88,12 @@ public final class VmCpu {
         double held = costs.takeHeldNs();
         costs.takeGuestWaitNs();
         double span = vcpus * dtNs;
-        timer.advance(dtSeconds, Math.min(1, trueTotal / span), Math.min(1, ready / span), Math.min(1, held / span), weights,
-                meanWaitTicks, rng);
+        double pRun = Math.min(1, trueTotal / span), pReady = Math.min(1, ready / span), pHeld = Math.min(1, held / span);
+        // a halted vCPU is woken by each interrupt that finds it halted: its I/O completions and its own timer ticks
+        double halted = Math.max(0, 1 - pRun - pReady - pHeld);
+        double wakes = (costs.takeGuestInterrupts() / dtSeconds / vcpus + tickHz) * halted;
+        timer.advance(dtSeconds, pRun, pReady, pHeld, weights, scheduler.meanWaitTicks(pReady, wakes, pRun, tickHz),
+                scheduler.wakeShare(wakes, pRun), rng);
     }
 
     /** Guest processes accounted: the application first. */

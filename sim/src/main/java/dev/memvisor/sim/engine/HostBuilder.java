@@ -99,7 +99,7 @@ final class HostBuilder {
             guest.boot(imageBase, pages(v.osBytes()), zeroPages, rng);
             VmCpu cpu = new VmCpu(v.vcpus(), v.tickHz(), v.catchUpTicks(), v.timerGiveUpMicros(),
                     v.processes().stream().mapToDouble(Scenario.Process::cpu).toArray(),
-                    v.processes().stream().mapToDouble(Scenario.Process::ioPerSecond).toArray());
+                    v.processes().stream().mapToDouble(Scenario.Process::ioPerSecond).toArray(), new Rng(sc.seed(), -(i + 1L)));
             ActiveEstimator active = new ActiveEstimator(h.activeSamplePages(), h.activePeriodMicros() / 1000);
             vms.add(new SimVm(v, guest, backing, new ReferenceLoop(guest, backing), cpu, active, app, rng));
         }

@@ -253,8 +253,7 @@ public final class Simulation implements HostAdapter {
         double cpuBefore = v.loop.appCpuNs();
         v.loop.run(v.app, dtNs, 1.0 / r);
         v.noteCompletion(now + stepMicros);
-        v.cpu.account(v.loop.appCpuNs() - cpuBefore, r, run, dtNs, dtSec, v.backing.costs(),
-                cpu.meanWaitTicks(run, v.cpu.tickHz()), v.rng);
+        v.cpu.account(v.loop.appCpuNs() - cpuBefore, r, run, dtNs, dtSec, v.backing.costs(), cpu);
         v.app.advance(now + stepMicros, stepMicros, v.guest);
         v.guest.signalLowMemory(now, v.app);
     }

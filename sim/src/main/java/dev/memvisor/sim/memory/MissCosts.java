@@ -34,6 +34,8 @@ public final class MissCosts {
     private double hostStallNs;
     // since the last step ended: wall time held in the hypervisor (guest-invisible) and waiting for the guest's own I/O
     private double stepHeldNs, stepGuestWaitNs;
+    /** Since the last call of {@link #takeGuestInterrupts()}: I/O completions the guest was interrupted for. */
+    private double stepGuestIos;
 
     /**
      * @param faultNs      a fault the hypervisor handles (world switch, allocation, zeroing)
@@ -120,16 +122,31 @@ public final class MissCosts {
         stall(wait, false);
         guestSwapWaitNs += wait;
         hvAsyncNs += ioCpuNs;
+        stepGuestIos += 1;
     }
 
     /** The guest wrote {@code pages} pages to its swap. */
     public void guestSwapOut(int pages) {
         guestDisk.write(pages, who);
         hvAsyncNs += ioCpuNs * pages / StorageDevice.WRITE_CLUSTER;
+        stepGuestIos += (double) pages / StorageDevice.WRITE_CLUSTER;
     }
 
     /** The guest's processes made {@code ios} disk or network I/Os the hypervisor emulated. */
-    public void deviceIo(double ios) { hvAsyncNs += ioCpuNs * ios; }
+    public void deviceIo(double ios) {
+        hvAsyncNs += ioCpuNs * ios;
+        stepGuestIos += ios;
+    }
+
+    /**
+     * I/O completions of the guest's own I/O (its swap, its processes' disk and network I/O) since the last call, each
+     * an interrupt that wakes a halted vCPU; resets. The hypervisor's own swap I/O interrupts nothing in the guest.
+     */
+    public double takeGuestInterrupts() {
+        double n = stepGuestIos;
+        stepGuestIos = 0;
+        return n;
+    }
 
     /** Hypervisor CPU spent on the VM's behalf so far, on its vCPU (faults, decompression) and elsewhere (I/O). */
     public double hvCpuNs() { return hvSyncNs + hvAsyncNs; }

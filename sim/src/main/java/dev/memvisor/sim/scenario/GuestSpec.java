@@ -20,7 +20,9 @@ public final class GuestSpec {
     @Setting(value = "guest timer interrupt rate used for CPU accounting", range = "[1, 10000]", source = "Windows: 64 Hz")
     public int tickHz = 64;
     @Setting(value = "held timer ticks delivered with each tick while a vCPU catches up after waiting (for a core, or in the"
-            + " hypervisor); charged to whatever runs then, the idle loop included", range = "[0, inf)",
+            + " hypervisor); charged to whatever runs then, the idle loop included (the first held tick of a wait for a core"
+            + " comes at dispatch and samples the state it waited in: the preempted thread, or idle after a wake-up from halt)",
+            range = "[0, inf)",
             source = "an estimate; VMware, \"Timekeeping in VMware Virtual Machines\" (a timer backlog is caught up)")
     public int timerCatchUpTicks = 4;
     @Setting(value = "a backlog of held ticks longer than this is dropped (lost ticks) and the guest clock resynchronised",

@@ -44,12 +44,14 @@ class DeterminismTest {
         // fidelity (issue 13): a miss costs a device read with readahead and queueing (not a fixed 5 ms), hypervisor
         // I/O work competes for the cores, free guest pages are scattered (the free list shuffled at boot) and esx's
         // swap target lets a VM below target fault back up: the three VMs now do about the same work; the free list is
-        // shuffled in 4 MiB blocks (mm/shuffle.c), not page by page (7 % more work in all than before issue 13)
-        assertThat(r.totalRefs).isEqualTo(562_365);
-        assertThat(r.vms).extracting(v -> v.refs).containsExactly(185_781L, 191_321L, 185_263L);
-        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(6_910L, 6_250L, 6_433L);
+        // shuffled in 4 MiB blocks (mm/shuffle.c), not page by page (7 % more work in all than before issue 13); the guest
+        // timer draws from its own random stream (guestcpu), no longer interleaved with the VM's references and swap
+        // victims, so the same model takes another random path (work in all +0.08 %)
+        assertThat(r.totalRefs).isEqualTo(562_829);
+        assertThat(r.vms).extracting(v -> v.refs).containsExactly(186_175L, 189_721L, 186_933L);
+        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(7_088L, 6_780L, 6_348L);
         // high, clear (never: classic thresholds have no clear state), soft, hard, low
-        assertThat(r.secondsInState).containsExactly(73.6, 0.0, 13.2, 0.4, 2.8);
+        assertThat(r.secondsInState).containsExactly(69.1, 0.0, 17.7, 0.4, 2.8);
         assertThat(r.decisions).isEqualTo(37);
         assertThat(r.stateChangeDecisions).isEqualTo(31);
     }

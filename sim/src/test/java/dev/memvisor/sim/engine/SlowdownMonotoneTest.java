@@ -10,10 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Slowdown grows with the memory a VM is short of (issue 13's property): one VM whose working set is held under a
- * shrinking limit, so the hypervisor swaps it; each 32 MB less memory never makes it faster. Not asserted: that it
- * grows smoothly. It does not yet: 1.01x at 576 MB, 1.21x at 544, 2.12x at 512, 4.97x at 480 (a Zipf working set on a
- * 5 ms disk, each miss worth about 100 references; 7.5x at 352 MB, where the disk saturates), the steep curve the
- * fidelity table's misses come from.
+ * shrinking limit, so the hypervisor swaps it; each 32 MB less memory never makes it faster. Over one minute: 1.01x at
+ * 576 MB, 1.21x at 544, 2.12x at 512, 4.97x at 480, 7.5x at 352 (a Zipf working set on a 5 ms disk, each miss worth
+ * about 100 references), mostly the transient of the swap-out; {@link SlowdownSmoothnessTest} holds the steady state
+ * to a knee and a straight line.
  */
 class SlowdownMonotoneTest {
     static final String SCENARIO = """
