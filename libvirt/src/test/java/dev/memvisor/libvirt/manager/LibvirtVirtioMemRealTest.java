@@ -63,7 +63,10 @@ class LibvirtVirtioMemRealTest {
                     + "  domains:\n    - {name: " + name + ", reservation: 128M}\n";
             HostConfig cfg = HostConfig.parse(yaml.getBytes(StandardCharsets.UTF_8), "host.yaml", dir, List.of());
             LibvirtHost host = new LibvirtHost(cfg, HostPaths.system(), null, KsmKeeper.none(), Set.of(), List.of(), false, events::add);
-            try (ManagerLoop loop = new ManagerLoop(cfg, PolicyRegistry.create("hyperv", pc), pc, host, d -> { }, events::add)) {
+            Path log = dir.resolve("decisions.jsonl");
+            java.nio.file.Files.deleteIfExists(log);
+            try (ManagerLoop loop = new ManagerLoop(cfg, PolicyRegistry.create("hyperv", pc), pc, host, d -> appendLine(log, DecisionJson.line(d, "hyperv", Instant.now())),
+                    events::add)) {
                 // grow: the guest's need is above its boot memory, so blocks are plugged
                 Decision d = stepUntil(loop, name, x -> plugTarget(x, name) > 0, Duration.ofSeconds(60), events);
                 VmView v = vm(d, name);
@@ -83,6 +86,12 @@ class LibvirtVirtioMemRealTest {
                 long grownTotal = awaitMemTotal(spec, kib -> kib >= bootTotal + grown / 1024 - 8 * 1024, Duration.ofSeconds(30));
                 assertThat(grownTotal - bootTotal).as("MemTotal rose by what was plugged (KiB)").isBetween(grown / 1024 - 8 * 1024, grown / 1024);
                 assertThat(deviceKib(name, "current")).as("virsh dumpxml <current>").isEqualTo(grown / 1024);
+                // QEMU's balloon (libvirt's actual) works within the boot memory, with blocks plugged or not: memvisor's balloon is relative to it
+                Decision now = loop.step();
+                long actualKib = dommemstat(name, "actual");
+                assertThat(actualKib).as("virsh dommemstat actual (KiB) with %s plugged", grown).isLessThanOrEqualTo(BOOT_MIB * 1024L);
+                // (within 4 MiB: the guest's driver may still be moving the balloon between the two reads)
+                assertThat(vm(now, name).balloonBytes()).as("the balloon memvisor sees").isCloseTo(BOOT_MIB * MIB - actualKib * 1024, org.assertj.core.data.Offset.offset(4 * MIB));
                 // the change was timed, at the latest by the observation that saw <current> there
                 VirtioMemPlug.Change c = loop.host().virtioMem(name).last();
                 assertThat(c).as("a completed change").isNotNull();
@@ -99,6 +108,21 @@ class LibvirtVirtioMemRealTest {
             assertThat(deviceKib(name, "current")).as("virsh dumpxml <current>").isZero();
             assertThat(deviceKib(name, "size")).isEqualTo(REGION_MIB * 1024L);
             TestDomains.destroy(spec);
+        }
+    }
+
+    /** A figure of {@code virsh dommemstat} in KiB. */
+    private static long dommemstat(String domain, String tag) {
+        return LibvirtDaemon.virsh("dommemstat", domain).lines().map(String::trim).filter(l -> l.startsWith(tag + " "))
+                .mapToLong(l -> Long.parseLong(l.substring(tag.length()).trim())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + tag + " in virsh dommemstat " + domain));
+    }
+
+    private static void appendLine(Path file, String line) {
+        try {
+            java.nio.file.Files.writeString(file, line + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
