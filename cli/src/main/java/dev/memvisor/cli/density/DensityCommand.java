@@ -57,7 +57,7 @@ public final class DensityCommand implements Callable<Integer> {
     @Option(names = "--bound", paramLabel = "X", description = "The largest 95th percentile slowdown admitted (default: ${DEFAULT-VALUE}).")
     double bound = 1.2;
 
-    @Option(names = "--max-host-swap", paramLabel = "SIZE", description = "The most the host may swap in and out during a window and still admit its guests (default: 10% of the mix's host memory).")
+    @Option(names = "--max-host-swap", paramLabel = "SIZE", description = "The most the host may swap in and out during a window and still admit its guests (default: 10%% of the mix's host memory).")
     String maxHostSwap;
 
     @Option(names = "--json", description = "Print density.json on stdout instead of the table.")

@@ -53,6 +53,15 @@ class DensityCommandSimTest {
     }
 
     @Test
+    void theHelpFormatsEveryDescription() {
+        // a bare % in a description made picocli print a warning and the raw text instead
+        CliRun r = CliRun.of("density", "--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out().replaceAll("\\s+", " ")).contains("(default: 10% of the mix's host memory)");
+        assertThat(r.err()).doesNotContain("picocli WARN");
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         String mix = EXAMPLES.resolve("density-idle-heavy.yaml").toString();
         assertThat(CliRun.of("density", mix, "--sim", "--real").status()).isEqualTo(2);

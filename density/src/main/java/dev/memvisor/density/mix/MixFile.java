@@ -43,6 +43,9 @@ public final class MixFile {
         public String swap = "2G";
         @Setting(value = "cores of the simulated host", range = "[1, 1024]")
         public int cores = 2;
+        @Setting(value = "how the simulated host picks the guest pages it swaps out: random (ESX's swapper) or lru (Linux); the real"
+                + " host is always Linux's LRU", absent = "the policy's hypervisor: random for esx, lru for the others (the simulator's host.reclaim)")
+        public String reclaim;
         @Setting(value = "how often the manager decides (real) and the simulated host's control interval", unit = Setting.Unit.DURATION,
                 range = "[100ms, 1m]")
         public String interval = "2s";

@@ -83,8 +83,10 @@ public final class MixLoader {
                 ? ((com.fasterxml.jackson.databind.node.ObjectNode) block).deepCopy()
                 : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         policyBlock.remove("name");
+        dev.memvisor.sim.hypervisor.HostReclaim reclaim = dev.memvisor.sim.hypervisor.HostReclaim.parse(f.host.reclaim);
+        if (f.host.reclaim != null && reclaim == null) throw doc.error("host.reclaim", "got " + f.host.reclaim + ", expected random or lru");
         return new Mix(name, file, f.policy.config(), policyBlock, hostBytes, Size.parse(f.host.overheadPerVm), Size.parse(f.host.swap), f.host.cores,
-                Durations.parse(f.host.interval), step, warmup, window, guests);
+                reclaim, Durations.parse(f.host.interval), step, warmup, window, guests);
     }
 
     private static Schedule schedule(YamlDocument doc, MixFile.Guest g, String key, long memory, Path file, Duration window, Duration step) {

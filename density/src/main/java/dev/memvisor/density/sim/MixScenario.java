@@ -55,6 +55,7 @@ public final class MixScenario {
         host.put("cores", mix.cores());
         host.put("controlInterval", mix.interval().toMillis() + "ms");
         host.put("overheadPerVm", mix.overheadBytes());
+        if (mix.reclaim() != null) host.put("reclaim", mix.reclaim().toString());
         ArrayNode vms = root.putArray("vms");
         for (MixGuest g : guests) vms.add(vm(mix, g));
         try {

@@ -2,6 +2,7 @@ package dev.memvisor.density.sim;
 
 import dev.memvisor.density.mix.Mix;
 import dev.memvisor.density.mix.MixLoader;
+import dev.memvisor.sim.hypervisor.HostReclaim;
 import dev.memvisor.sim.scenario.Scenario;
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every example mix becomes a scenario the simulator's own loader accepts, with the mix's host and guests. */
 class MixScenarioTest {
@@ -26,6 +28,19 @@ class MixScenarioTest {
                 assertThat(sc).isNotNull();
             }
         }
+    }
+
+    @Test
+    void theHostReclaimFollowsThePolicyUnlessTheMixSetsIt() throws Exception {
+        Path file = EXAMPLES.resolve("density-idle-heavy.yaml");
+        Mix m = MixLoader.load(file, List.of());
+        assertThat(MixScenario.scenario(m, "esx", m.guests()).host().reclaim()).isEqualTo(HostReclaim.RANDOM);
+        assertThat(MixScenario.scenario(m, "static", m.guests()).host().reclaim()).isEqualTo(HostReclaim.LRU);
+        // the real host is Linux whatever the policy: a mix can simulate that for esx too
+        Mix lru = MixLoader.load(file, List.of("host.reclaim=lru"));
+        assertThat(MixScenario.scenario(lru, "esx", lru.guests()).host().reclaim()).isEqualTo(HostReclaim.LRU);
+        assertThatThrownBy(() -> MixLoader.load(file, List.of("host.reclaim=clock")))
+                .hasMessageContaining("host.reclaim").hasMessageContaining("got clock, expected random or lru");
     }
 
     @Test

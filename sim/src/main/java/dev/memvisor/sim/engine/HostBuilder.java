@@ -70,7 +70,7 @@ final class HostBuilder {
         Hypervisor hv = new Hypervisor(new Hypervisor.Settings(frames, (int) ids, n,
                 h.policyConfig().sharingScanPagesPerSecond(), sc.spec().host.sharing.skipFreePages,
                 h.compression(), h.compressibleFraction(), h.compressionMaxFraction(), h.balloonRateBytes(), h.swapRateBytes(),
-                h.swapReadahead()));
+                h.swapReadahead(), h.reclaim()));
         // the host's storage holds its swap and, unless a VM has its own, the guests' virtual disks: one queue for all of them
         List<StorageDevice> devices = new ArrayList<>();
         StorageDevice hostStorage = device(h.storage(), n);

@@ -3,9 +3,10 @@ package dev.memvisor.sim.hypervisor;
 /**
  * Gives a VM a machine frame for a page it touches, reclaiming one first when the VM is at its
  * limit (or held at its target) or the host has none. When the host is out of frames it takes,
- * never below a reservation while anything else can give: a random page of the VM furthest above
- * its target (as ESX's hard and low states do), else of the VM furthest above its reservation
- * (private pages, then shared ones until a shared frame loses its last reference), else compressed
+ * never below a reservation while anything else can give: under {@link HostReclaim#RANDOM} a random
+ * page of the VM furthest above its target (as ESX's hard and low states do), else of the VM furthest
+ * above its reservation; under {@link HostReclaim#LRU} the least recently used private page of any VM
+ * above its reservation (Linux); then shared pages until a shared frame loses its last reference, else compressed
  * pages written to swap, else one of the requester's own pages swapped for the new one (counted as
  * a reservation violation when the page it asked for was within its reservation, as happens only on
  * a host whose reservations do not fit). Only when none of these can give does a VM at its
@@ -58,22 +59,14 @@ public final class FrameAllocator {
 
     /** Frees one frame for {@code requester} in the order of the class comment; false when no VM has a private page left. */
     private boolean reclaimOne(VmBacking requester, boolean cowBreak) {
-        VmBacking victim = null;
-        long worst = 0;
-        for (int i = 0; i < attached; i++) {
-            VmBacking v = vms[i];
-            long over = v.grantedPages() - v.targetPages();
-            if (machine.privateFrames(i) > 0 && v.aboveReservation() && over > worst) { worst = over; victim = v; }
+        if (swap.reclaim() == HostReclaim.LRU) {
+            // Linux: the kernel knows no targets; it takes the least recently used page of any VM above its reservation
+            if (swap.swapOutLeastRecent(vms, attached)) return true;
+        } else if (reclaimRandom()) {
+            return true;
         }
-        if (victim != null && swap.swapOutOne(victim, victim.compressionAllowed())) return true;
-        victim = null;
-        worst = 0;
-        for (int i = 0; i < attached; i++) {
-            VmBacking v = vms[i];
-            long over = v.grantedPages() - v.reservationPages();
-            if (machine.privateFrames(i) > 0 && over > worst) { worst = over; victim = v; }
-        }
-        if (victim != null && swap.swapOutOne(victim, victim.compressionAllowed())) return true;
+        VmBacking victim;
+        long worst;
         // pages shared only among VMs above their reservation hold frames no private page frees: swap them
         while (true) {
             victim = null;
@@ -106,6 +99,26 @@ public final class FrameAllocator {
             }
         }
         return false;
+    }
+
+    /** ESX: a random page of the VM furthest above its target, else of the VM furthest above its reservation. */
+    private boolean reclaimRandom() {
+        VmBacking victim = null;
+        long worst = 0;
+        for (int i = 0; i < attached; i++) {
+            VmBacking v = vms[i];
+            long over = v.grantedPages() - v.targetPages();
+            if (machine.privateFrames(i) > 0 && v.aboveReservation() && over > worst) { worst = over; victim = v; }
+        }
+        if (victim != null && swap.swapOutOne(victim, victim.compressionAllowed())) return true;
+        victim = null;
+        worst = 0;
+        for (int i = 0; i < attached; i++) {
+            VmBacking v = vms[i];
+            long over = v.grantedPages() - v.reservationPages();
+            if (machine.privateFrames(i) > 0 && over > worst) { worst = over; victim = v; }
+        }
+        return victim != null && swap.swapOutOne(victim, victim.compressionAllowed());
     }
 
     /**

@@ -26,10 +26,11 @@ public final class Hypervisor {
      * @param balloonRateBytes       balloon inflate/deflate per VM per second
      * @param swapRateBytes          swap-out toward a target per VM per second
      * @param swapReadahead          pages a hypervisor swap-in reads at once (1: no readahead)
+     * @param reclaim                how the host picks the pages it swaps out
      */
     public record Settings(long machineFrames, int contentIds, int vms, long sharingPagesPerSecond, boolean skipFreePages,
                            boolean compression, double compressibleFraction, double compressionMaxFraction,
-                           long balloonRateBytes, long swapRateBytes, int swapReadahead) {}
+                           long balloonRateBytes, long swapRateBytes, int swapReadahead, HostReclaim reclaim) {}
 
     private final MachineMemory machine;
     private final PageSharing sharing;
@@ -46,7 +47,7 @@ public final class Hypervisor {
         this.machine = new MachineMemory(s.machineFrames(), s.vms());
         this.sharing = new PageSharing(machine, s.contentIds(), s.vms(), s.sharingPagesPerSecond(), s.skipFreePages());
         this.compression = new Compression(machine, s.vms(), s.compression(), s.compressibleFraction(), s.compressionMaxFraction());
-        this.swap = new HostSwap(machine, compression, sharing, s.vms(), s.swapRateBytes());
+        this.swap = new HostSwap(machine, compression, sharing, s.vms(), s.swapRateBytes(), s.reclaim());
         this.balloon = new Balloon(s.vms(), s.balloonRateBytes());
         this.frames = new FrameAllocator(machine, sharing, compression, swap, s.vms());
         this.vms = new VmBacking[s.vms()];

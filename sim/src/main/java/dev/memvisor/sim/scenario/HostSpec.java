@@ -20,6 +20,13 @@ public final class HostSpec {
             + " in swap too, read in while the host has free memory (1: none)", range = "[1, 256]",
             source = "Linux swap readahead, 2^page-cluster = 8 pages (mm/swap_state.c): on KVM, the host swaps QEMU's guest memory")
     public int swapReadahead = 8;
+    @Setting(value = "how the host picks the guest pages it swaps out: random (ESX's swapper) or lru (Linux: least recently used"
+            + " first, by CLOCK on the pages' referenced bits, across all VMs)",
+            absent = "the hypervisor the policy models: random for esx, lru for every other policy (they run on Linux KVM)",
+            source = "random: Waldspurger, OSDI 2002, section 3.3 (ESX's swap daemon uses a randomized page replacement policy); lru: Linux reclaims QEMU's"
+                    + " guest memory from the inactive end of its LRU, a referenced page getting a second chance (mm/vmscan.c,"
+                    + " Documentation/mm/multigen_lru.rst)")
+    public String reclaim;
     @Setting(value = "cost of a fault the hypervisor handles (VM exit, allocation, zeroing, re-entry)",
             unit = Setting.Unit.DURATION, range = "[0, inf)", source = "Adams and Agesen, ASPLOS 2006")
     public String faultOverhead = "4us";

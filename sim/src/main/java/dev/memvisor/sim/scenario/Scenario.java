@@ -4,6 +4,7 @@ import dev.memvisor.core.admission.AdmissionControl;
 import dev.memvisor.core.admission.AdmissionDecision;
 import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.policy.PolicyConfig;
+import dev.memvisor.sim.hypervisor.HostReclaim;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -17,12 +18,22 @@ import java.util.List;
 public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long sampleMicros, long stepMicros,
                        Host host, List<Vm> vms) {
 
-    /** The host's resolved settings. */
+    /**
+     * The host's resolved settings.
+     *
+     * @param reclaimSetting {@code host.reclaim} as written, null when absent ({@link #reclaim()} then follows the policy)
+     */
     public record Host(long machineBytes, int cores, String policyName, PolicyConfig policyConfig,
-                       long controlMicros, long overheadBytesPerVm, Storage storage, int swapReadahead, long faultOverheadNs, long ioCpuNs,
+                       long controlMicros, long overheadBytesPerVm, Storage storage, int swapReadahead, HostReclaim reclaimSetting,
+                       long faultOverheadNs, long ioCpuNs,
                        long balloonRateBytes, long swapRateBytes, boolean compression, double compressibleFraction,
                        double compressionMaxFraction, long decompressNs, int activeSamplePages,
-                       long activePeriodMicros, long quantumMicros) {}
+                       long activePeriodMicros, long quantumMicros) {
+        /** How the host picks the pages it swaps out: as set, else as the policy's hypervisor does. */
+        public HostReclaim reclaim() {
+            return reclaimSetting != null ? reclaimSetting : HostReclaim.forPolicy(policyName);
+        }
+    }
 
     /**
      * A storage device resolved from its type and overrides.
@@ -70,7 +81,7 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
     public Scenario withPolicy(String name) {
         Host h = host;
         Host nh = new Host(h.machineBytes, h.cores, name, h.policyConfig, h.controlMicros, h.overheadBytesPerVm,
-                h.storage, h.swapReadahead, h.faultOverheadNs, h.ioCpuNs, h.balloonRateBytes, h.swapRateBytes, h.compression,
+                h.storage, h.swapReadahead, h.reclaimSetting, h.faultOverheadNs, h.ioCpuNs, h.balloonRateBytes, h.swapRateBytes, h.compression,
                 h.compressibleFraction, h.compressionMaxFraction, h.decompressNs, h.activeSamplePages,
                 h.activePeriodMicros, h.quantumMicros);
         return new Scenario(spec, seed, durationMicros, sampleMicros, stepMicros, nh, vms);

@@ -4,6 +4,7 @@ import dev.memvisor.core.model.SharesLevel;
 import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.unit.Durations;
 import dev.memvisor.core.unit.Size;
+import dev.memvisor.sim.hypervisor.HostReclaim;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +67,10 @@ public final class ScenarioValidator {
         CompressionSpec c = h.compression;
         long activePeriod = micros(h.activePeriod);
         if (activePeriod % step != 0) throw new ScenarioException("host.activePeriod", "got " + h.activePeriod + ", expected a multiple of step");
+        HostReclaim reclaim = HostReclaim.parse(h.reclaim);
+        if (h.reclaim != null && reclaim == null) throw new ScenarioException("host.reclaim", "got " + h.reclaim + ", expected random or lru");
         return new Scenario.Host(Size.parse(h.memory), h.cores, s.policy.name(), s.policy.config(), control, Size.parse(h.overheadPerVm),
-                storage(h.storage, "host.storage"), h.swapReadahead, nanos(h.faultOverhead), nanos(h.ioCpu), Size.parse(h.balloonRate), Size.parse(h.swapRate),
+                storage(h.storage, "host.storage"), h.swapReadahead, reclaim, nanos(h.faultOverhead), nanos(h.ioCpu), Size.parse(h.balloonRate), Size.parse(h.swapRate),
                 c.enabled, c.compressibleFraction, c.maxFraction, nanos(c.latency),
                 h.activeSamplePages, activePeriod, micros(h.schedulerQuantum));
     }

@@ -2,6 +2,7 @@ package dev.memvisor.sim.engine;
 
 import dev.memvisor.sim.Rng;
 import dev.memvisor.sim.guest.GuestOs;
+import dev.memvisor.sim.hypervisor.HostReclaim;
 import dev.memvisor.sim.hypervisor.Hypervisor;
 import dev.memvisor.sim.hypervisor.VmBacking;
 import dev.memvisor.sim.memory.MissCosts;
@@ -20,7 +21,7 @@ class OneVmMemoryTest {
     private record Vm(GuestOs guest, VmBacking backing, ReferenceLoop loop) {}
 
     private static Hypervisor host(int vms) {
-        return new Hypervisor(new Hypervisor.Settings(1000, 100, vms, 0, false, false, 0, 0, 0, 0, 1));
+        return new Hypervisor(new Hypervisor.Settings(1000, 100, vms, 0, false, false, 0, 0, 0, 0, 1, HostReclaim.RANDOM));
     }
 
     private static Vm vm(Hypervisor hv, int pages, int vpnSpace, long stream, int imageBase, int osPages, long limitPages) {

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Invariants over random small hosts under every policy: every guest page is in exactly one place
  * (free list, page cache, an application, the balloon) and every host counter matches the page
- * arrays; granted never exceeds the limit; the balloon never takes a VM below its reservation.
+ * arrays; granted never exceeds the limit; the balloon never takes a VM below its reservation. Under
+ * either host reclaim (random victims as ESX, LRU as Linux).
  */
 class PageConservationPropertyTest {
 
@@ -28,14 +29,20 @@ class PageConservationPropertyTest {
         return Arbitraries.of(dev.memvisor.core.policy.PolicyRegistry.names());
     }
 
+    @Provide
+    Arbitrary<String> reclaims() {
+        return Arbitraries.of("random", "lru");
+    }
+
     /** A fault on a compressed page whose frame allocation reclaims that very page to swap (VmBacking.back). */
     @Example
     void compressedPageReclaimedByItsOwnFault() {
-        pagesAreConservedAndBoundsHold("esx", 172, 4, 120, 0.06, 43, false, false, 204);
+        pagesAreConservedAndBoundsHold("esx", "random", 172, 4, 120, 0.06, 43, false, false, 204);
     }
 
     @Property(tries = 25)
     void pagesAreConservedAndBoundsHold(@ForAll("policies") String policy,
+                                        @ForAll("reclaims") String reclaim,
                                         @ForAll @IntRange(min = 96, max = 400) int hostMb,
                                         @ForAll @IntRange(min = 1, max = 4) int vms,
                                         @ForAll @IntRange(min = 32, max = 200) int workingSetMb,
@@ -56,6 +63,7 @@ class PageConservationPropertyTest {
                   overheadPerVm: 4M
                   controlInterval: 1s
                   balloonRate: 64M
+                  reclaim: %s
                 vms:
                   - name: v
                     count: %d
@@ -65,7 +73,7 @@ class PageConservationPropertyTest {
                     ballooning: %s
                     guest: {osMemory: 16M, zeroOnBoot: %s}
                     workload: {workingSet: %dM, writeFraction: %s, refsPerSecond: 20000, trimOnLowMemory: true}
-                """.formatted(seed, policy, hostMb, vms, reservationMb, ballooning, zeroOnBoot, workingSetMb, writes);
+                """.formatted(seed, policy, hostMb, reclaim, vms, reservationMb, ballooning, zeroOnBoot, workingSetMb, writes);
         checkEveryStep(ScenarioLoader.parse(text, "p.yaml", Path.of("."), List.of()));
     }
 

@@ -20,7 +20,7 @@ class FaultOnReclaimedPageTest {
     @Test
     void aPageReclaimedWhileItsFrameIsFoundIsFilledFromWhereItWent() {
         // 4 frames, one VM of 8 pages held at its reservation (nothing above target or reservation to take)
-        Hypervisor hv = new Hypervisor(new Hypervisor.Settings(4, 1, 1, 0, false, true, 1.0, 1.0, 4096, 4096, 1));
+        Hypervisor hv = new Hypervisor(new Hypervisor.Settings(4, 1, 1, 0, false, true, 1.0, 1.0, 4096, 4096, 1, HostReclaim.RANDOM));
         VmPages pages = new VmPages(8, 8);
         StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1, 4);
         VmBacking vm = hv.addVm(pages, new Rng(1, 1), new MissCosts(1000, 20_000, 10_000, disk, disk, 1), 8, 8);

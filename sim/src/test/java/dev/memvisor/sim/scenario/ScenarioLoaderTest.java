@@ -164,6 +164,19 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void theHostReclaimFollowsThePolicysHypervisorUnlessSet() {
+        assertThat(parse(GOOD).host().reclaim()).isEqualTo(dev.memvisor.sim.hypervisor.HostReclaim.RANDOM);
+        assertThat(parse(GOOD, "policy=static").host().reclaim()).isEqualTo(dev.memvisor.sim.hypervisor.HostReclaim.LRU);
+        // compare's copy under another policy follows that policy, a setting stays as written
+        assertThat(parse(GOOD).withPolicy("mom").host().reclaim()).isEqualTo(dev.memvisor.sim.hypervisor.HostReclaim.LRU);
+        assertThat(parse(GOOD, "host.reclaim=lru").host().reclaim()).isEqualTo(dev.memvisor.sim.hypervisor.HostReclaim.LRU);
+        assertThat(parse(GOOD, "policy=static", "host.reclaim=random").withPolicy("mom").host().reclaim())
+                .isEqualTo(dev.memvisor.sim.hypervisor.HostReclaim.RANDOM);
+        assertThatThrownBy(() -> parse(GOOD.replace("  cores: 2", "  cores: 2\n  reclaim: clock")))
+                .isInstanceOf(ScenarioException.class).hasMessageContaining("host.reclaim").hasMessageContaining("got clock, expected random or lru");
+    }
+
+    @Test
     void aBinaryFileATabAndADuplicateKeyNameTheirLine() {
         assertThatThrownBy(() -> ScenarioLoader.parse(new byte[] {'a', ':', ' ', 0, 1, 2}, "b.yaml", Path.of("."), List.of()))
                 .isInstanceOf(ScenarioException.class).hasMessage("b.yaml:1: not a text file (a NUL byte at offset 3); expected UTF-8 YAML");
