@@ -46,14 +46,17 @@ class DeterminismTest {
         // swap target lets a VM below target fault back up: the three VMs now do about the same work; the free list is
         // shuffled in 4 MiB blocks (mm/shuffle.c), not page by page (7 % more work in all than before issue 13); the guest
         // timer draws from its own random stream (guestcpu), no longer interleaved with the VM's references and swap
-        // victims, so the same model takes another random path (work in all +0.08 %)
-        assertThat(r.totalRefs).isEqualTo(562_829);
-        assertThat(r.vms).extracting(v -> v.refs).containsExactly(186_175L, 189_721L, 186_933L);
-        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(7_088L, 6_780L, 6_348L);
+        // victims, so the same model takes another random path (work in all +0.08 %).
+        // Issue 11 item 5 (esx in high holds back the headroom of a growing VM below its target and lets an inflation
+        // a lower state ordered go on while it grows): fewer soft spells, as the balloons are no longer cut and raised
+        // again at each: soft 17.7 s -> 3.3 s, 31 -> 18 state-change decisions, 1.9 % less work (562,829 refs)
+        assertThat(r.totalRefs).isEqualTo(552_030);
+        assertThat(r.vms).extracting(v -> v.refs).containsExactly(184_692L, 188_564L, 178_774L);
+        assertThat(r.vms).extracting(v -> v.doublePagedPages).containsExactly(5_714L, 5_520L, 5_211L);
         // high, clear (never: classic thresholds have no clear state), soft, hard, low
-        assertThat(r.secondsInState).containsExactly(69.1, 0.0, 17.7, 0.4, 2.8);
-        assertThat(r.decisions).isEqualTo(37);
-        assertThat(r.stateChangeDecisions).isEqualTo(31);
+        assertThat(r.secondsInState).containsExactly(83.5, 0.0, 3.3, 0.4, 2.8);
+        assertThat(r.decisions).isEqualTo(24);
+        assertThat(r.stateChangeDecisions).isEqualTo(18);
     }
 
     @Test

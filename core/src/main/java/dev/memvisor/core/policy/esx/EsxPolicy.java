@@ -45,6 +45,8 @@ public final class EsxPolicy implements MemoryPolicy {
     private final BalloonRelaxation relaxation;
     /** What the last plan withheld per VM name (balloon, and unplugged memory): a balloon still deflating toward it is not counted twice. */
     private final Map<String, Long> lastBalloonTarget = new HashMap<>();
+    /** What each VM held (granted) at the last decision, per VM name: a VM holding more now is growing. */
+    private final Map<String, Long> lastGranted = new HashMap<>();
     /** Per VM with a virtio-mem device, since when (ms) its balloon has held at least one block, for the unplug rule. */
     private final Map<String, Long> balloonedSince = new HashMap<>();
 
@@ -72,11 +74,19 @@ public final class EsxPolicy implements MemoryPolicy {
         }
         long[] balloons = new long[n];
         if (!mode.ballooning() && !mode.swapping()) {
-            // High (and clear): never inflate; deflate to the allocation's balloon, or further as spare memory allows.
+            // High (and clear): no new inflation; deflate to the allocation's balloon, or further as spare memory allows.
+            // An inflation a lower state ordered and the driver has not finished goes on up to the allocation's balloon:
+            // cancelling it because the host climbed back to high (on the memory it already reclaimed) would have the
+            // next soft state order it again, a reversal at every crossing during a steady ramp (issue 11, item 5).
             long[] settled = new long[n];
             for (int i = 0; i < n; i++) settled[i] = Math.min(view.vms().get(i).withheldBytes(), ordered[i]);
-            long[] relaxed = relaxation.relax(view, settled, relaxedFreeFraction(t));
-            for (int i = 0; i < n; i++) balloons[i] = Math.min(relaxed[i], wanted[i]);
+            boolean[] growing = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                VmView vm = view.vms().get(i);
+                growing[i] = vm.grantedBytes() > lastGranted.getOrDefault(vm.name(), Long.MAX_VALUE);
+            }
+            long[] relaxed = relaxation.relax(view, settled, alloc.targets(), growing, relaxedFreeFraction(t));
+            for (int i = 0; i < n; i++) balloons[i] = Math.min(relaxed[i] < settled[i] ? relaxed[i] : ordered[i], wanted[i]);
         } else if (!mode.ballooning()) {
             // ESXi 6's hard and low: the balloon stops where it was sent; compression and swap close the rest of the gap.
             for (int i = 0; i < n; i++) balloons[i] = Math.min(wanted[i], ordered[i]);
@@ -88,6 +98,7 @@ public final class EsxPolicy implements MemoryPolicy {
         for (int i = 0; i < n; i++) {
             VmView vm = view.vms().get(i);
             lastBalloonTarget.put(vm.name(), Math.max(0, balloons[i]));
+            lastGranted.put(vm.name(), vm.grantedBytes());
             plans.add(planFor(vm, alloc.targets()[i], alloc.reasons()[i], mode, Math.max(0, balloons[i]), view.timeMillis()));
         }
         long scan = mode.sharing() ? SharingScanRate.pagesPerSecond(config, view) : 0;

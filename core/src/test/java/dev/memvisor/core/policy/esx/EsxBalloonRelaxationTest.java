@@ -18,7 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Worked cases of the high state's balloon relaxation: a 16G host (no overhead) with the high
  * threshold at 1/16 and soft at 1/32, so the relaxation keeps 3/64 free (768M, exact in binary);
- * two 12G VMs, each fully active on 6G and holding a 4G balloon, so 4G of the host is free.
+ * two 12G VMs, each holding all it sees (12G less its balloon), 6G of it active and 2G of it shared,
+ * so with 4G balloons they consume 12G and 4G of the host is free. Neither VM can grow without its
+ * balloon deflating, so no headroom is held back for them (see the last test for a VM that can).
  */
 class EsxBalloonRelaxationTest {
     private static final MemoryThresholds T = new MemoryThresholds(0.0625, 0.03125, 0.015625, 0.0078125);
@@ -28,7 +30,8 @@ class EsxBalloonRelaxationTest {
     }
 
     private static VmView vm(VmSettings s, long balloon) {
-        return new VmView(s, 6 * GIB, 6 * GIB, balloon, 0, 0, 6 * GIB, VmView.UNKNOWN, VmView.UNKNOWN);
+        long holds = s.configuredBytes() - balloon;
+        return new VmView(s, holds, holds - 2 * GIB, balloon, 0, 0, 6 * GIB, VmView.UNKNOWN, VmView.UNKNOWN);
     }
 
     private static HostView host(VmSettings a, VmSettings b, long balloonA, long balloonB, long free) {
@@ -77,5 +80,45 @@ class EsxBalloonRelaxationTest {
         // small balloons (1G) well under the allocation's 4G are not inflated; at 768M free nothing deflates either
         Plan small = esx().decide(host(a, b, GIB, GIB, 768 * MIB));
         assertThat(small.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(GIB));
+    }
+
+    private static VmView holding(VmSettings s, long balloon, long holds) {
+        return new VmView(s, holds, holds, balloon, 0, 0, 6 * GIB, VmView.UNKNOWN, VmView.UNKNOWN);
+    }
+
+    @Test
+    void memoryAGrowingVmBelowItsEntitlementMayStillGrowIntoIsNotLentToTheOthersUntilItStopsGrowing() {
+        VmSettings a = VmSettings.of("a", 12 * GIB), b = VmSettings.of("b", 12 * GIB);
+        EsxPolicy esx = esx();
+        // soft (400M free): nothing is lent; a holds 6G of the 8G it sees and is entitled to
+        esx.decide(new HostView(0, 16 * GIB, 400 * MIB, 0, List.of(holding(a, 4 * GIB, 6 * GIB), vm(b, 4 * GIB))));
+        // a grew to 7G: 5G free, 1G of it a's own headroom, so the same 3.25G as in the first test goes out
+        // (1.625G each, balloons 2.375G), not 4.25G
+        Plan p = esx.decide(new HostView(2000, 16 * GIB, 5 * GIB, 0, List.of(holding(a, 4 * GIB, 7 * GIB), vm(b, 4 * GIB))));
+        assertThat(p.state()).isEqualTo(HostMemoryState.HIGH);
+        assertThat(p.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(2432 * MIB));
+        // a stopped growing (drivers not moved yet, the 3.25G in flight): its 1G headroom is lent too, 512M each
+        Plan steady = esx.decide(new HostView(4000, 16 * GIB, 5 * GIB, 0, List.of(holding(a, 4 * GIB, 7 * GIB), vm(b, 4 * GIB))));
+        assertThat(steady.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(1920 * MIB));
+        // growing from 3G to 4G of its 8G: its 4G headroom is all the host has free beyond what it keeps: nothing is lent
+        EsxPolicy fresh = esx();
+        fresh.decide(new HostView(0, 16 * GIB, 400 * MIB, 0, List.of(holding(a, 4 * GIB, 3 * GIB), vm(b, 4 * GIB))));
+        Plan growing = fresh.decide(new HostView(2000, 16 * GIB, 4 * GIB + 768 * MIB, 0, List.of(holding(a, 4 * GIB, 4 * GIB), vm(b, 4 * GIB))));
+        assertThat(growing.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(4 * GIB));
+    }
+
+    @Test
+    void anInflationASofterStateOrderedGoesOnWhenTheHostClimbsBackToHigh() {
+        VmSettings a = VmSettings.of("a", 12 * GIB), b = VmSettings.of("b", 12 * GIB);
+        EsxPolicy esx = esx();
+        // Soft (400M free): both are entitled to 8G, so both balloons are sent to 4G.
+        Plan soft = esx.decide(new HostView(0, 16 * GIB, 400 * MIB, 0, List.of(holding(a, 0, 12 * GIB), holding(b, 0, 5 * GIB))));
+        assertThat(soft.state()).isEqualTo(HostMemoryState.SOFT);
+        assertThat(soft.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(4 * GIB));
+        // Halfway there the host is back in high (1G free); b has grown from 5G to 6G of the 8G it is entitled to, so
+        // nothing is spare and both inflations go on: stopping them at 2G would have the next soft state send them to 4G again.
+        Plan high = esx.decide(new HostView(2000, 16 * GIB, GIB, 0, List.of(holding(a, 2 * GIB, 10 * GIB), holding(b, 2 * GIB, 6 * GIB))));
+        assertThat(high.state()).isEqualTo(HostMemoryState.HIGH);
+        assertThat(high.vms()).allSatisfy(v -> assertThat(v.balloonTargetBytes()).isEqualTo(4 * GIB));
     }
 }
