@@ -16,17 +16,19 @@ import java.util.Optional;
 /**
  * What memvisor reads from a domain's live XML (virDomainGetXMLDesc): its balloon device
  * ({@code <devices><memballoon model='virtio'><stats period='N'/>}, model {@code none} = no
- * balloon; https://libvirt.org/formatdomain.html#memory-balloon-device) and memvisor's
- * {@code <metadata>} ({@link MemvisorMetadata}). Metadata that does not parse is kept as a problem,
- * so the balloon facts of such a domain are still known.
+ * balloon; https://libvirt.org/formatdomain.html#memory-balloon-device), its first virtio-mem device
+ * ({@link VirtioMemDevice}) and memvisor's {@code <metadata>} ({@link MemvisorMetadata}). Metadata that
+ * does not parse is kept as a problem, so the balloon facts of such a domain are still known.
  */
 public final class DomainXml {
     private final String balloonModel;
     private final int statsPeriodSeconds;
     private final MemvisorMetadata metadata;
     private final String metadataProblem;
+    private final VirtioMemDevice virtioMem;
 
-    private DomainXml(String balloonModel, int statsPeriodSeconds, MemvisorMetadata metadata, String metadataProblem) {
+    private DomainXml(String balloonModel, int statsPeriodSeconds, MemvisorMetadata metadata, String metadataProblem, VirtioMemDevice virtioMem) {
+        this.virtioMem = virtioMem;
         this.balloonModel = balloonModel;
         this.statsPeriodSeconds = statsPeriodSeconds;
         this.metadata = metadata;
@@ -69,7 +71,62 @@ public final class DomainXml {
                 }
             }
         }
-        return new DomainXml(model, period, md, problem);
+        return new DomainXml(model, period, md, problem, virtioMem(domain));
+    }
+
+    /** The first {@code <memory model='virtio-mem'>} device, or null when the domain has none. */
+    private static VirtioMemDevice virtioMem(Element domain) {
+        Element devices = child(domain, "devices");
+        if (devices == null) return null;
+        for (Node n = devices.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (!(n instanceof Element e) || n.getNamespaceURI() != null || !"memory".equals(n.getLocalName())) continue;
+            if (!"virtio-mem".equals(e.getAttribute("model"))) continue;
+            Element target = child(e, "target");
+            if (target == null) throw new IllegalArgumentException("<memory model='virtio-mem'>: no <target>");
+            long size = size(target, "size", -1);
+            long block = size(target, "block", -1);
+            long requested = size(target, "requested", 0);
+            long current = size(target, "current", requested);
+            Element alias = child(e, "alias");
+            return new VirtioMemDevice(alias == null ? "" : alias.getAttribute("name"), bootBytes(domain), size, block, requested, current, e);
+        }
+        return null;
+    }
+
+    /** The boot memory of a domain with memory devices: the sum of its NUMA cells ({@code <cpu><numa><cell memory unit>}), which libvirt requires then. */
+    private static long bootBytes(Element domain) {
+        Element numa = child(child(domain, "cpu"), "numa");
+        long sum = 0;
+        for (Node n = numa == null ? null : numa.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element c && n.getNamespaceURI() == null && "cell".equals(n.getLocalName())) {
+                try {
+                    sum += LibvirtUnits.toBytes(c.getAttribute("memory"), c.getAttribute("unit"));
+                } catch (IllegalArgumentException x) {
+                    throw new IllegalArgumentException("<cpu><numa><cell id='" + c.getAttribute("id") + "' memory>: " + x.getMessage(), x);
+                }
+            }
+        }
+        if (sum <= 0) throw new IllegalArgumentException("<memory model='virtio-mem'> without <cpu><numa><cell memory=...>: the boot memory is unknown");
+        return sum;
+    }
+
+    /** A size element of a virtio-mem {@code <target>} in bytes; {@code absent} when missing (-1: required). */
+    private static long size(Element target, String name, long absent) {
+        Element e = child(target, name);
+        if (e == null) {
+            if (absent < 0) throw new IllegalArgumentException("<memory model='virtio-mem'><target>: no <" + name + ">");
+            return absent;
+        }
+        try {
+            return LibvirtUnits.toBytes(e.getTextContent(), e.getAttribute("unit"));
+        } catch (IllegalArgumentException x) {
+            throw new IllegalArgumentException("<memory model='virtio-mem'><target><" + name + ">: " + x.getMessage(), x);
+        }
+    }
+
+    /** The domain's first virtio-mem device, if it has one. */
+    public Optional<VirtioMemDevice> virtioMem() {
+        return Optional.ofNullable(virtioMem);
     }
 
     /** Whether the domain has a balloon device memvisor can drive (a {@code <memballoon>} whose model is not {@code none}). */
@@ -115,7 +172,7 @@ public final class DomainXml {
         }
     }
 
-    private static Element child(Element parent, String name) {
+    static Element child(Element parent, String name) {
         if (parent == null) return null;
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element && n.getNamespaceURI() == null && name.equals(n.getLocalName())) return (Element) n;

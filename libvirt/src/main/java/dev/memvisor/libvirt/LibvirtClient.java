@@ -34,8 +34,8 @@ import java.util.function.Consumer;
 /**
  * memvisor's client of one libvirt connection ({@code qemu:///system} by default): which domains
  * run, and per domain what a memory manager reads (memory, balloon statistics, memtune, the balloon
- * device and memvisor's metadata, the QEMU pid) and writes (the balloon with the live flag, the
- * statistics period, memtune, the metadata). Nothing here decides anything.
+ * and virtio-mem devices and memvisor's metadata, the QEMU pid) and writes (the balloon with the live
+ * flag, the virtio-mem device's requested size, the statistics period, memtune, the metadata). Nothing here decides anything.
  * <p>
  * It follows domains through libvirt's lifecycle events on an event loop thread it owns
  * ({@link LibvirtEventLoop}), reports each run's start and stop once to its
@@ -174,7 +174,7 @@ public final class LibvirtClient implements AutoCloseable {
         return call(d, "read its memory statistics (virDomainMemoryStats)", dom -> BalloonStats.of(dom.memoryStats(BalloonStats.TAGS)));
     }
 
-    /** The balloon device, its statistics period and memvisor's metadata, from the live domain XML. */
+    /** The balloon device, its statistics period, the virtio-mem device and memvisor's metadata, from the live domain XML. */
     public DomainXml domainXml(DomainId d) {
         String xml = call(d, "read its XML (virDomainGetXMLDesc)", dom -> dom.getXMLDesc(0));
         try {
@@ -228,6 +228,18 @@ public final class LibvirtClient implements AutoCloseable {
         if (bytes <= 0) throw new IllegalArgumentException("domain " + d.name() + ": current memory must be > 0, got " + bytes);
         call(d, "set the balloon so the guest has " + Size.format(bytes) + " (virDomainSetMemoryFlags, live)", dom ->
                 MemvisorAccess.check(MissingCalls.INSTANCE.virDomainSetMemoryFlags(MemvisorAccess.pointer(dom), new NativeLong(bytes / 1024), AFFECT_LIVE)));
+    }
+
+    /**
+     * Asks the domain's virtio-mem device to plug {@code bytes} (whole blocks within its region), on the
+     * running domain only: the device's live element with a new {@code <requested>} through
+     * virDomainUpdateDeviceFlags with VIR_DOMAIN_AFFECT_LIVE, as {@code virsh update-memory-device --live
+     * --requested-size} does (libvirt >= 7.9). The guest plugs or unplugs toward it at its own pace.
+     */
+    public void setVirtioMemRequested(DomainId d, VirtioMemDevice device, long bytes) {
+        String xml = device.withRequested(bytes);
+        call(d, "ask its virtio-mem device" + (device.alias().isEmpty() ? "" : " " + device.alias()) + " to plug " + Size.format(bytes)
+                + " (virDomainUpdateDeviceFlags, live)", dom -> dom.updateDeviceFlags(xml, AFFECT_LIVE));
     }
 
     /** Sets how often the guest's balloon driver reports statistics, live (virDomainSetMemoryStatsPeriod). */

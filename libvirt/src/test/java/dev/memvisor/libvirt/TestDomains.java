@@ -3,6 +3,7 @@ package dev.memvisor.libvirt;
 import dev.memvisor.qemu.image.GuestImage;
 import dev.memvisor.qemu.image.GuestImageBuilder;
 import dev.memvisor.qemu.launch.Await;
+import dev.memvisor.qemu.launch.GuestSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,19 +32,35 @@ public final class TestDomains {
      * @param statsPeriod the balloon's stats period in the XML (0 = none, libvirt's default)
      * @param metadata    extra XML inside {@code <metadata>}, or empty
      * @param persistent  defined and started (virsh define + start) instead of transient (virsh create)
+     * @param guest       the guest's workload and virtio-mem device (its kernel command line, {@link GuestSpec#kernelCmdline()})
      */
-    public record Spec(String name, int memoryMib, boolean balloon, int statsPeriod, String metadata, boolean persistent) {
+    public record Spec(String name, int memoryMib, boolean balloon, int statsPeriod, String metadata, boolean persistent, GuestSpec guest) {
         public static Spec balloon(String name, int memoryMib) {
-            return new Spec(name, memoryMib, true, 0, "", false);
+            return new Spec(name, memoryMib, true, 0, "", false, GuestSpec.idle(name, (long) memoryMib << 20));
         }
 
-        public Spec withoutBalloon() { return new Spec(name, memoryMib, false, statsPeriod, metadata, persistent); }
+        public Spec withoutBalloon() { return new Spec(name, memoryMib, false, statsPeriod, metadata, persistent, guest); }
 
-        public Spec withStatsPeriod(int seconds) { return new Spec(name, memoryMib, balloon, seconds, metadata, persistent); }
+        public Spec withStatsPeriod(int seconds) { return new Spec(name, memoryMib, balloon, seconds, metadata, persistent, guest); }
 
-        public Spec withMetadata(String xml) { return new Spec(name, memoryMib, balloon, statsPeriod, xml, persistent); }
+        public Spec withMetadata(String xml) { return new Spec(name, memoryMib, balloon, statsPeriod, xml, persistent, guest); }
 
-        public Spec asPersistent() { return new Spec(name, memoryMib, balloon, statsPeriod, metadata, true); }
+        public Spec asPersistent() { return new Spec(name, memoryMib, balloon, statsPeriod, metadata, true, guest); }
+
+        /** A copy whose guest runs mvload: {@code workingSetMib} filled with {@code fill} pages, touched at {@code pagesPerSecond} (0: filled once, held). */
+        public Spec withWorkload(int workingSetMib, long pagesPerSecond, String fill) {
+            return new Spec(name, memoryMib, balloon, statsPeriod, metadata, persistent, guest.withWorkload((long) workingSetMib << 20, pagesPerSecond, fill));
+        }
+
+        /**
+         * A copy with a virtio-mem device beside the boot memory ({@code memoryMib}): a region of {@code regionMib}
+         * in blocks of {@code blockMib}, {@code requestedMib} plugged at start; the guest onlines what is plugged
+         * and prints its MemTotal when it changes (the QEMU launcher's parameters, {@link GuestSpec#withHotplug}).
+         */
+        public Spec withHotplug(int regionMib, int blockMib, int requestedMib) {
+            return new Spec(name, memoryMib, balloon, statsPeriod, metadata, persistent,
+                    guest.withHotplug((long) regionMib << 20, (long) blockMib << 20, (long) requestedMib << 20));
+        }
 
         public String domainName() { return LibvirtDaemon.domainName(name); }
     }
@@ -57,28 +74,43 @@ public final class TestDomains {
         return image;
     }
 
-    /** The domain XML for a spec; the serial console goes to {@code dir/NAME.console.log}. */
+    /**
+     * The domain XML for a spec; the serial console goes to {@code dir/NAME.console.log}. With a virtio-mem
+     * device: {@code <maxMemory slots>} (the most memory a hot-plug can reach), one NUMA cell of the boot memory
+     * (libvirt requires NUMA with memory devices) and {@code <memory model='virtio-mem'>} with its target,
+     * block and requested sizes (https://libvirt.org/formatdomain.html#memory-devices).
+     */
     public static String xml(Spec s, Path dir) {
         GuestImage img = image();
+        GuestSpec g = s.guest();
+        long regionMib = g.hotplugBytes() >> 20;
+        String maxMemory = g.hasHotplug() ? "  <maxMemory slots='1' unit='MiB'>" + (s.memoryMib() + regionMib) + "</maxMemory>\n" : "";
+        String numa = g.hasHotplug() ? "  <cpu><numa><cell id='0' cpus='0' memory='" + s.memoryMib() + "' unit='MiB'/></numa></cpu>\n" : "";
+        String vmem = g.hasHotplug() ? "    <memory model='virtio-mem'><target><size unit='MiB'>" + regionMib + "</size><node>0</node>"
+                + "<block unit='KiB'>" + ((g.hotplugBlockBytes() > 0 ? g.hotplugBlockBytes() : 2L << 20) >> 10) + "</block>"
+                + "<requested unit='MiB'>" + (g.pluggedBytes() >> 20) + "</requested></target></memory>\n" : "";
         String balloon = s.balloon()
                 ? "<memballoon model='virtio'>" + (s.statsPeriod() > 0 ? "<stats period='" + s.statsPeriod() + "'/>" : "") + "</memballoon>"
                 : "<memballoon model='none'/>";
         return "<domain type='qemu'>\n"
                 + "  <name>" + s.domainName() + "</name>\n"
                 + (s.metadata().isEmpty() ? "" : "  <metadata>" + s.metadata() + "</metadata>\n")
-                + "  <memory unit='MiB'>" + s.memoryMib() + "</memory>\n"
+                + maxMemory
+                + "  <memory unit='MiB'>" + (s.memoryMib() + regionMib) + "</memory>\n"
                 + "  <currentMemory unit='MiB'>" + s.memoryMib() + "</currentMemory>\n"
                 + "  <vcpu>1</vcpu>\n"
+                + numa
                 + "  <os>\n"
                 + "    <type arch='x86_64' machine='pc'>hvm</type>\n"
                 + "    <kernel>" + img.kernel() + "</kernel>\n"
                 + "    <initrd>" + img.initramfs() + "</initrd>\n"
-                + "    <cmdline>" + dev.memvisor.qemu.launch.GuestSpec.BASE_CMDLINE + " memvisor.ws=0 memvisor.rate=0 memvisor.fill=same memvisor.cpu=0</cmdline>\n"
+                + "    <cmdline>" + g.kernelCmdline() + "</cmdline>\n"
                 + "  </os>\n"
                 + "  <on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot><on_crash>destroy</on_crash>\n"
                 + "  <devices>\n"
                 + "    <serial type='file'><source path='" + console(s, dir) + "'/><target port='0'/></serial>\n"
                 + "    " + balloon + "\n"
+                + vmem
                 + "  </devices>\n"
                 + "</domain>\n";
     }
@@ -123,6 +155,17 @@ public final class TestDomains {
 
     private static Path console(Spec s, Path dir) {
         return dir.toAbsolutePath().resolve(s.name() + ".console.log");
+    }
+
+    /** The lines the guest printed on its console so far (the kernel's console is not always valid UTF-8: read byte for byte). */
+    public static java.util.List<String> consoleLines(Spec s, Path dir) {
+        try {
+            Path console = console(s, dir);
+            if (!Files.exists(console)) return java.util.List.of();
+            return new String(Files.readAllBytes(console), java.nio.charset.StandardCharsets.ISO_8859_1).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String readyLine(Path console) {

@@ -5,10 +5,12 @@ import dev.memvisor.core.admission.AdmissionDecision;
 import dev.memvisor.core.control.Action;
 import dev.memvisor.core.control.Trigger;
 import dev.memvisor.core.model.HostView;
+import dev.memvisor.core.model.HotplugMemory;
 import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.core.model.VmView;
 import dev.memvisor.core.unit.Size;
 import dev.memvisor.libvirt.BalloonStats;
+import dev.memvisor.libvirt.DomainCgroup;
 import dev.memvisor.libvirt.DomainId;
 import dev.memvisor.libvirt.DomainLifecycleListener;
 import dev.memvisor.libvirt.DomainMemory;
@@ -17,11 +19,15 @@ import dev.memvisor.libvirt.LibvirtCallException;
 import dev.memvisor.libvirt.LibvirtClient;
 import dev.memvisor.libvirt.MemTune;
 import dev.memvisor.libvirt.MemvisorMetadata;
+import dev.memvisor.libvirt.VirtioMemDevice;
 import dev.memvisor.qemu.act.CgroupSetting;
+import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.act.QmpBalloon;
+import dev.memvisor.qemu.act.VirtioMemPlug;
 import dev.memvisor.qemu.collect.ActiveMemorySources;
 import dev.memvisor.qemu.collect.ActiveMemoryWindow;
 import dev.memvisor.qemu.collect.MemInfo;
+import dev.memvisor.qemu.collect.MemoryPressure;
 import dev.memvisor.qemu.collect.QemuProcessStats;
 import dev.memvisor.qemu.manager.Effects;
 import dev.memvisor.qemu.manager.FreeMemory;
@@ -60,7 +66,8 @@ import java.util.function.Consumer;
  * memory, KSM, vCPU time, active memory) at once, each with its own deadline ({@link ProbeRound}), so
  * a hung libvirtd or QEMU costs a decision at most that deadline; a domain that cannot be observed
  * keeps counting the memory its QEMU holds. Applying sets the balloon with the live flag
- * ({@code virsh setmem --live}), the plan's host reclamation through memtune ({@code hard_limit},
+ * ({@code virsh setmem --live}), the plugged size of a domain's virtio-mem device (its {@code <requested>},
+ * live, as {@code virsh update-memory-device} does), the plan's host reclamation through memtune ({@code hard_limit},
  * {@code soft_limit}: libvirt's own interface to the domain's memory cgroup, which it keeps across
  * its restarts) when host.yaml's {@code cgroups} is on, and the sharing rate through KSM.
  * <p>
@@ -117,6 +124,7 @@ public final class LibvirtHost implements RealHost {
     private Observation last;
     private VmLoad lastLoad = VmLoad.NONE;
     private final Map<String, Long> sentGuestBytes = new LinkedHashMap<>();
+    private final Map<String, Long> pluggedSent = new LinkedHashMap<>();
     private long balloonSentNanos = -1;
     /** Whether the host has swap (SwapTotal > 0) at the last observation: without it a hard limit below what a domain holds can only OOM-kill it. */
     private boolean hostSwap;
@@ -196,6 +204,7 @@ public final class LibvirtHost implements RealHost {
     @Override
     public HostView observe(long nowMillis) {
         sentGuestBytes.clear();
+        pluggedSent.clear();
         balloonSentNanos = -1;
         HostReadings readings = HostReadings.read(paths);
         hostSwap = readings.memInfo().get("SwapTotal") > 0;
@@ -262,17 +271,37 @@ public final class LibvirtHost implements RealHost {
         } else if (action instanceof Action.HostReclaim r) {
             reclaim(domain(r.vm()), r);
         } else if (action instanceof Action.Plug p) {
-            // not yet: <memory model='virtio-mem'>'s <requested> through virDomainUpdateDeviceFlags (libvirt >= 7.9)
-            throw new IllegalStateException("memory hot-plug (virtio-mem) is not carried out for libvirt domains yet; the plugged size "
-                    + Size.format(p.pluggedBytes()) + " stays as the domain has it");
+            plug(domain(p.vm()), p);
         } else {
             throw new IllegalArgumentException("libvirt domains cannot carry out a " + action.kind() + " action");
         }
     }
 
-    /** The balloon, live only: libvirt's current memory is what the guest keeps, so the balloon holds the rest of its memory. */
+    /**
+     * The plugged size through the domain's virtio-mem device: its {@code <requested>}, live
+     * ({@link LibvirtClient#setVirtioMemRequested}); the guest gets there at its own pace, timed as a QEMU's
+     * device is ({@link VirtioMemPlug}: from libvirt's answer until an observation sees {@code <current>} there).
+     */
+    private void plug(ManagedDomain vm, Action.Plug p) {
+        VirtioMemDevice dev = vm.virtioMem;
+        VirtioMemPlug timer = vm.plug();
+        if (dev == null || timer == null) {
+            throw new IllegalStateException("no virtio-mem device (<memory model='virtio-mem'>) to plug " + Size.format(p.pluggedBytes()) + " into");
+        }
+        call(vm, () -> {
+            requireClient().setVirtioMemRequested(vm.id, dev, p.pluggedBytes());
+            return null;
+        });
+        timer.requested(p.pluggedBytes(), System.currentTimeMillis() * 1000);
+        pluggedSent.put(vm.name(), p.pluggedBytes());
+    }
+
+    /**
+     * The balloon, live only: libvirt's current memory is what the guest keeps, so the balloon holds the rest
+     * of its memory (of its boot memory with a virtio-mem device: QEMU's balloon does not count that device's memory).
+     */
     private void balloon(ManagedDomain vm, Action.Balloon b) {
-        long guest = QmpBalloon.guestBytes(vm.settings.configuredBytes(), b.balloonBytes());
+        long guest = QmpBalloon.guestBytes(vm.balloonBaseBytes(vm.settings.configuredBytes()), b.balloonBytes());
         if (!vm.balloonOrder(guest)) return;
         try {
             call(vm, () -> {
@@ -309,7 +338,8 @@ public final class LibvirtHost implements RealHost {
         }
         if (r.throttle() && !vm.throttleReported) {
             events.accept("vm " + vm.name() + ": the throttle mode acts through memtune soft_limit (memory.high on cgroup v2; on v1 a soft limit"
-                    + " reclaimed only under host pressure); its memory pressure is not observed, so the psi policy does not probe it");
+                    + " reclaimed only under host pressure)" + (vm.pressureDir != null ? "; its memory pressure from " + vm.pressureDir
+                    : "; its memory pressure is not observed (" + vm.pressureWhy + "), so the psi policy does not probe it"));
             vm.throttleReported = true;
         }
         if (!config.cgroups()) return;
@@ -405,7 +435,14 @@ public final class LibvirtHost implements RealHost {
             CgroupSetting t = d.lastTune;
             if (t != null && d.state == ManagedDomain.State.MANAGED) tunes.put(d.name(), t);
         }
-        return new Effects(sentGuestBytes, tunes, ksm.knobs(), balloonSentNanos);
+        return new Effects(sentGuestBytes, tunes, ksm.knobs(), balloonSentNanos, pluggedSent, null, Map.of());
+    }
+
+    /** The domain's virtio-mem device as this host drives it (null without one, or no such managed domain), for its plug times. */
+    @Override
+    public VirtioMemPlug virtioMem(String vm) {
+        for (ManagedDomain d : domains.values()) if (d.state == ManagedDomain.State.MANAGED && d.name().equals(vm)) return d.plug();
+        return null;
     }
 
     @Override
@@ -559,7 +596,8 @@ public final class LibvirtHost implements RealHost {
             d.admissible = false;
             events.accept("vm " + d.name() + ": libvirt domain managed (pid " + d.pid + ", " + Size.format(s.configuredBytes()) + ", reservation "
                     + Size.format(s.reservationBytes()) + ", limit " + Size.format(s.limitBytes()) + ", shares " + s.shares()
-                    + (s.ballooning() ? "" : ", ballooning off") + ")");
+                    + (s.ballooning() ? "" : ", ballooning off") + ", memory pressure "
+                    + (d.pressureDir != null ? "from " + d.pressureDir : "not observed: " + d.pressureWhy) + ")");
             return true;
         }
         String why = "admission control against " + (budgetBytes > 0 ? "the budget" : "MemTotal") + " (" + Size.format(machineBytes) + "): " + a.message();
@@ -610,9 +648,12 @@ public final class LibvirtHost implements RealHost {
             if (e.kind() != LibvirtCallException.Kind.UNSUPPORTED) throw e;
             tune = MemTune.UNCHANGED;
         }
+        // with a virtio-mem device the domain can have its boot memory and the device's whole region, as a QEMU of host.yaml
+        VirtioMemDevice dev = x.virtioMem().orElse(null);
+        long configured = dev == null ? m.maxMemoryBytes() : dev.bootBytes() + dev.sizeBytes();
         VmSettings s;
         try {
-            s = DomainSettings.resolve(d.name(), m.maxMemoryBytes(), config.libvirt().domain(d.name()),
+            s = DomainSettings.resolve(d.name(), configured, config.libvirt().domain(d.name()),
                     x.metadataProblem().isPresent() ? MemvisorMetadata.NONE : x.metadata(), tune);
         } catch (IllegalArgumentException e) {
             return new ManagedDomain.Introduction(null, "settings: " + e.getMessage(), pid, null, notes);
@@ -624,10 +665,18 @@ public final class LibvirtHost implements RealHost {
         }
         d.statsChecked = true;
         d.pid = pid;
+        StringBuilder why = new StringBuilder();
+        d.pressureDir = DomainCgroup.pressureDir(paths.procRoot(), MemoryCgroup.unifiedRoot(paths.cgroupRoot()), pid, why);
+        d.pressureWhy = d.pressureDir == null ? why.toString() : null;
+        if (dev != null) {
+            d.hotplug(dev);
+            notes.add("virtio-mem device" + (dev.alias().isEmpty() ? "" : " " + dev.alias()) + ": boot memory " + Size.format(dev.bootBytes()) + " + a region of "
+                    + Size.format(dev.sizeBytes()) + " in " + Size.format(dev.blockBytes()) + " blocks, " + Size.format(dev.currentBytes()) + " plugged");
+        }
         return new ManagedDomain.Introduction(s, null, pid, sample(c, d, s, nowMillis), notes);
     }
 
-    /** One domain now: its balloon from libvirt, its QEMU from /proc. */
+    /** One domain now: its balloon (and virtio-mem device) from libvirt, its QEMU from /proc. */
     private VmSample sample(LibvirtClient c, ManagedDomain d, VmSettings s, long nowMillis) {
         if (!d.statsChecked) {
             int period = statsPeriodSeconds();
@@ -646,7 +695,27 @@ public final class LibvirtHost implements RealHost {
         QemuProcessStats p = pid > 0 ? QemuProcessStats.read(paths.procRoot(), pid) : null;
         long active = p == null ? -1 : activeMemory.activeBytes(d.name(), pid, s.configuredBytes(), nowMillis);
         boolean g = b.guestReported();
-        return VmSample.of(s, actual, p, active, g ? b.unusedBytes() : -1, g ? b.availableBytes() : -1, g ? b.usableBytes() : -1);
+        HotplugMemory hot = null;
+        if (d.virtioMem != null) {
+            // <current> follows QEMU's MEMORY_DEVICE_SIZE_CHANGE events (libvirt's processMemoryDeviceSizeChange)
+            VirtioMemDevice dev = c.domainXml(d.id).virtioMem()
+                    .orElseThrow(() -> new IllegalStateException("its virtio-mem device is gone from the live XML"));
+            d.hotplugSeen(dev, System.currentTimeMillis() * 1000);
+            hot = dev.hotplug();
+        }
+        return VmSample.of(s, actual, p, active, g ? b.unusedBytes() : -1, g ? b.availableBytes() : -1, g ? b.usableBytes() : -1,
+                hot, stallMicros(d));
+    }
+
+    /** The domain's memory stall total (PSI some of its v2 group), or UNKNOWN when not observed; a read that fails is UNKNOWN this time. */
+    private static long stallMicros(ManagedDomain d) {
+        java.nio.file.Path dir = d.pressureDir;
+        if (dir == null) return VmView.UNKNOWN;
+        try {
+            return MemoryPressure.readCgroup(dir).someTotalMicros();
+        } catch (RuntimeException e) {
+            return VmView.UNKNOWN;
+        }
     }
 
     /** The balloon statistics period memvisor sets: the control interval in whole seconds, at least 1. */

@@ -3,6 +3,8 @@ package dev.memvisor.libvirt.manager;
 import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.libvirt.DomainId;
 import dev.memvisor.libvirt.MemTune;
+import dev.memvisor.libvirt.VirtioMemDevice;
+import dev.memvisor.qemu.act.VirtioMemPlug;
 import dev.memvisor.qemu.act.CgroupSetting;
 import dev.memvisor.qemu.collect.ResidentMemory;
 import dev.memvisor.qemu.manager.TrackedVm;
@@ -52,6 +54,13 @@ final class ManagedDomain extends TrackedVm {
     /** Whether the events said how the throttle mode is carried out for the domain. */
     boolean throttleReported;
 
+    /** The cgroup v2 group whose memory.pressure is the domain's ({@link dev.memvisor.libvirt.DomainCgroup}), or null when not observed. */
+    volatile java.nio.file.Path pressureDir;
+    /** Why the domain's memory pressure is not observed (null when it is). */
+    volatile String pressureWhy;
+    /** The domain's virtio-mem device as its live XML last described it (the base of the next update), or null without one. */
+    volatile VirtioMemDevice virtioMem;
+
     ManagedDomain(DomainId id) {
         this.id = id;
     }
@@ -59,6 +68,19 @@ final class ManagedDomain extends TrackedVm {
     @Override
     public String name() {
         return id.name();
+    }
+
+    /** Takes the domain's virtio-mem device (at its introduction): plugs are timed from now on. */
+    void hotplug(VirtioMemDevice dev) {
+        virtioMem = dev;
+        bootBytes = dev.bootBytes();
+        plug = new VirtioMemPlug(dev.alias().isEmpty() ? null : dev.alias(), dev.alias(), dev.currentBytes());
+    }
+
+    /** Takes what the live XML says of the device now: what is plugged ends a change under way (an observation: an upper bound of its time). */
+    void hotplugSeen(VirtioMemDevice dev, long nowEpochMicros) {
+        virtioMem = dev;
+        plug.observed(dev.currentBytes(), nowEpochMicros);
     }
 
     /**

@@ -6,13 +6,15 @@ import dev.memvisor.qemu.qmp.QmpEvent;
 
 /**
  * One VM's virtio-mem device as the manager drives it: an {@link Action.Plug} becomes QOM's
- * {@code requested-size} (qom-set on the device), and the guest plugs or unplugs whole blocks toward it
- * at its own pace; {@code size} (query-memory-devices) says what is plugged. Each change is timed from
- * the request until the device's size reached the requested size: by QEMU's MEMORY_DEVICE_SIZE_CHANGE
- * event (its timestamp; QEMU rate-limits the event per device, so the last one of a burst may come up
- * to a second late, with its own time), or else by the first observation that sees it (then the time
- * is an upper bound). Sources: QEMU docs/system/devices/virtio-mem.rst, qapi/machine.json
- * (MEMORY_DEVICE_SIZE_CHANGE). Thread-safe: the event arrives on the QMP reader's thread.
+ * {@code requested-size} (qom-set on the device; for a libvirt domain, {@code <requested>} through
+ * virDomainUpdateDeviceFlags, sent by its host and recorded with {@link #requested}), and the guest plugs
+ * or unplugs whole blocks toward it at its own pace; {@code size} (query-memory-devices, libvirt's
+ * {@code <current>}) says what is plugged. Each change is timed from the request until the device's size
+ * reached the requested size: by QEMU's MEMORY_DEVICE_SIZE_CHANGE event (its timestamp; QEMU rate-limits
+ * the event per device, so the last one of a burst may come up to a second late, with its own time), or
+ * else by the first observation that sees it (then the time is an upper bound). Sources: QEMU
+ * docs/system/devices/virtio-mem.rst, qapi/machine.json (MEMORY_DEVICE_SIZE_CHANGE). Thread-safe: the
+ * event arrives on the QMP reader's thread.
  */
 public final class VirtioMemPlug {
     /** QEMU's event when a memory device's plugged size changed. */
@@ -47,7 +49,7 @@ public final class VirtioMemPlug {
         this.sizeBytes = sizeBytes;
     }
 
-    /** The device's QOM path. */
+    /** The device's QOM path (for a libvirt domain, its alias). */
     public String path() { return path; }
 
     /**
@@ -57,10 +59,13 @@ public final class VirtioMemPlug {
      */
     public void request(QmpClient qmp, long bytes, long nowEpochMicros) {
         qmp.setVirtioMemRequestedSize(path, bytes);
-        synchronized (this) {
-            pending = new Change(sizeBytes, bytes, nowEpochMicros, -1, false);
-            if (sizeBytes == bytes) finish(nowEpochMicros, false);
-        }
+        requested(bytes, nowEpochMicros);
+    }
+
+    /** Records that the device was asked (by whoever reaches it: QMP, libvirt) to plug {@code bytes} at {@code nowEpochMicros}; the change's clock starts. */
+    public synchronized void requested(long bytes, long nowEpochMicros) {
+        pending = new Change(sizeBytes, bytes, nowEpochMicros, -1, false);
+        if (sizeBytes == bytes) finish(nowEpochMicros, false);
     }
 
     /** Takes QEMU's size-change event for this device (others are ignored). */

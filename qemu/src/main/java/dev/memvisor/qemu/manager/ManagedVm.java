@@ -3,7 +3,6 @@ package dev.memvisor.qemu.manager;
 import dev.memvisor.core.model.VmSettings;
 import dev.memvisor.qemu.act.CgroupSetting;
 import dev.memvisor.qemu.act.MemoryCgroup;
-import dev.memvisor.qemu.act.VirtioMemPlug;
 import dev.memvisor.qemu.collect.ResidentMemory;
 import dev.memvisor.qemu.launch.QemuProcessFinder;
 import dev.memvisor.qemu.qmp.QmpClient;
@@ -23,10 +22,6 @@ final class ManagedVm extends TrackedVm {
     /** Known once connected (the configured size may come from QEMU). */
     volatile VmSettings settings;
     volatile MemoryCgroup cgroup;
-    /** The VM's virtio-mem device, or null when it has none (found when connecting). */
-    volatile VirtioMemPlug plug;
-    /** The VM's boot memory (QEMU's base-memory): what QEMU's balloon works within; -1 before connecting. */
-    volatile long bootBytes = -1;
     /** The cgroup v2 directory whose memory.pressure is this VM's alone, or null when there is none (pressure unknown). */
     volatile Path pressureDir;
     /** Whether the last reclaim action let the VM's pages be compressed (zswap). */
@@ -99,6 +94,6 @@ final class ManagedVm extends TrackedVm {
 
     /** The memory QEMU's balloon works within: the boot memory with a virtio-mem device, else the configured memory. */
     long balloonBaseBytes() {
-        return plug != null && bootBytes > 0 ? bootBytes : settings.configuredBytes();
+        return balloonBaseBytes(settings.configuredBytes());
     }
 }

@@ -173,17 +173,17 @@ public final class ManagerLoop implements AutoCloseable {
         ControlDecision cd = controller.decide(host, nowMillis(), trigger);
         Effects effects = host.effects();
         long cpu = processCpuNanos();
-        Decision d = new Decision(cd, host.lastObservation(), effects, cpu - lastCpuNanos, System.nanoTime() - t0, t0, plugChanges());
+        Decision d = new Decision(cd, host.lastObservation(), effects, cpu - lastCpuNanos, System.nanoTime() - t0, t0, plugChanges(cd.view()));
         lastCpuNanos = cpu;
         report(d);
         decisions.accept(d);
         return d;
     }
 
-    /** The plug changes that completed since the last decision, per VM (each reported once). */
-    private Map<String, VirtioMemPlug.Change> plugChanges() {
+    /** The plug changes that completed since the last decision, per VM observed (host.yaml's QEMUs and libvirt's domains; each reported once). */
+    private Map<String, VirtioMemPlug.Change> plugChanges(dev.memvisor.core.model.HostView view) {
         Map<String, VirtioMemPlug.Change> out = new java.util.LinkedHashMap<>();
-        for (VmConfig v : config.vms()) {
+        for (VmView v : view.vms()) {
             VirtioMemPlug p = host.virtioMem(v.name());
             VirtioMemPlug.Change c = p == null ? null : p.last();
             if (c != null && !c.equals(reportedPlugs.get(v.name()))) {

@@ -1,6 +1,7 @@
 package dev.memvisor.qemu.manager;
 
 import dev.memvisor.core.unit.Size;
+import dev.memvisor.qemu.act.VirtioMemPlug;
 
 import java.util.concurrent.Future;
 
@@ -33,6 +34,10 @@ public abstract class TrackedVm {
      * consumed at the last interval (or when the inflation was ordered, if later); -1: no floor.
      */
     volatile long inflationFloorBytes = -1;
+    /** The VM's virtio-mem device, or null when it has none (found when connecting or introducing the domain). */
+    protected volatile VirtioMemPlug plug;
+    /** The VM's boot memory (QEMU's base-memory, libvirt's NUMA cells): what QEMU's balloon works within; -1 before it is known. */
+    protected volatile long bootBytes = -1;
     /** The observation of this VM still running, if any. */
     Future<VmSample> probe;
     /** The last failure reported for this VM, so the same one is reported once. */
@@ -124,5 +129,15 @@ public abstract class TrackedVm {
     /** What the balloon was told is unknown again (a new connection, a failed command). */
     public void forgetBalloon() {
         lastGuestBytesSent = -1;
+    }
+
+    /** The VM's virtio-mem device as its host drives it, or null without one. */
+    public VirtioMemPlug plug() {
+        return plug;
+    }
+
+    /** The memory QEMU's balloon works within: the boot memory with a virtio-mem device, else {@code configuredBytes} (QEMU's balloon ignores virtio-mem memory). */
+    public long balloonBaseBytes(long configuredBytes) {
+        return plug != null && bootBytes > 0 ? bootBytes : configuredBytes;
     }
 }

@@ -91,17 +91,7 @@ class VirtioMemRealTest {
     }
 
     private static Decision stepUntil(ManagerLoop loop, Predicate<Decision> done, Duration timeout, List<String> events) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Decision d = loop.step();
-        while (!(d.errors().isEmpty() && done.test(d))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within " + timeout.toSeconds() + " s: last decision " + DecisionJson.line(d, "hyperv", Instant.EPOCH)
-                        + "\nevents " + events);
-            }
-            Thread.sleep(1000);
-            d = loop.step();
-        }
-        return d;
+        return LoopSteps.until(loop, done, timeout, events, "hyperv");
     }
 
     /** The last MemTotal the guest printed (ready line or its reporter), in KiB, once it satisfies {@code ok}. */
