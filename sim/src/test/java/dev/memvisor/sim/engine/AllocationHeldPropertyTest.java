@@ -1,6 +1,7 @@
 package dev.memvisor.sim.engine;
 
 import dev.memvisor.core.counter.Counter;
+import dev.memvisor.core.model.HostMemoryState;
 import dev.memvisor.core.policy.PolicyConfig;
 import dev.memvisor.sim.report.SimResult;
 import dev.memvisor.sim.scenario.Scenario;
@@ -22,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sometimes beside an idle VM that filled its memory at boot; the simulator's defaults otherwise; compared
  * over the last third of the run. The idle VM is not held to it: a VM that does not touch its memory may hold
  * less than its target for good (nothing makes a guest touch pages it does not use), and the free memory it
- * leaves keeps the host in high, where a busy VM may sit above its target.
+ * leaves keeps the host in high, where a busy VM may sit above its target: by no more than the host's free memory, as
+ * nothing reclaims there (found by a random try: 143 MB held against a 130 MB target, 38 MB free, all in high).
  */
 class AllocationHeldPropertyTest {
 
@@ -71,6 +73,11 @@ class AllocationHeldPropertyTest {
                 """.formatted(seed, hostMb) + vms;
         Scenario s = ScenarioLoader.parse(text, "held.yaml", Path.of("."), List.of());
         SimResult r = new Simulation(s).run((done, all) -> { });
+        List<Double> state = r.series(Counter.HOST_STATE), free = r.series(Counter.HOST_FREE);
+        // in high nothing reclaims (ESX; the README's table): a VM may hold more than its target there, but only memory the
+        // host does not need, so its excess is bounded by the host's free memory
+        boolean allHigh = state.subList(state.size() * 2 / 3, state.size()).stream().allMatch(x -> x == HostMemoryState.HIGH.kernelState());
+        double freeMb = tailMean(free);
         List<String> off = new ArrayList<>();
         StringBuilder table = new StringBuilder();
         for (SimResult.VmRecord v : r.vms) {
@@ -81,12 +88,11 @@ class AllocationHeldPropertyTest {
             // the balloon holds at most 65 % of a VM (ESX's cap, the default maxBalloonFraction): a target below the rest is
             // reached only by hypervisor swap, in hard and low, and a host that stays in soft leaves the VM at the cap
             double reach = Math.max(target, v.configuredBytes / 1048576.0 * (1 - PolicyConfig.defaults().maxBalloonFraction()));
-            boolean over = held > 1.10 * reach, under = held < 0.90 * target && held < 0.98 * touches;
+            boolean over = held > 1.10 * reach && !(allHigh && held - reach <= freeMb), under = held < 0.90 * target && held < 0.98 * touches;
             table.append(String.format("%s: held %.1f MB, target %.1f MB (%+.1f %%), touches %.0f MB, balloon %.1f MB, swapped %.1f MB%n", v.name, held,
                     target, 100 * (held - target) / target, touches, tailMean(v.series(Counter.MCTLSZ)), tailMean(v.series(Counter.SWCUR))));
             if (!v.name.equals("idle") && (over || under)) off.add(v.name);
         }
-        List<Double> state = r.series(Counter.HOST_STATE), free = r.series(Counter.HOST_FREE);
         assertThat(off).as("VMs whose held memory is more than 10 %% off their target (host %d MB; last third: state %s, free MB %s):%n%s%s",
                 hostMb, state.subList(state.size() * 2 / 3, state.size()), free.subList(free.size() * 2 / 3, free.size()), table, text).isEmpty();
     }
