@@ -19,22 +19,15 @@ import java.util.function.Consumer;
  * groups of VMs (QEMUs over QMP, libvirt's domains), each of which tells it its own VMs.
  * Source: Documentation/admin-guide/mm/zswap.rst.
  */
-public final class ZswapKeeper {
+public final class ZswapKeeper extends HostSettingsKeeper<ZswapControl.Settings> {
     private final ZswapControl zswap;
-    private final Path dir;
     private final ZswapConfig config;
     private final Path procRoot;
-    private final Consumer<String> events;
-    /** zswap's settings as found (put back on close), or null when the manager does not drive zswap. */
-    private final ZswapControl.Settings saved;
     /** Each group's VMs as last told: whether each may be compressed, and its configured size. */
     private final Map<String, Map<String, Boolean>> allowed = new LinkedHashMap<>();
     private final Map<String, Map<String, Long>> sizes = new LinkedHashMap<>();
     /** What the keeper last set zswap to, or null (unknown after a failure). */
     private ZswapControl.Settings set;
-    private volatile String error;
-    /** Set by {@link #restore()}: a decision that finishes after the manager closed must not turn zswap on again. */
-    private boolean restored;
 
     /**
      * Saves zswap's settings under {@code zswapDir} when {@code config.manage()} and the kernel has zswap;
@@ -45,40 +38,27 @@ public final class ZswapKeeper {
      * @param events   receives one line when zswap is (not) managed and when its settings are put back
      */
     public ZswapKeeper(Path zswapDir, ZswapConfig config, Path procRoot, Consumer<String> events) {
+        super("zswap", events);
         this.zswap = zswapDir == null ? null : new ZswapControl(zswapDir);
-        this.dir = zswapDir;
         this.config = config;
         this.procRoot = procRoot;
-        this.events = events;
-        this.saved = config.manage() && zswap != null ? save() : null;
-        this.set = saved;
+        boolean manage = config.manage() && zswap != null;
+        if (manage && !zswap.available()) {
+            events.accept("zswap: not managed: this kernel has no zswap (" + zswapDir + ")");
+            manage = false;
+        }
+        ZswapControl.Settings s = save(manage);
+        if (s != null) {
+            String c = config.compressor();
+            events.accept("zswap: driven from the plan (found enabled=" + (s.enabled() ? "Y" : "N") + ", compressor=" + s.compressor()
+                    + ", max_pool_percent=" + s.maxPoolPercent() + (c.isEmpty() ? "" : "; compressor " + c + " while memvisor has it on") + ")");
+        }
+        this.set = s;
     }
 
     /** The keeper of a host's manager: {@code paths.zswapDir()} as {@code config.zswap()} says. */
     public static ZswapKeeper of(HostConfig config, HostPaths paths, Consumer<String> events) {
         return new ZswapKeeper(paths.zswapDir(), config.zswap(), paths.procRoot(), events);
-    }
-
-    private ZswapControl.Settings save() {
-        if (!zswap.available()) {
-            events.accept("zswap: not managed: this kernel has no zswap (" + dir + ")");
-            return null;
-        }
-        try {
-            ZswapControl.Settings s = zswap.read();
-            String c = config.compressor();
-            events.accept("zswap: driven from the plan (found enabled=" + (s.enabled() ? "Y" : "N") + ", compressor=" + s.compressor()
-                    + ", max_pool_percent=" + s.maxPoolPercent() + (c.isEmpty() ? "" : "; compressor " + c + " while memvisor has it on") + ")");
-            return s;
-        } catch (RuntimeException e) {
-            events.accept("zswap: not managed: " + e.getMessage());
-            return null;
-        }
-    }
-
-    /** Whether memvisor drives zswap. */
-    public boolean manages() {
-        return saved != null;
     }
 
     /** A VM's cap on its compressed memory (cgroup v2 {@code memory.zswap.max}): its cache, or 0 when it may not be compressed. */
@@ -97,7 +77,7 @@ public final class ZswapKeeper {
      * @return why zswap could not be set, or null
      */
     public synchronized String update(String group, Map<String, Boolean> allowed, Map<String, Long> configuredBytes) {
-        if (saved == null || restored) return null;
+        if (!manages() || restored()) return null;
         this.allowed.put(group, Map.copyOf(allowed));
         this.sizes.put(group, Map.copyOf(configuredBytes));
         Map<String, Boolean> a = new LinkedHashMap<>();
@@ -107,53 +87,45 @@ public final class ZswapKeeper {
         long ram = MemInfo.read(procRoot).totalBytes();
         CompressionCache cache = CompressionCache.of(a, s, config.maxFraction(), ram);
         ZswapControl.Settings want = cache.on()
-                ? new ZswapControl.Settings(true, config.compressor().isEmpty() ? saved.compressor() : config.compressor(), cache.maxPoolPercent())
-                : saved;
+                ? new ZswapControl.Settings(true, config.compressor().isEmpty() ? saved().compressor() : config.compressor(), cache.maxPoolPercent())
+                : saved();
         if (want.equals(set)) return null;
         try {
             zswap.apply(want);
             set = want;
-            error = null;
+            error(null);
             return null;
         } catch (RuntimeException e) {
             set = null;
-            error = e.getMessage();
+            error(e.getMessage());
             return "zswap not set: " + e.getMessage();
         }
     }
 
     /** zswap's settings now, when managed (else null); a failure to read them is kept as {@link #error()}. */
     public ZswapControl.Settings settings() {
-        if (saved == null) return null;
-        try {
-            return zswap.read();
-        } catch (RuntimeException e) {
-            error = e.getMessage();
-            return null;
-        }
+        return now();
     }
 
-    /** Why zswap could not be read or set at the last attempt, or null. */
-    public String error() {
-        return error;
+    @Override
+    ZswapControl.Settings read() {
+        return zswap.read();
     }
 
-    /**
-     * Puts the saved settings back when the keeper changed them (nothing when not managed); says so on the events.
-     * Once only: later {@link #update} calls change nothing, so a decision still running when its manager is closed
-     * cannot turn zswap on again, and groups sharing the keeper may each call this on close.
-     */
-    public synchronized void restore() {
-        if (saved == null || restored) return;
-        restored = true;
-        if (saved.equals(set)) return;
-        try {
-            zswap.restore(saved);
-            events.accept("zswap: settings restored (enabled=" + (saved.enabled() ? "Y" : "N") + ", compressor=" + saved.compressor()
-                    + ", max_pool_percent=" + saved.maxPoolPercent() + ")");
-        } catch (RuntimeException e) {
-            events.accept("zswap: settings not restored: " + e.getMessage());
-        }
+    @Override
+    void putBack(ZswapControl.Settings saved) {
+        zswap.restore(saved);
+    }
+
+    @Override
+    String describe(ZswapControl.Settings s) {
+        return "enabled=" + (s.enabled() ? "Y" : "N") + ", compressor=" + s.compressor() + ", max_pool_percent=" + s.maxPoolPercent();
+    }
+
+    /** Nothing to put back when the keeper never changed zswap (or left it as found): a later change of the administrator's stays. */
+    @Override
+    boolean changed() {
+        return !saved().equals(set);
     }
 
     /**
