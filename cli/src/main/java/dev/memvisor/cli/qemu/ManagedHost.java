@@ -18,6 +18,7 @@ import dev.memvisor.qemu.manager.QemuHost;
 import dev.memvisor.qemu.manager.RealHost;
 import dev.memvisor.qemu.manager.RunDirectoryVms;
 import dev.memvisor.qemu.manager.VmConfig;
+import dev.memvisor.qemu.manager.ZswapKeeper;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -63,11 +64,13 @@ record ManagedHost(RealHost host, String description) {
                 events.accept(choice.logLine());
             }
             LibvirtHost libvirt;
+            // zswap is host-wide: one keeper for both groups (when libvirt is reached), which the first to close puts back
+            ZswapKeeper zswap = ZswapKeeper.of(cfg, paths, events);
             try {
                 Set<String> names = qemus.stream().map(VmConfig::name).collect(Collectors.toSet());
                 List<VmSettings> others = qemus.stream().map(v -> v.settings(configuredForAdmission(v))).toList();
                 libvirt = new LibvirtHost(cfg, paths, shared, qemus.isEmpty() ? new KsmKeeper(paths.ksmDir(), cfg.manageKsm(), cfg.ksmSleepMillis(), events) : null,
-                        names, others, lv.mode() == LibvirtConfig.Mode.ON, events);
+                        zswap, names, others, lv.mode() == LibvirtConfig.Mode.ON, events);
                 libvirtPart = "libvirt's domains on " + lv.uri() + " (" + libvirt.managed().size() + " managed now)";
             } catch (LibvirtCallException e) {
                 // auto: libvirtd does not answer; the QEMUs are managed without it
@@ -78,12 +81,12 @@ record ManagedHost(RealHost host, String description) {
                 shared = null;
             }
             if (libvirt == null) {
-                host = qemus.isEmpty() ? null : new QemuHost(cfg.withVms(qemus), paths, events);
+                host = qemus.isEmpty() ? null : new QemuHost(cfg.withVms(qemus), paths, zswap, events);
             } else if (qemus.isEmpty()) {
                 host = libvirt;
             } else {
                 KsmKeeper ksm = new KsmKeeper(paths.ksmDir(), cfg.manageKsm(), cfg.ksmSleepMillis(), events);
-                host = new CombinedHost(List.of(new QemuHost(cfg.withVms(qemus), paths, shared, events), libvirt), cfg, paths, shared, ksm);
+                host = new CombinedHost(List.of(new QemuHost(cfg.withVms(qemus), paths, shared, zswap, events), libvirt), cfg, paths, shared, ksm);
             }
         }
         if (host == null) {

@@ -41,6 +41,7 @@ import dev.memvisor.qemu.manager.QemuHost;
 import dev.memvisor.qemu.manager.RealHost;
 import dev.memvisor.qemu.manager.VmLoad;
 import dev.memvisor.qemu.manager.VmSample;
+import dev.memvisor.qemu.manager.ZswapKeeper;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +70,8 @@ import java.util.function.Consumer;
  * ({@code virsh setmem --live}), the plugged size of a domain's virtio-mem device (its {@code <requested>},
  * live, as {@code virsh update-memory-device} does), the plan's host reclamation through memtune ({@code hard_limit},
  * {@code soft_limit}: libvirt's own interface to the domain's memory cgroup, which it keeps across
- * its restarts) when host.yaml's {@code cgroups} is on, and the sharing rate through KSM.
+ * its restarts) when host.yaml's {@code cgroups} is on, zswap while a plan lets a domain be compressed
+ * ({@link ZswapKeeper}), and the sharing rate through KSM.
  * <p>
  * A domain that starts is introduced (its memory, balloon device, memvisor's metadata, memtune, QEMU
  * pid; the balloon statistics period set when it is 0) and admitted by core's
@@ -92,6 +94,7 @@ public final class LibvirtHost implements RealHost {
     private final ActiveMemoryWindow activeMemory;
     private final boolean ownsActiveMemory;
     private final KsmKeeper ksm;
+    private final ZswapKeeper zswap;
     private final Set<String> takenNames;
     private final List<VmSettings> othersAdmitted;
     private final ExecutorService pool;
@@ -143,6 +146,15 @@ public final class LibvirtHost implements RealHost {
      */
     public LibvirtHost(HostConfig config, HostPaths paths, ActiveMemoryWindow activeMemory, KsmKeeper ksm, Set<String> takenNames,
                        List<VmSettings> othersAdmitted, boolean wait, Consumer<String> events) {
+        this(config, paths, activeMemory, ksm, null, takenNames, othersAdmitted, wait, events);
+    }
+
+    /**
+     * As {@link #LibvirtHost(HostConfig, HostPaths, ActiveMemoryWindow, KsmKeeper, Set, List, boolean, Consumer)}, with
+     * zswap kept by {@code zswap} (shared with the manager's other groups: zswap is host-wide), or null to keep it here.
+     */
+    public LibvirtHost(HostConfig config, HostPaths paths, ActiveMemoryWindow activeMemory, KsmKeeper ksm, ZswapKeeper zswap, Set<String> takenNames,
+                       List<VmSettings> othersAdmitted, boolean wait, Consumer<String> events) {
         this.config = config;
         this.paths = paths;
         this.events = events;
@@ -150,6 +162,7 @@ public final class LibvirtHost implements RealHost {
         this.othersAdmitted = List.copyOf(othersAdmitted);
         this.budgetBytes = config.budgetBytes();
         this.ksm = ksm == null ? KsmKeeper.none() : ksm;
+        this.zswap = zswap == null ? ZswapKeeper.of(config, paths, events) : zswap;
         this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "memvisor-libvirt-probe");
             t.setDaemon(true);
@@ -250,6 +263,7 @@ public final class LibvirtHost implements RealHost {
         FreeMemory f = lastLoad.free(budgetBytes, config.overheadPerVmBytes(), readings.memInfo());
         List<VmView> views = new ArrayList<>();
         Map<String, VmSample> ordered = new LinkedHashMap<>();
+        ZswapKeeper.estimateCompression(samples, readings);
         for (ManagedDomain d : domains.values()) {
             VmSample s = samples.get(d.name());
             if (s != null && d.state == ManagedDomain.State.MANAGED) {
@@ -327,15 +341,57 @@ public final class LibvirtHost implements RealHost {
      * QEMU, no more) and the swap and block modes act through soft_limit alone; said once per domain.
      * The throttle mode (the psi policy) is soft_limit too: memory.high on cgroup v2, on v1 only a soft
      * limit the kernel reclaims toward under host pressure; a domain's own memory pressure is not observed,
-     * so the psi policy leaves it at its ceiling. Compression (zswap, host-wide) is driven from the QEMUs over
-     * QMP only. Each said once per domain.
+     * so the psi policy leaves it at its ceiling. Compression: zswap ({@link #compress}). Each said once per domain.
      */
     private void reclaim(ManagedDomain vm, Action.HostReclaim r) {
-        if (r.compressionAllowed() && !vm.compressionReported) {
-            events.accept("vm " + vm.name() + ": compression (zswap) is not driven for libvirt domains yet: zswap follows only the QEMUs managed"
-                    + " over QMP (it is host-wide: while they have it on, this domain's swapped pages are compressed too)");
-            vm.compressionReported = true;
+        vm.compressionAllowed = r.compressionAllowed();
+        // the host's compressed swap follows every domain's plan; a failure there is reported, memtune is still set
+        String zswapFailure = compress(vm, r);
+        tune(vm, r);
+        if (zswapFailure != null) throw new IllegalStateException(zswapFailure);
+    }
+
+    /**
+     * zswap as the plans of all managed domains want it ({@link ZswapKeeper}: host-wide, on while some domain may be
+     * compressed), and the domain's own cap, {@code memory.zswap.max}, where its cgroup is v2 and accounts zswap
+     * (libvirt's group of the domain, {@link DomainCgroup}); elsewhere (a v1 or hybrid host) its pages share the
+     * host-wide pool, said once per domain. Returns why something could not be set, or null.
+     */
+    private String compress(ManagedDomain vm, Action.HostReclaim r) {
+        Map<String, Boolean> allowed = new LinkedHashMap<>();
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (ManagedDomain d : domains.values()) {
+            VmSettings s = d.settings;
+            if (d.state != ManagedDomain.State.MANAGED || s == null) continue;
+            allowed.put(d.name(), d.compressionAllowed);
+            sizes.put(d.name(), s.configuredBytes());
         }
+        String failure = zswap.update("libvirt", allowed, sizes);
+        if (!zswap.manages()) return failure;
+        java.nio.file.Path dir = vm.pressureDir;
+        MemoryCgroup cg = dir == null ? null : MemoryCgroup.existingV2(dir);
+        if (cg == null || !cg.zswapAccounted()) {
+            if (r.compressionAllowed() && !vm.compressionReported) {
+                events.accept("vm " + vm.name() + ": compressed (zswap) within the host-wide pool only, no per-domain memory.zswap.max: "
+                        + (dir == null ? vm.pressureWhy : dir + " has no memory.zswap.max (a kernel without zswap accounting)"));
+                vm.compressionReported = true;
+            }
+            return failure;
+        }
+        long cap = zswap.vmCapBytes(r.compressionAllowed(), vm.settings.configuredBytes());
+        if (cap == vm.lastZswapMaxBytes) return failure;
+        try {
+            if (vm.foundZswapMaxBytes < 0) vm.foundZswapMaxBytes = cg.zswapMax();
+            cg.setZswapMax(cap);
+            vm.lastZswapMaxBytes = cap;
+            return failure;
+        } catch (RuntimeException e) {
+            return (failure == null ? "" : failure + "; ") + "memory.zswap.max not set: " + e.getMessage();
+        }
+    }
+
+    /** The plan's cgroup setting through memtune (see {@link #reclaim}). */
+    private void tune(ManagedDomain vm, Action.HostReclaim r) {
         if (r.throttle() && !vm.throttleReported) {
             events.accept("vm " + vm.name() + ": the throttle mode acts through memtune soft_limit (memory.high on cgroup v2; on v1 a soft limit"
                     + " reclaimed only under host pressure)" + (vm.pressureDir != null ? "; its memory pressure from " + vm.pressureDir
@@ -435,7 +491,11 @@ public final class LibvirtHost implements RealHost {
             CgroupSetting t = d.lastTune;
             if (t != null && d.state == ManagedDomain.State.MANAGED) tunes.put(d.name(), t);
         }
-        return new Effects(sentGuestBytes, tunes, ksm.knobs(), balloonSentNanos, pluggedSent, null, Map.of());
+        Map<String, Long> zswapMax = new LinkedHashMap<>();
+        for (ManagedDomain d : domains.values()) {
+            if (d.lastZswapMaxBytes >= 0 && d.state == ManagedDomain.State.MANAGED) zswapMax.put(d.name(), d.lastZswapMaxBytes);
+        }
+        return new Effects(sentGuestBytes, tunes, ksm.knobs(), balloonSentNanos, pluggedSent, zswap.settings(), zswapMax);
     }
 
     /** The domain's virtio-mem device as this host drives it (null without one, or no such managed domain), for its plug times. */
@@ -458,7 +518,7 @@ public final class LibvirtHost implements RealHost {
 
     /**
      * Puts back the memtune values memvisor changed on the domains still running, disconnects from
-     * libvirt, releases the active-memory monitor it made and KSM's knobs; the domains keep running
+     * libvirt, releases the active-memory monitor it made, zswap's settings and KSM's knobs; the domains keep running
      * with their balloons as they are.
      */
     @Override
@@ -477,6 +537,15 @@ public final class LibvirtHost implements RealHost {
                 events.accept("vm " + d.name() + ": memtune not put back (" + found + "): " + e.getMessage());
             }
         }
+        for (ManagedDomain d : domains.values()) {
+            java.nio.file.Path dir = d.pressureDir;
+            if (d.foundZswapMaxBytes < 0 || dir == null) continue;
+            try {
+                MemoryCgroup.existingV2(dir).setZswapMax(d.foundZswapMaxBytes);
+            } catch (RuntimeException e) {
+                events.accept("vm " + d.name() + ": memory.zswap.max not put back: " + e.getMessage());
+            }
+        }
         if (c != null) c.close();
         Future<LibvirtClient> o = opening;
         if (o != null) {
@@ -490,6 +559,7 @@ public final class LibvirtHost implements RealHost {
         }
         pool.shutdownNow();
         if (ownsActiveMemory) activeMemory.close();
+        zswap.restore();
         ksm.restore();
     }
 

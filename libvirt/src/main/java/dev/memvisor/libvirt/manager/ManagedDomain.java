@@ -49,8 +49,14 @@ final class ManagedDomain extends TrackedVm {
     volatile MemTune foundTune;
     /** Whether the events said that this host's lack of swap keeps the domain's hard limit up. */
     boolean swapGuardReported;
-    /** Whether the events said that the domain's pages are not compressed (zswap is driven for QEMUs over QMP only). */
+    /** Whether the events said why the domain's compressed memory is not capped by its own cgroup (memory.zswap.max). */
     boolean compressionReported;
+    /** Whether the domain's last plan lets its pages be compressed (zswap). */
+    volatile boolean compressionAllowed;
+    /** What memvisor last wrote to the domain's memory.zswap.max, or -1. */
+    volatile long lastZswapMaxBytes = -1;
+    /** memory.zswap.max as memvisor found it before changing it (put back on close), or -1. */
+    volatile long foundZswapMaxBytes = -1;
     /** Whether the events said how the throttle mode is carried out for the domain. */
     boolean throttleReported;
 

@@ -10,7 +10,9 @@ import dev.memvisor.libvirt.MemTune;
 import dev.memvisor.qemu.launch.Await;
 import dev.memvisor.qemu.manager.DryRunHost;
 import dev.memvisor.qemu.manager.FakeProc;
+import dev.memvisor.qemu.act.ZswapControl;
 import dev.memvisor.qemu.manager.HostConfig;
+import dev.memvisor.qemu.manager.HostPaths;
 import dev.memvisor.qemu.manager.KsmKeeper;
 import dev.memvisor.qemu.manager.Observation;
 import org.junit.jupiter.api.AfterEach;
@@ -223,5 +225,33 @@ class LibvirtHostTest {
         }, line -> { })) {
             return c.memtune(new DomainId(name, d.getUUIDString(), d.getID()));
         }
+    }
+
+    @Test
+    void aPlanThatLetsADomainBeCompressedTurnsZswapOnAndCloseRestoresIt() throws Exception {
+        Path zswapDir = java.nio.file.Files.createDirectories(dir.resolve("zswap"));
+        java.nio.file.Files.writeString(zswapDir.resolve("enabled"), "N\n");
+        java.nio.file.Files.writeString(zswapDir.resolve("compressor"), "lzo\n");
+        java.nio.file.Files.writeString(zswapDir.resolve("max_pool_percent"), "20\n");
+        ZswapControl zswap = new ZswapControl(zswapDir);
+        ZswapControl.Settings found = zswap.read();
+        create("web", 512, "virtio", "");
+        HostPaths p = proc.paths();
+        HostPaths paths = new HostPaths(p.procRoot(), p.ksmDir(), p.cgroupRoot(), p.damonAdmin(), zswapDir);
+        try (LibvirtHost host = new LibvirtHost(config("zswap: {compressor: zstd}\n"), paths, null, KsmKeeper.none(), Set.of(), List.of(), false, events::add)) {
+            host.observe(0);
+            host.apply(new Action.HostReclaim("web", 300 * MIB, 100 * MIB, false, false));
+            assertThat(zswap.read()).as("esx high: no compression").isEqualTo(found);
+            host.apply(new Action.HostReclaim("web", 300 * MIB, 100 * MIB, true, false));
+            // the domain's cache, 10 % of its 512 MiB, of the (fake) host's 1 GiB: 5 %
+            assertThat(zswap.read()).isEqualTo(new ZswapControl.Settings(true, "zstd", 5));
+            assertThat(host.effects().zswap()).isEqualTo(new ZswapControl.Settings(true, "zstd", 5));
+            assertThat(count("vm web: compressed (zswap) within the host-wide pool only, no per-domain memory.zswap.max: ")).as("%s", events).isEqualTo(1);
+            host.apply(new Action.HostReclaim("web", 300 * MIB, 100 * MIB, true, false));
+            assertThat(count("vm web: compressed (zswap)")).as("said once").isEqualTo(1);
+            assertThat(events).noneMatch(e -> e.contains("not driven for libvirt domains"));
+        }
+        assertThat(zswap.read()).as("the host's settings put back on close").isEqualTo(found);
+        assertThat(count("zswap: settings restored (enabled=N, compressor=lzo, max_pool_percent=20)")).isEqualTo(1);
     }
 }

@@ -82,6 +82,11 @@ public final class MemoryCgroup {
         }
     }
 
+    /** A cgroup v2 group someone else made (libvirt's group of a domain): read and written, never moved or removed. */
+    public static MemoryCgroup existingV2(Path dir) {
+        return new MemoryCgroup(dir, Version.V2);
+    }
+
     /** The cgroup's directory. */
     public Path dir() { return dir; }
 

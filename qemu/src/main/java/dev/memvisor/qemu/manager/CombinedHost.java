@@ -160,7 +160,7 @@ public final class CombinedHost implements RealHost {
             cgroups.putAll(e.cgroups());
             plugged.putAll(e.pluggedRequested());
             zswapMax.putAll(e.zswapMax());
-            // zswap is host-wide and one group drives it (the QEMUs'; libvirt's domains refuse compression)
+            // zswap is host-wide: the groups share one keeper, so each reports the same settings
             if (zswap == null) zswap = e.zswap();
             sent = Math.max(sent, e.balloonSentNanos());
         }

@@ -12,10 +12,8 @@ import dev.memvisor.qemu.act.MemoryCgroup;
 import dev.memvisor.qemu.act.PressureCgroup;
 import dev.memvisor.qemu.act.QmpBalloon;
 import dev.memvisor.qemu.act.VirtioMemPlug;
-import dev.memvisor.qemu.act.ZswapControl;
 import dev.memvisor.qemu.collect.ActiveMemorySources;
 import dev.memvisor.qemu.collect.ActiveMemoryWindow;
-import dev.memvisor.qemu.collect.CompressedSwap;
 import dev.memvisor.qemu.collect.MemInfo;
 import dev.memvisor.qemu.qmp.QmpClient;
 import dev.memvisor.qemu.qmp.QmpTimeoutException;
@@ -65,12 +63,7 @@ public final class QemuHost implements RealHost {
     private boolean intervalObservation = true;
     private final Map<String, Long> sentGuestBytes = new LinkedHashMap<>();
     private final Map<String, Long> pluggedSent = new LinkedHashMap<>();
-    private final ZswapControl zswap;
-    /** zswap's settings as found (put back on close), or null when the manager does not drive zswap. */
-    private final ZswapControl.Settings zswapSaved;
-    /** What the manager last set zswap to, or null (the host's own, or unknown after a failure). */
-    private ZswapControl.Settings zswapSet;
-    private String zswapError;
+    private final ZswapKeeper zswap;
     private long balloonSentNanos = -1;
 
     /**
@@ -79,7 +72,12 @@ public final class QemuHost implements RealHost {
      * @param events receives one line per notable event: a VM connected, lost or failing, and why
      */
     public QemuHost(HostConfig config, HostPaths paths, Consumer<String> events) {
-        this(config, paths, null, new KsmKeeper(paths.ksmDir(), config.manageKsm(), config.ksmSleepMillis(), events), events);
+        this(config, paths, null, new KsmKeeper(paths.ksmDir(), config.manageKsm(), config.ksmSleepMillis(), events), null, events);
+    }
+
+    /** As {@link #QemuHost(HostConfig, HostPaths, Consumer)}, with zswap kept by {@code zswap} (made for the manager before it knew its groups). */
+    public QemuHost(HostConfig config, HostPaths paths, ZswapKeeper zswap, Consumer<String> events) {
+        this(config, paths, null, new KsmKeeper(paths.ksmDir(), config.manageKsm(), config.ksmSleepMillis(), events), zswap, events);
     }
 
     /**
@@ -88,10 +86,19 @@ public final class QemuHost implements RealHost {
      * (which it does not close) and leaves KSM alone.
      */
     public QemuHost(HostConfig config, HostPaths paths, ActiveMemoryWindow activeMemory, Consumer<String> events) {
-        this(config, paths, activeMemory, KsmKeeper.none(), events);
+        this(config, paths, activeMemory, KsmKeeper.none(), null, events);
     }
 
-    private QemuHost(HostConfig config, HostPaths paths, ActiveMemoryWindow sharedActiveMemory, KsmKeeper ksm, Consumer<String> events) {
+    /**
+     * As {@link #QemuHost(HostConfig, HostPaths, ActiveMemoryWindow, Consumer)}, with zswap kept by {@code zswap},
+     * which the manager's other groups share (zswap is host-wide); it is put back when the first of them closes.
+     */
+    public QemuHost(HostConfig config, HostPaths paths, ActiveMemoryWindow activeMemory, ZswapKeeper zswap, Consumer<String> events) {
+        this(config, paths, activeMemory, KsmKeeper.none(), zswap, events);
+    }
+
+    private QemuHost(HostConfig config, HostPaths paths, ActiveMemoryWindow sharedActiveMemory, KsmKeeper ksm, ZswapKeeper zswap,
+                     Consumer<String> events) {
         this.config = config;
         this.paths = paths;
         this.events = events;
@@ -113,26 +120,7 @@ public final class QemuHost implements RealHost {
             return t;
         });
         this.ksm = ksm;
-        this.zswap = paths.zswapDir() == null ? null : new ZswapControl(paths.zswapDir());
-        this.zswapSaved = config.zswap().manage() && zswap != null ? saveZswap() : null;
-        this.zswapSet = zswapSaved;
-    }
-
-    private ZswapControl.Settings saveZswap() {
-        if (!zswap.available()) {
-            events.accept("zswap: not managed: this kernel has no zswap (" + paths.zswapDir() + ")");
-            return null;
-        }
-        try {
-            ZswapControl.Settings s = zswap.read();
-            String c = config.zswap().compressor();
-            events.accept("zswap: driven from the plan (found enabled=" + (s.enabled() ? "Y" : "N") + ", compressor=" + s.compressor()
-                    + ", max_pool_percent=" + s.maxPoolPercent() + (c.isEmpty() ? "" : "; compressor " + c + " while memvisor has it on") + ")");
-            return s;
-        } catch (RuntimeException e) {
-            events.accept("zswap: not managed: " + e.getMessage());
-            return null;
-        }
+        this.zswap = zswap == null ? ZswapKeeper.of(config, paths, events) : zswap;
     }
 
     /** Who is told when a VM was connected anew (what QEMU was told before is unknown): the controller forgets its actions. */
@@ -203,29 +191,12 @@ public final class QemuHost implements RealHost {
         });
         lastLoad = r.load();
         Map<String, VmSample> samples = new LinkedHashMap<>(r.samples());
-        estimateCompression(samples, readings);
+        ZswapKeeper.estimateCompression(samples, readings);
         FreeMemory f = lastLoad.free(budgetBytes, config.overheadPerVmBytes(), readings.memInfo());
         List<VmView> views = samples.values().stream().map(VmSample::view).toList();
         HostView view = new HostView(nowMillis, f.machineBytes(), f.freeBytes(), config.overheadPerVmBytes(), views);
         last = new Observation(view, samples, r.errors(), r.held(), readings, ksm.error());
         return view;
-    }
-
-    /**
-     * The compressed memory of VMs whose cgroup does not account zswap (cgroup v1, or no cgroup): the host's
-     * zswap totals shared out by their part of the used swap ({@link CompressedSwap#estimate}).
-     */
-    private static void estimateCompression(Map<String, VmSample> samples, HostReadings h) {
-        if (h.zswappedBytes() <= 0) return;
-        for (var e : samples.entrySet()) {
-            VmSample s = e.getValue();
-            if (!s.zipSource().equals("none")) continue;
-            VmView v = s.view();
-            CompressedSwap z = CompressedSwap.estimate(h.zswappedBytes(), h.zswapPoolBytes(), v.swappedBytes(), h.memInfo().swapUsedBytes());
-            VmView w = new VmView(v.settings(), v.grantedBytes(), v.consumedBytes(), v.balloonBytes(), Math.max(0, v.swappedBytes() - z.storedBytes()),
-                    z.storedBytes(), v.activeBytes(), v.guestFreeBytes(), v.guestUsedBytes(), v.hotplug(), v.memoryStallMicros());
-            e.setValue(s.withCompression(w, z.poolBytes(), z.source()));
-        }
     }
 
     /**
@@ -334,8 +305,8 @@ public final class QemuHost implements RealHost {
                 vm.lastCgroup = null;
                 throw new IllegalStateException("cgroup " + want.mode() + " limit " + Size.format(want.limitBytes()) + " not applied: " + e.getMessage(), e);
             }
-            if (zswapSaved != null && cg.zswapAccounted()) {
-                long cap = CompressionCache.vmCapBytes(r.compressionAllowed(), vm.settings.configuredBytes(), config.zswap().maxFraction());
+            if (zswap.manages() && cg.zswapAccounted()) {
+                long cap = zswap.vmCapBytes(r.compressionAllowed(), vm.settings.configuredBytes());
                 if (cap != vm.lastZswapMaxBytes) {
                     cg.setZswapMax(cap);
                     vm.lastZswapMaxBytes = cap;
@@ -350,7 +321,6 @@ public final class QemuHost implements RealHost {
      * any VM may be compressed; the host's own settings otherwise. Returns why it could not be set, or null.
      */
     private String updateZswap() {
-        if (zswapSaved == null) return null;
         Map<String, Boolean> allowed = new LinkedHashMap<>();
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (ManagedVm v : vms) {
@@ -358,23 +328,7 @@ public final class QemuHost implements RealHost {
             allowed.put(v.name(), v.compressionAllowed);
             sizes.put(v.name(), v.settings.configuredBytes());
         }
-        long ram = MemInfo.read(paths.procRoot()).totalBytes();
-        CompressionCache cache = CompressionCache.of(allowed, sizes, config.zswap().maxFraction(), ram);
-        ZswapControl.Settings want = cache.on()
-                ? new ZswapControl.Settings(true, config.zswap().compressor().isEmpty() ? zswapSaved.compressor() : config.zswap().compressor(),
-                        cache.maxPoolPercent())
-                : zswapSaved;
-        if (want.equals(zswapSet)) return null;
-        try {
-            zswap.apply(want);
-            zswapSet = want;
-            zswapError = null;
-            return null;
-        } catch (RuntimeException e) {
-            zswapSet = null;
-            zswapError = e.getMessage();
-            return "zswap not set: " + e.getMessage();
-        }
+        return zswap.update("qemu", allowed, sizes);
     }
 
     private void sharing(Action.SharingRate s) {
@@ -391,15 +345,7 @@ public final class QemuHost implements RealHost {
         }
         Map<String, Long> zswapMax = new LinkedHashMap<>();
         for (ManagedVm vm : vms) if (vm.lastZswapMaxBytes >= 0 && vm.cgroup != null) zswapMax.put(vm.name(), vm.lastZswapMaxBytes);
-        ZswapControl.Settings z = null;
-        if (zswapSaved != null) {
-            try {
-                z = zswap.read();
-            } catch (RuntimeException e) {
-                zswapError = e.getMessage();
-            }
-        }
-        return new Effects(sentGuestBytes, cgroups, ksm.knobs(), balloonSentNanos, pluggedSent, z, zswapMax);
+        return new Effects(sentGuestBytes, cgroups, ksm.knobs(), balloonSentNanos, pluggedSent, zswap.settings(), zswapMax);
     }
 
     /** The VM's virtio-mem device as the manager drives it (null without one, or no such VM here), for its plug times. */
@@ -411,7 +357,7 @@ public final class QemuHost implements RealHost {
 
     /** Why zswap could not be read or set at the last attempt, or null. */
     public String zswapError() {
-        return zswapError;
+        return zswap.error();
     }
 
     private ManagedVm vm(String name) {
@@ -461,15 +407,7 @@ public final class QemuHost implements RealHost {
         pool.shutdownNow();
         vms.forEach(ManagedVm::disconnect);
         if (ownsActiveMemory) activeMemory.close();
-        if (zswapSaved != null && !zswapSaved.equals(zswapSet)) {
-            try {
-                zswap.restore(zswapSaved);
-                events.accept("zswap: settings restored (enabled=" + (zswapSaved.enabled() ? "Y" : "N") + ", compressor=" + zswapSaved.compressor()
-                        + ", max_pool_percent=" + zswapSaved.maxPoolPercent() + ")");
-            } catch (RuntimeException e) {
-                events.accept("zswap: settings not restored: " + e.getMessage());
-            }
-        }
+        zswap.restore();
         ksm.restore();
     }
 }
