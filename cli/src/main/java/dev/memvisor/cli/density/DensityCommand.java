@@ -116,8 +116,9 @@ public final class DensityCommand implements Callable<Integer> {
         String earlierAccel = null;
         if (realFrom != null) {
             try {
-                earlier = DensityJson.readReal(realFrom, mix);
-                earlierAccel = DensityJson.readAccelerator(realFrom);
+                DensityJson.SavedRun saved = DensityJson.readReal(realFrom, mix);
+                earlier = saved.results();
+                earlierAccel = saved.accelerator();
             } catch (IllegalArgumentException e) {
                 err.println("memvisor density: --real-from " + e.getMessage());
                 return 1;

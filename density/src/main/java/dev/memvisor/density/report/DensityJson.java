@@ -89,12 +89,20 @@ public final class DensityJson {
     }
 
     /**
+     * An earlier run's real results, read back.
+     *
+     * @param accelerator what its guests ran on (null when the file names none)
+     * @param results     per policy, its real result
+     */
+    public record SavedRun(String accelerator, Map<String, PolicyResult> results) {}
+
+    /**
      * The real results of an earlier run's density.json of this mix, per policy, so that the simulator can
      * be compared with real guests measured before (each guest's slowdown, balloon and host swap per step).
      *
      * @throws IllegalArgumentException naming the file and the field that is missing or of another mix
      */
-    public static Map<String, PolicyResult> readReal(Path file, Mix mix) {
+    public static SavedRun readReal(Path file, Mix mix) {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
@@ -122,17 +130,8 @@ public final class DensityJson {
                     real.path("reservationViolations").asLong(), real.path("guestsStarted").asInt(), real.path("guestsStopped").asInt(), real.path("wallSeconds").asDouble()));
         }
         if (out.isEmpty()) throw new IllegalArgumentException(file + ": no policy has a \"real\" result (expected a density.json of a real run)");
-        return out;
-    }
-
-    /** The accelerator an earlier run's real guests ran on (null when it names none). */
-    public static String readAccelerator(Path file) {
-        try {
-            JsonNode a = JSON.readTree(file.toFile()).path("accelerator");
-            return a.isTextual() ? a.asText() : null;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read it as density.json (" + e.getMessage() + ")");
-        }
+        JsonNode accel = root.path("accelerator");
+        return new SavedRun(accel.isTextual() ? accel.asText() : null, out);
     }
 
     private static StepResult step(JsonNode st, String where) {

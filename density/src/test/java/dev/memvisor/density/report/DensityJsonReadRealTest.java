@@ -26,7 +26,9 @@ class DensityJsonReadRealTest {
     @Test
     void aSavedRealRunReadsBackStepForStepAndComparesEqualWithItself() throws Exception {
         Mix mix = MixLoader.load(ROOT.resolve("examples/density-idle-heavy.yaml"), List.of());
-        Map<String, PolicyResult> real = DensityJson.readReal(MEASURED, mix);
+        DensityJson.SavedRun saved = DensityJson.readReal(MEASURED, mix);
+        assertThat(saved.accelerator()).isEqualTo("TCG");
+        Map<String, PolicyResult> real = saved.results();
         assertThat(real).containsOnlyKeys("mom");
         PolicyResult mom = real.get("mom");
         assertThat(mom.guestsAdmitted()).isEqualTo(8);
@@ -39,7 +41,7 @@ class DensityJsonReadRealTest {
         // written again and read again: the same steps; compared with itself: every row 0 % off
         DensityReport again = new DensityReport(mix, new dev.memvisor.density.DensityBounds(1.2, 1L << 27), "TCG", null, Map.of(), List.of("mom"), real, real);
         Files.writeString(dir.resolve("density.json"), DensityJson.text(again));
-        PolicyResult back = DensityJson.readReal(dir.resolve("density.json"), mix).get("mom");
+        PolicyResult back = DensityJson.readReal(dir.resolve("density.json"), mix).results().get("mom");
         for (int i = 0; i < mom.steps().size(); i++) {
             assertThat(back.steps().get(i).slowdowns()).containsExactly(mom.steps().get(i).slowdowns());
             assertThat(back.steps().get(i).hostSwapBytes()).isEqualTo(mom.steps().get(i).hostSwapBytes());
