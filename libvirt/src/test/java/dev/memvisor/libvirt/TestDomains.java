@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 /**
@@ -65,13 +67,59 @@ public final class TestDomains {
         public String domainName() { return LibvirtDaemon.domainName(name); }
     }
 
-    /** The guest image, built once per test JVM into this module's target directory. */
+    /**
+     * The guest image, built once per test JVM into this module's target directory and copied where libvirt's QEMU
+     * can read it: QEMU runs as {@code libvirt-qemu} (Debian's qemu.conf), which cannot open files under a clone in a
+     * private directory (mode 0700, as {@code mktemp -d} makes). The copy lives in {@link #IMAGE_PREFIX}PID under the
+     * system's temporary directory, is removed when the JVM exits, and copies of dead JVMs are removed here.
+     */
     public static synchronized GuestImage image() {
         if (image == null) {
             Path root = Path.of(System.getProperty("memvisor.root", "."));
-            image = GuestImageBuilder.defaults().buildIfNeeded(root.resolve("libvirt/target/guest-image"));
+            GuestImage built = GuestImageBuilder.defaults().buildIfNeeded(root.resolve("libvirt/target/guest-image"));
+            image = readableCopy(built);
         }
         return image;
+    }
+
+    /** Name of the world-readable copies of the guest image, followed by the JVM's pid. */
+    static final String IMAGE_PREFIX = "memvisor-test-image-";
+
+    private static GuestImage readableCopy(GuestImage built) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try {
+            removeCopiesOfDeadJvms(tmp);
+            Path dir = tmp.resolve(IMAGE_PREFIX + ProcessHandle.current().pid());
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            GuestImage copy = new GuestImage(dir, built.kernelVersion());
+            for (Path[] p : new Path[][] {{built.kernel(), copy.kernel()}, {built.initramfs(), copy.initramfs()}}) {
+                Files.copy(p[0], p[1], StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(p[1], PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteCopy(dir), "memvisor-test-image-cleanup"));
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("copying the guest image where libvirt's QEMU can read it, under " + tmp, e);
+        }
+    }
+
+    private static void removeCopiesOfDeadJvms(Path tmp) throws IOException {
+        try (var dirs = Files.list(tmp)) {
+            for (Path d : dirs.toList()) {
+                String pid = d.getFileName().toString().startsWith(IMAGE_PREFIX) ? d.getFileName().toString().substring(IMAGE_PREFIX.length()) : "";
+                if (pid.matches("[0-9]{1,10}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) deleteCopy(d);
+            }
+        }
+    }
+
+    private static void deleteCopy(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            System.err.println("could not remove the guest image copy " + dir + ": " + e.getMessage());
+        }
     }
 
     /**
