@@ -96,7 +96,8 @@ final class HostBuilder {
             }
             MissCosts costs = new MissCosts(h.faultOverheadNs(), h.decompressNs(), h.ioCpuNs(), hostStorage, guestDisk, v.workload().threads());
             VmBacking backing = hv.addVm(pages, rng, costs, v.settings().ceilingBytes() / PAGE, v.settings().reservationBytes() / PAGE);
-            GuestOs guest = new GuestOs(backing, appBase, imageVpns, v.guestSwapReadahead(), v.lowMemoryFraction());
+            GuestOs guest = new GuestOs(backing, appBase, imageVpns, v.guestSwapReadahead(), v.lowMemoryFraction(),
+                    v.workload().fileBacked(), v.dirtyExpireMicros());
             long zeroPages = v.zeroOnBoot() ? Math.max(0, hv.machine().freeFrames()) / zeroing-- : 0;
             guest.boot(imageBase, pages(v.osBytes()), zeroPages, rng);
             VmCpu cpu = new VmCpu(v.vcpus(), v.tickHz(), v.catchUpTicks(), v.timerGiveUpMicros(),

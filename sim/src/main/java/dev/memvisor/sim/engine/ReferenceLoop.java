@@ -149,6 +149,7 @@ public final class ReferenceLoop {
         if (write) {
             if (pages.hostState(g) == SHARED) backing.makePrivate(g);
             pages.setContent(g, UNIQUE);
+            guest.written(g);
         }
         pages.reference(g);
     }

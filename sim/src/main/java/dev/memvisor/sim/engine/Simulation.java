@@ -247,7 +247,7 @@ public final class Simulation implements HostAdapter {
         for (StorageDevice d : host.devices()) d.endStep(dtNs);
     }
 
-    /** One VM's part of a step: its references, completion, CPU accounting, the workload's clock and the low-memory signal. */
+    /** One VM's part of a step: its references, completion, CPU accounting, the workload's clock, its writeback and the low-memory signal. */
     private void runVm(SimVm v, double r, double run, long stepMicros, double dtNs, double dtSec) {
         CpuScheduler cpu = host.scheduler();
         double cpuBefore = v.loop.appCpuNs();
@@ -255,6 +255,7 @@ public final class Simulation implements HostAdapter {
         v.noteCompletion(now + stepMicros);
         v.cpu.account(v.loop.appCpuNs() - cpuBefore, r, run, dtNs, dtSec, v.backing.costs(), cpu);
         v.app.advance(now + stepMicros, stepMicros, v.guest);
+        v.guest.writeBack(now + stepMicros);
         v.guest.signalLowMemory(now, v.app);
     }
 

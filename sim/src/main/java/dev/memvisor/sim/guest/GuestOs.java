@@ -13,6 +13,11 @@ import static dev.memvisor.sim.memory.PageState.*;
  * boot), the application's anonymous pages, CLOCK replacement over both, its own swap, the balloon
  * driver, and a low-memory notification to the application. Every page it touches goes through
  * the hypervisor's {@link VmBacking}, which backs the page before the guest can use it.
+ * <p>A file-backed application's pages are file data in the page cache instead (dbench, a file server): CLOCK
+ * drops them without I/O (the disk holds them), a read of one not cached reads the guest's disk, a write needs no
+ * read, and the first write to a clean page dirties it and pays its writeback; every {@code dirtyExpire} the
+ * flusher has written every dirty page, which is clean again, so rewrites in between cost nothing
+ * (Documentation/admin-guide/sysctl/vm.rst: dirty_expire_centisecs, 30 s by default).
  */
 public final class GuestOs implements VirtualMemory {
     /**
@@ -35,6 +40,12 @@ public final class GuestOs implements VirtualMemory {
     /** Pages one swap-in reads: the aligned block of the application's virtual pages around the faulting one. */
     private final int readahead;
     private final double lowMemoryFraction;
+    /** The application's pages are file data in the page cache (see the class comment), not anonymous memory. */
+    private final boolean fileBacked;
+    private final long dirtyExpireMicros;
+    private long nextWritebackMicros;
+    /** File pages written since their last writeback (file-backed only). */
+    private int dirtyPages;
     /** When the application last trimmed; "never" is a second before time 0 (Long.MIN_VALUE overflowed now - last, so it never fired). */
     private long lastTrimMicros = -1_000_000L;
 
@@ -46,6 +57,19 @@ public final class GuestOs implements VirtualMemory {
      * Call {@link #boot} before it runs.
      */
     public GuestOs(VmBacking backing, int appImageBase, int imageVpnLimit, int readahead, double lowMemoryFraction) {
+        this(backing, appImageBase, imageVpnLimit, readahead, lowMemoryFraction, false, 0);
+    }
+
+    /**
+     * As {@link #GuestOs(VmBacking, int, int, int, double)}; with {@code fileBacked} the application's pages are file
+     * data in the page cache, written back every {@code dirtyExpireMicros} once dirty.
+     */
+    public GuestOs(VmBacking backing, int appImageBase, int imageVpnLimit, int readahead, double lowMemoryFraction,
+                   boolean fileBacked, long dirtyExpireMicros) {
+        if (fileBacked && dirtyExpireMicros <= 0) throw new IllegalArgumentException("dirtyExpire " + dirtyExpireMicros + " us");
+        this.fileBacked = fileBacked;
+        this.dirtyExpireMicros = dirtyExpireMicros;
+        this.nextWritebackMicros = dirtyExpireMicros;
         this.backing = backing;
         this.pages = backing.pages();
         this.swap = new GuestSwap(backing.costs());
@@ -77,13 +101,50 @@ public final class GuestOs implements VirtualMemory {
         }
     }
 
-    /** The application's first touch of virtual page {@code vpn}: a new page, zeroed or read from the image's files. */
+    /**
+     * The application's first touch of virtual page {@code vpn}: a new page, zeroed or read from the image's files; of
+     * a file-backed application, a file page not in the page cache: read from the disk, or (a write) dirtied.
+     */
     public int firstTouch(int vpn, boolean write) {
         int g = alloc();
         mapAnon(vpn, g);
         backing.makePrivate(g);
+        if (fileBacked) {
+            pages.setContent(g, UNIQUE);
+            if (write) {
+                dirtyPages++;
+                backing.costs().writeback();
+            } else {
+                backing.costs().fileRead();
+                pages.setClean(g);
+            }
+            return g;
+        }
         pages.setContent(g, appImageBase > 0 && !write && vpn < imageVpnLimit ? appImageBase + vpn : ZERO);
         return g;
+    }
+
+    /** The application wrote page {@code g}: a clean file page becomes dirty and pays its writeback. */
+    public void written(int g) {
+        if (fileBacked && pages.cleanFilePage(g)) {
+            pages.setDirty(g);
+            dirtyPages++;
+            backing.costs().writeback();
+        }
+    }
+
+    /**
+     * The flusher, at {@code nowMicros}: every {@code dirtyExpire} the dirty file pages have been written (their
+     * writeback was charged when they were dirtied) and are clean, write-protected until the next write.
+     */
+    public void writeBack(long nowMicros) {
+        if (!fileBacked || nowMicros < nextWritebackMicros) return;
+        nextWritebackMicros += dirtyExpireMicros * Math.max(1, (nowMicros - nextWritebackMicros) / dirtyExpireMicros + 1);
+        if (dirtyPages == 0) return;
+        for (int g = 0, n = pages.count(); g < n; g++) {
+            if (pages.guestUse(g) == ANON && !pages.cleanFilePage(g)) pages.setClean(g);
+        }
+        dirtyPages = 0;
     }
 
     /** A fault on virtual page {@code vpn}, which the guest swapped out: read back into a new page, with its readahead. */
@@ -161,6 +222,12 @@ public final class GuestOs implements VirtualMemory {
             }
             if (kind == CACHE) {
                 cachePages--;
+            } else if (fileBacked) {
+                // a file page is dropped, not swapped: a clean one is on disk, a dirty one's writeback was paid when dirtied
+                if (!pages.cleanFilePage(g)) dirtyPages--;
+                pages.setAbsent(pages.virtualPageOf(g), NOT_PRESENT);
+                pages.clearReverse(g);
+                anonPages--;
             } else {
                 byte h = pages.hostState(g);
                 boolean hostHadIt = h == SWAPPED || h == COMPRESSED;
@@ -191,6 +258,7 @@ public final class GuestOs implements VirtualMemory {
         for (int v = Math.max(0, fromVpn); v < Math.min(toVpn, pages.virtualPages()); v++) {
             int g = pages.pageOf(v);
             if (g >= 0) {
+                if (fileBacked && !pages.cleanFilePage(g)) dirtyPages--;
                 pages.setGuestByte(g, FREE);
                 pages.clearReverse(g);
                 anonPages--;
@@ -250,6 +318,9 @@ public final class GuestOs implements VirtualMemory {
     /** Pages of page cache. */
     public int cachePages() { return cachePages; }
 
+    /** File pages written since their last writeback (0 unless the application is file-backed). */
+    public int dirtyPages() { return dirtyPages; }
+
     /** Pages the application has resident. */
     public int anonPages() { return anonPages; }
 
@@ -275,6 +346,11 @@ public final class GuestOs implements VirtualMemory {
         if (kinds[FREE] != free.size()) throw new IllegalStateException("VM " + index + ": " + kinds[FREE] + " free pages, free list " + free.size());
         if (kinds[BALLOON] != balloon.pages()) throw new IllegalStateException("VM " + index + ": balloon count");
         if (kinds[CACHE] != cachePages || kinds[ANON] != anonPages) throw new IllegalStateException("VM " + index + ": cache/anon counts");
+        if (fileBacked) {
+            int dirty = 0;
+            for (int g = 0; g < n; g++) if (pages.guestUse(g) == ANON && !pages.cleanFilePage(g)) dirty++;
+            if (dirty != dirtyPages) throw new IllegalStateException("VM " + index + ": " + dirty + " dirty file pages, counted " + dirtyPages);
+        }
         long inSwap = 0;
         for (int v = 0; v < pages.virtualPages(); v++) if (pages.pageOf(v) == IN_GUEST_SWAP) inSwap++;
         if (inSwap != swap.usedPages()) throw new IllegalStateException("VM " + index + ": guest swap count");

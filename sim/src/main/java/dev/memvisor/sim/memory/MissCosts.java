@@ -12,6 +12,8 @@ package dev.memvisor.sim.memory;
  *       bandwidth, queueing); a read brings in its readahead neighbours with it (the caller says how many
  *       pages). The host charges {@code ioCpu} per I/O it does or emulates (its swap, the guest's virtual
  *       disk), work on other host threads that the guest never sees.</li>
+ *   <li>A file-backed workload's read of a page not in the guest's page cache is a read of the guest's disk; its
+ *       first write to a clean page costs the page's writeback ({@link #writeback}).</li>
  *   <li>A miss stalls one of the application's threads; the others keep working, so the application loses
  *       the stall divided by its threads (Little's law over a closed set of threads); a device shared by
  *       more misses answers more slowly, which bounds what threads can hide.</li>
@@ -29,7 +31,7 @@ public final class MissCosts {
     /** Of the current miss's stall, the part its vCPU was held in the hypervisor (the rest: the guest's own I/O). */
     private double heldPart;
     // cumulative
-    private double hostSwapWaitNs, guestSwapWaitNs, hvSyncNs, hvAsyncNs;
+    private double hostSwapWaitNs, guestSwapWaitNs, fileWaitNs, hvSyncNs, hvAsyncNs;
     /** Cumulative: what Linux PSI would count as memory stall of the VM's QEMU's cgroup ({@link #hostStallNs()}). */
     private double hostStallNs;
     // since the last step ended: wall time held in the hypervisor (guest-invisible) and waiting for the guest's own I/O
@@ -125,6 +127,33 @@ public final class MissCosts {
         stepGuestIos += 1;
     }
 
+    /**
+     * The application read a file page the guest's page cache does not hold: one read of the guest's virtual disk,
+     * waited for as a guest swap-in is (the guest knows it waits: its thread sleeps on the I/O).
+     */
+    public void fileRead() {
+        double wait = guestDisk.read(1, who, threads);
+        stall(wait, false);
+        fileWaitNs += wait;
+        hvAsyncNs += ioCpuNs;
+        stepGuestIos += 1;
+    }
+
+    /**
+     * The application dirtied a clean file page: the guest's writeback writes it to its virtual disk whatever the
+     * memory, and the writer pays for it. Linux paces a task that dirties pages faster than the device writes them
+     * to the device's write bandwidth (balance_dirty_pages, mm/page-writeback.c; Documentation/admin-guide/sysctl/vm.rst,
+     * dirty_ratio); here every dirtying thread waits for its page's write, a part of a sequential cluster, as it would
+     * for a read (on an idle device with many threads that is little: 1/threads of a clustered page write).
+     */
+    public void writeback() {
+        double wait = guestDisk.writeBack(1, who, threads);
+        stall(wait, false);
+        fileWaitNs += wait;
+        hvAsyncNs += ioCpuNs / StorageDevice.WRITE_CLUSTER;
+        stepGuestIos += 1.0 / StorageDevice.WRITE_CLUSTER;
+    }
+
     /** The guest wrote {@code pages} pages to its swap. */
     public void guestSwapOut(int pages) {
         guestDisk.write(pages, who);
@@ -159,6 +188,9 @@ public final class MissCosts {
 
     /** Time the application's threads waited for the guest's own swap so far. */
     public double guestSwapWaitNs() { return guestSwapWaitNs; }
+
+    /** Time the application's threads waited for file reads and writeback of a file-backed workload so far. */
+    public double fileWaitNs() { return fileWaitNs; }
 
     /** vCPU time since the last call the application's misses held in the hypervisor (the guest thinks it ran); resets. */
     public double takeHeldNs() {

@@ -62,6 +62,18 @@ public final class StorageDevice {
         ownDemandNs[who] += pages * (nsPerPage + latencyNs / WRITE_CLUSTER);
     }
 
+    /**
+     * Writes back {@code pages} pages of {@code who} in a sequential cluster as {@link #write} does, and returns how
+     * long one of its {@code threads} threads waits for them: their service time stretched by the utilisation ahead,
+     * as a read waits (a writer the kernel paces to the device's write bandwidth; see {@link MissCosts#writeback}).
+     */
+    public double writeBack(int pages, int who, int threads) {
+        double service = pages * (nsPerPage + latencyNs / WRITE_CLUSTER);
+        ownDemandNs[who] += service;
+        double ahead = Math.max(0, rho - ownRho[who] / threads);
+        return service / (1 - Math.min(MAX_RHO, ahead));
+    }
+
     /** A step of {@code dtNs} ended: the utilisation follows what was asked of the device in it. */
     public void endStep(double dtNs) {
         double alpha = Math.min(1, dtNs / SMOOTHING_NS), capacity = dtNs * parallelism, demandNs = 0;

@@ -49,6 +49,12 @@ public final class VmPages {
      * mapping), cleared by the reclaim of a throttled VM as it passes; a fast-path bit like REF and ACT.
      */
     private static final int HOST_REF = 1 << 10;
+    /**
+     * A clean file page (written back, or read from disk): a write must trap to mark it dirty, as Linux write-protects
+     * a page it cleans (mm/page-writeback.c, folio_mkclean) so the next write faults and dirties it again. Mapping a
+     * page clears it; only a file-backed workload's guest sets it, so nothing else ever loses the write fast path.
+     */
+    private static final int CLEAN = 1 << 11;
 
     /** Bytes of these arrays per guest page (state word, link, four bit sets; rounded up) and per virtual page (page-table entry). */
     public static final long BYTES_PER_PAGE = 2 + 4 + 1, BYTES_PER_VIRTUAL_PAGE = 4;
@@ -124,6 +130,15 @@ public final class VmPages {
         return true;
     }
 
+    /** Marks page {@code g} a clean file page: its next write takes the slow path ({@link #cleanFilePage}). */
+    public void setClean(int g) { write(g, st[g] | CLEAN); }
+
+    /** Marks page {@code g} dirty again (written since its writeback): writes take the fast path. */
+    public void setDirty(int g) { write(g, st[g] & ~CLEAN); }
+
+    /** Whether page {@code g} is a clean file page (set by {@link #setClean}, cleared by a write or a new mapping). */
+    public boolean cleanFilePage(int g) { return (st[g] & CLEAN) != 0; }
+
     /** Whether page {@code g} was touched since its touched bit was cleared. */
     public boolean touched(int g) { return (st[g] & ACT) != 0; }
 
@@ -184,7 +199,7 @@ public final class VmPages {
         int s = st[g];
         if ((s & CLASS) == C_OTHER) otherContent.remove(g);
         link[g] = vpn;
-        st[g] = (short) (s & ~CLASS | LINKED | classOf(g, c, vpn));
+        st[g] = (short) (s & ~(CLASS | CLEAN) | LINKED | classOf(g, c, vpn));
         pte[vpn] = g << 2 | flags(st[g]);
     }
 
@@ -233,7 +248,7 @@ public final class VmPages {
     private static int flags(int s) {
         if ((s & (REF | ACT | HOST_REF)) != (REF | ACT | HOST_REF)) return 0;
         int host = (s & HOST) >>> HOST_SHIFT;
-        if (host == MAPPED) return (s & CLASS) == C_UNIQUE ? PTE_READ | PTE_WRITE : PTE_READ;
+        if (host == MAPPED) return (s & (CLASS | CLEAN)) == C_UNIQUE ? PTE_READ | PTE_WRITE : PTE_READ;
         return host == SHARED ? PTE_READ : 0;
     }
 }

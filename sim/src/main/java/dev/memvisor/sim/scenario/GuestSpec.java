@@ -17,6 +17,10 @@ public final class GuestSpec {
     public int swapReadahead = 8;
     @Setting(value = "available fraction (free list and page cache) of the guest's memory under which it signals low memory to applications that listen; at three times it signals high memory (they grow again)", range = "[0, 1]", source = "Windows memory resource notifications (CreateMemoryResourceNotification: the high level is three times the low)")
     public double lowMemoryFraction = 0.04;
+    @Setting(value = "a file-backed workload's dirty pages are written back once they are this old; a page rewritten in between is"
+            + " written once", unit = Setting.Unit.DURATION, range = "[1ms, inf)",
+            source = "Linux: vm.dirty_expire_centisecs = 3000 (Documentation/admin-guide/sysctl/vm.rst)")
+    public String dirtyExpire = "30s";
     @Setting(value = "guest timer interrupt rate used for CPU accounting", range = "[1, 10000]", source = "Windows: 64 Hz")
     public int tickHz = 64;
     @Setting(value = "held timer ticks delivered with each tick while a vCPU catches up after waiting (for a core, or in the"

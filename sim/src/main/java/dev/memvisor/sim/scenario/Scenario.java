@@ -48,7 +48,7 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
     /** One VM's resolved settings; {@code guestStorage} null: the guest's virtual disk is on the host's storage. */
     public record Vm(VmSettings settings, int vcpus, String image, long osBytes, boolean zeroOnBoot,
                      Storage guestStorage, int guestSwapReadahead, double lowMemoryFraction, int tickHz,
-                     int catchUpTicks, long timerGiveUpMicros, Workload workload, List<Process> processes) {
+                     int catchUpTicks, long timerGiveUpMicros, long dirtyExpireMicros, Workload workload, List<Process> processes) {
         /** The VM's name. */
         public String name() { return settings.name(); }
     }
@@ -56,7 +56,7 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
     /** A VM's resolved workload. */
     public record Workload(String type, long workingSetBytes, long maxWorkingSetBytes, long growthBytesPerSecond,
                            double skew, double writeFraction, long refsPerSecond, double cpu, boolean fromImage,
-                           long readOnlyBytes, int threads,
+                           long readOnlyBytes, boolean fileBacked, int threads,
                            boolean trimOnLowMemory, boolean repeat, List<Phase> phases,
                            String traceFormat, Path traceFile, int loops, long maxRefs,
                            Path bitbrainsFile, double timeScale, long offsetMicros) {}

@@ -105,7 +105,7 @@ public final class ScenarioValidator {
         Scenario.Workload w = workload(v.workload == null ? new WorkloadSpec() : v.workload, p + ".workload", v.vcpus, baseDir);
         return new Scenario.Vm(settings, v.vcpus, v.image == null || v.image.isBlank() ? null : v.image, os, g.zeroOnBoot,
                 g.storage == null ? null : storage(g.storage, p + ".guest.storage"), g.swapReadahead,
-                g.lowMemoryFraction, g.tickHz, g.timerCatchUpTicks, micros(g.timerGiveUp), w, List.copyOf(procs));
+                g.lowMemoryFraction, g.tickHz, g.timerCatchUpTicks, micros(g.timerGiveUp), micros(g.dirtyExpire), w, List.copyOf(procs));
     }
 
     private static Scenario.Workload workload(WorkloadSpec w, String p, int vcpus, Path baseDir) {
@@ -170,9 +170,16 @@ public final class ScenarioValidator {
         long readOnly = Size.parse(w.readOnly);
         if (readOnly > max) throw new ScenarioException(p + ".readOnly", "got " + w.readOnly + ", expected at most the largest working set " + Size.format(max));
         if (readOnly > 0 && !type.equals("synthetic")) throw new ScenarioException(p + ".readOnly", "only allowed with type: synthetic (got type " + type + ")");
+        if (w.fileBacked) {
+            // file data in the page cache: not the image's content, not a heap the application can trim
+            if (!type.equals("synthetic")) throw new ScenarioException(p + ".fileBacked", "only allowed with type: synthetic (got type " + type + ")");
+            if (w.fromImage) throw new ScenarioException(p + ".fileBacked", "a file-backed workload's pages are its own files, not the image's: remove fromImage");
+            if (readOnly > 0) throw new ScenarioException(p + ".fileBacked", "a file-backed workload reads its files through the page cache: remove readOnly");
+            if (w.trimOnLowMemory) throw new ScenarioException(p + ".fileBacked", "the guest, not the application, shrinks a page cache: remove trimOnLowMemory");
+        }
         int threads = w.threads == null ? (int) Math.max(1, Math.ceil(w.cpu)) : w.threads;
         return new Scenario.Workload(type, ws, max, growth, w.skew, w.writeFraction, w.refsPerSecond, w.cpu, w.fromImage,
-                readOnly, threads, w.trimOnLowMemory, w.repeat, List.copyOf(phases), fmt, traceFile, loops, maxRefs, bb, scale, offset);
+                readOnly, w.fileBacked, threads, w.trimOnLowMemory, w.repeat, List.copyOf(phases), fmt, traceFile, loops, maxRefs, bb, scale, offset);
     }
 
     private static Path file(String field, String name, Path baseDir) {

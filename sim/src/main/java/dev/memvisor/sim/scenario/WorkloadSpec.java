@@ -33,6 +33,11 @@ public final class WorkloadSpec {
             + " hottest pages, loaded from the image (so identical guests share them while they run)", unit = Setting.Unit.BYTES,
             range = "[0, 4T]")
     public String readOnly = "0";
+    @Setting(value = "its working set is file data read and written through the guest's page cache (a file server, dbench), not"
+            + " anonymous memory: the guest drops a page it evicts (no swap), reads one not cached from its disk, and writes every"
+            + " dirtied page back (guest.dirtyExpire), which the writer pays for whatever the memory (synthetic only)",
+            source = "Linux writeback: Documentation/admin-guide/sysctl/vm.rst (dirty_expire_centisecs, dirty_ratio)")
+    public boolean fileBacked = false;
     @Setting(value = "threads that make its references: while one waits for a page, the others run (at least 1)",
             range = "[1, 100000]", absent = "one per vCPU it keeps busy (cpu, rounded up)")
     public Integer threads;
