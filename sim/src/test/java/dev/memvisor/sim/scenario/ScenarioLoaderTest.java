@@ -104,6 +104,22 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aFileBackedWorkloadNamesWhatItCannotBeCombinedWith() {
+        assertThat(parse(GOOD, "vms[0].workload.fileBacked=true", "vms[0].guest.dirtyExpire=5s").vms().get(0))
+                .satisfies(v -> assertThat(v.workload().fileBacked()).isTrue())
+                .satisfies(v -> assertThat(v.dirtyExpireMicros()).isEqualTo(5_000_000L));
+        assertThat(parse(GOOD).vms().get(0).dirtyExpireMicros()).isEqualTo(30_000_000L);
+        assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.fileBacked=true", "vms[0].workload.fromImage=true"))
+                .hasMessageContaining("vms[0].workload.fileBacked").hasMessageContaining("remove fromImage");
+        assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.fileBacked=true", "vms[0].workload.readOnly=16M"))
+                .hasMessageContaining("vms[0].workload.fileBacked").hasMessageContaining("remove readOnly");
+        assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.fileBacked=true", "vms[0].workload.trimOnLowMemory=true"))
+                .hasMessageContaining("vms[0].workload.fileBacked").hasMessageContaining("remove trimOnLowMemory");
+        assertThatThrownBy(() -> parse(GOOD, "vms[0].guest.dirtyExpire=0s"))
+                .hasMessageContaining("vms[0].guest.dirtyExpire");
+    }
+
+    @Test
     void aFieldGivenTwiceIsAnError() {
         assertThatThrownBy(() -> parse(GOOD.replace("  cores: 2", "  cores: 2\n  cores: 4")))
                 .hasMessageContaining("s.yaml:5:")
