@@ -120,11 +120,7 @@ public final class MissCosts {
 
     /** A guest swap-in that reads {@code pages} adjacent pages in one request of its virtual disk. */
     public void guestSwapIn(int pages) {
-        double wait = guestDisk.read(pages, who, threads);
-        stall(wait, false);
-        guestSwapWaitNs += wait;
-        hvAsyncNs += ioCpuNs;
-        stepGuestIos += 1;
+        guestSwapWaitNs += guestDiskRead(pages);
     }
 
     /**
@@ -132,11 +128,16 @@ public final class MissCosts {
      * waited for as a guest swap-in is (the guest knows it waits: its thread sleeps on the I/O).
      */
     public void fileRead() {
-        double wait = guestDisk.read(1, who, threads);
+        fileWaitNs += guestDiskRead(1);
+    }
+
+    /** One read of {@code pages} pages of the guest's virtual disk that a thread waits for, knowing it waits; returns the wait. */
+    private double guestDiskRead(int pages) {
+        double wait = guestDisk.read(pages, who, threads);
         stall(wait, false);
-        fileWaitNs += wait;
         hvAsyncNs += ioCpuNs;
         stepGuestIos += 1;
+        return wait;
     }
 
     /**
