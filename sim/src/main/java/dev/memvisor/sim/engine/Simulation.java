@@ -255,7 +255,7 @@ public final class Simulation implements HostAdapter {
         v.noteCompletion(now + stepMicros);
         v.cpu.account(v.loop.appCpuNs() - cpuBefore, r, run, dtNs, dtSec, v.backing.costs(), cpu);
         v.app.advance(now + stepMicros, stepMicros, v.guest);
-        v.guest.writeBack(now + stepMicros);
+        v.guest.writeBack(now + stepMicros, stepMicros);
         v.guest.signalLowMemory(now, v.app);
     }
 

@@ -15,9 +15,13 @@ import static dev.memvisor.sim.memory.PageState.*;
  * the hypervisor's {@link VmBacking}, which backs the page before the guest can use it.
  * <p>A file-backed application's pages are file data in the page cache instead (dbench, a file server): CLOCK
  * drops them without I/O (the disk holds them), a read of one not cached reads the guest's disk, a write needs no
- * read, and the first write to a clean page dirties it and pays its writeback; every {@code dirtyExpire} the
- * flusher has written every dirty page, which is clean again, so rewrites in between cost nothing
- * (Documentation/admin-guide/sysctl/vm.rst: dirty_expire_centisecs, 30 s by default).
+ * read, and the first write to a clean page dirties it and pays its writeback. The flusher writes dirty pages back,
+ * after which they are clean and a write dirties them again: all of them every {@code dirtyExpire}, and while more
+ * than {@value #DIRTY_BACKGROUND} of the guest's memory is dirty as many as the disk writes in the time (background
+ * writeback); above the middle of that and {@value #DIRTY_RATIO} (the "freerun" point) the writer is paced to the
+ * disk's write bandwidth. So rewrites within the expiry cost nothing unless memory is short of the dirty set.
+ * Linux's defaults: Documentation/admin-guide/sysctl/vm.rst (dirty_expire_centisecs 3000, dirty_background_ratio 10,
+ * dirty_ratio 20); the pacing is balance_dirty_pages (mm/page-writeback.c).
  */
 public final class GuestOs implements VirtualMemory {
     /**
@@ -46,6 +50,12 @@ public final class GuestOs implements VirtualMemory {
     private long nextWritebackMicros;
     /** File pages written since their last writeback (file-backed only). */
     private int dirtyPages;
+    /** Where the background flusher goes on looking for dirty pages. */
+    private int flushHand;
+    /** Fraction of the guest's memory (less its balloon) dirty above which the flusher writes back in the background. */
+    static final double DIRTY_BACKGROUND = 0.10;
+    /** Fraction dirty at which writers block; halfway from {@link #DIRTY_BACKGROUND}, they are paced to the disk. */
+    static final double DIRTY_RATIO = 0.20;
     /** When the application last trimmed; "never" is a second before time 0 (Long.MIN_VALUE overflowed now - last, so it never fired). */
     private long lastTrimMicros = -1_000_000L;
 
@@ -112,8 +122,7 @@ public final class GuestOs implements VirtualMemory {
         if (fileBacked) {
             pages.setContent(g, UNIQUE);
             if (write) {
-                dirtyPages++;
-                backing.costs().writeback();
+                dirtied();
             } else {
                 backing.costs().fileRead();
                 pages.setClean(g);
@@ -128,23 +137,49 @@ public final class GuestOs implements VirtualMemory {
     public void written(int g) {
         if (fileBacked && pages.cleanFilePage(g)) {
             pages.setDirty(g);
-            dirtyPages++;
-            backing.costs().writeback();
+            dirtied();
         }
     }
 
+    /** A page became dirty: its writeback is paid now, paced to the disk above the freerun point. */
+    private void dirtied() {
+        boolean paced = dirtyPages >= (DIRTY_BACKGROUND + DIRTY_RATIO) / 2 * dirtyable();
+        dirtyPages++;
+        backing.costs().writeback(paced);
+    }
+
+    /** The memory dirty pages are counted against: the guest's, less its balloon. */
+    private int dirtyable() { return pages.count() - balloon.pages(); }
+
     /**
-     * The flusher, at {@code nowMicros}: every {@code dirtyExpire} the dirty file pages have been written (their
-     * writeback was charged when they were dirtied) and are clean, write-protected until the next write.
+     * The flusher, for the step of {@code dtMicros} ending at {@code nowMicros} (the writeback of a page was charged when
+     * it was dirtied; here it becomes clean, write-protected until the next write): every {@code dirtyExpire} all dirty
+     * pages, and otherwise, while over {@link #DIRTY_BACKGROUND} dirty, as many as the disk writes in the step.
      */
-    public void writeBack(long nowMicros) {
-        if (!fileBacked || nowMicros < nextWritebackMicros) return;
-        nextWritebackMicros += dirtyExpireMicros * Math.max(1, (nowMicros - nextWritebackMicros) / dirtyExpireMicros + 1);
-        if (dirtyPages == 0) return;
-        for (int g = 0, n = pages.count(); g < n; g++) {
-            if (pages.guestUse(g) == ANON && !pages.cleanFilePage(g)) pages.setClean(g);
+    public void writeBack(long nowMicros, long dtMicros) {
+        if (!fileBacked || dirtyPages == 0 && nowMicros < nextWritebackMicros) return;
+        int n = pages.count();
+        if (nowMicros >= nextWritebackMicros) {
+            nextWritebackMicros += dirtyExpireMicros * Math.max(1, (nowMicros - nextWritebackMicros) / dirtyExpireMicros + 1);
+            for (int g = 0; g < n && dirtyPages > 0; g++) {
+                if (pages.guestUse(g) == ANON && !pages.cleanFilePage(g)) {
+                    pages.setClean(g);
+                    dirtyPages--;
+                }
+            }
+            return;
         }
-        dirtyPages = 0;
+        long background = (long) (DIRTY_BACKGROUND * dirtyable());
+        long budget = Math.min(n, backing.costs().pagesWritableIn(dtMicros * 1000.0));
+        for (int i = 0; i < n && dirtyPages > background && budget > 0; i++) {
+            int g = flushHand;
+            flushHand = g + 1 == n ? 0 : g + 1;
+            if (pages.guestUse(g) == ANON && !pages.cleanFilePage(g)) {
+                pages.setClean(g);
+                dirtyPages--;
+                budget--;
+            }
+        }
     }
 
     /** A fault on virtual page {@code vpn}, which the guest swapped out: read back into a new page, with its readahead. */

@@ -142,17 +142,22 @@ public final class MissCosts {
 
     /**
      * The application dirtied a clean file page: the guest's writeback writes it to its virtual disk whatever the
-     * memory, and the writer pays for it. Linux paces a task that dirties pages faster than the device writes them
-     * to the device's write bandwidth (balance_dirty_pages, mm/page-writeback.c; Documentation/admin-guide/sysctl/vm.rst,
-     * dirty_ratio); here every dirtying thread waits for its page's write, a part of a sequential cluster, as it would
-     * for a read (on an idle device with many threads that is little: 1/threads of a clustered page write).
+     * memory, and the writer pays for it: the dirtying thread waits for its page's write, a part of a sequential
+     * cluster, as it would for a read (on an idle device with many threads that is little). With {@code paced} the
+     * guest has more dirty pages than it lets writers run free with, and Linux paces the writers together to the
+     * device's write bandwidth (balance_dirty_pages, mm/page-writeback.c): the application loses the whole write.
      */
-    public void writeback() {
+    public void writeback(boolean paced) {
         double wait = guestDisk.writeBack(1, who, threads);
-        stall(wait, false);
+        stall(paced ? wait * threads : wait, false);
         fileWaitNs += wait;
         hvAsyncNs += ioCpuNs / StorageDevice.WRITE_CLUSTER;
         stepGuestIos += 1.0 / StorageDevice.WRITE_CLUSTER;
+    }
+
+    /** Pages the guest's virtual disk writes back in {@code ns} (sequential clusters; the background flusher's budget). */
+    public long pagesWritableIn(double ns) {
+        return guestDisk.pagesWritableIn(ns);
     }
 
     /** The guest wrote {@code pages} pages to its swap. */

@@ -74,6 +74,11 @@ public final class StorageDevice {
         return service / (1 - Math.min(MAX_RHO, ahead));
     }
 
+    /** Pages the device writes in sequential clusters in {@code ns}, all its parallel requests busy. */
+    public long pagesWritableIn(double ns) {
+        return (long) (ns * parallelism / (nsPerPage + latencyNs / WRITE_CLUSTER));
+    }
+
     /** A step of {@code dtNs} ended: the utilisation follows what was asked of the device in it. */
     public void endStep(double dtNs) {
         double alpha = Math.min(1, dtNs / SMOOTHING_NS), capacity = dtNs * parallelism, demandNs = 0;

@@ -35,8 +35,10 @@ public final class WorkloadSpec {
     public String readOnly = "0";
     @Setting(value = "its working set is file data read and written through the guest's page cache (a file server, dbench), not"
             + " anonymous memory: the guest drops a page it evicts (no swap), reads one not cached from its disk, and writes every"
-            + " dirtied page back (guest.dirtyExpire), which the writer pays for whatever the memory (synthetic only)",
-            source = "Linux writeback: Documentation/admin-guide/sysctl/vm.rst (dirty_expire_centisecs, dirty_ratio)")
+            + " dirtied page back (after guest.dirtyExpire, or sooner past 10 % of its memory dirty), which the writer pays for"
+            + " whatever the memory, the whole write past 15 % dirty (synthetic only)",
+            source = "Linux writeback: Documentation/admin-guide/sysctl/vm.rst (dirty_expire_centisecs, dirty_background_ratio,"
+                    + " dirty_ratio), balance_dirty_pages in mm/page-writeback.c")
     public boolean fileBacked = false;
     @Setting(value = "threads that make its references: while one waits for a page, the others run (at least 1)",
             range = "[1, 100000]", absent = "one per vCPU it keeps busy (cpu, rounded up)")
