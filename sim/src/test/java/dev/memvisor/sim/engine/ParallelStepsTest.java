@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The VMs' references run in parallel within a step give what they give one after the other: the same
  * summary.json byte for byte and every recorded sample, over hosts with room (every step parallel),
  * hosts that come to reclaim (parallel steps, then the sequential fallback), limits and compression,
- * identical images whose copy-on-write breaks race, and the Bitbrains example.
+ * identical images whose copy-on-write breaks race, the Bitbrains example and a file-backed workload.
  */
 class ParallelStepsTest {
     /** Eight guests of one image: shared pages broken by writes from several threads at once. */
@@ -51,13 +51,25 @@ class ParallelStepsTest {
               - {name: floor, memory: 512M, reservation: 256M, ballooning: false, workload: {workingSet: 400M, skew: 0.3, refsPerSecond: 40000}}
             """;
 
+    /** File-backed workloads (dbench's kind) that outgrow the host: their writeback and flusher run in each VM's part of a step. */
+    static final String FILES = """
+            seed: 5
+            duration: 60s
+            sampleInterval: 10s
+            policy: {name: esx}
+            host: {memory: 1G, cores: 4}
+            vms:
+              - {name: files, count: 3, memory: 384M, guest: {osMemory: 32M}, workload: {fileBacked: true, workingSet: 300M, skew: 0.6, writeFraction: 0.4, threads: 8, refsPerSecond: 60000}}
+            """;
+
     static Stream<Arguments> scenarios() {
         return Stream.of(
                 Arguments.of("roomy", ScenarioLoader.parse(ROOMY, "roomy.yaml", Path.of("."), List.of()), false),
                 Arguments.of("tight", ScenarioLoader.parse(TIGHT, "tight.yaml", Path.of("."), List.of()), true),
                 Arguments.of("determinism", ScenarioLoader.parse(DeterminismTest.SCENARIO, "d.yaml", Path.of("."),
                         List.of("vms[0].workload.refsPerSecond=60000")), true),
-                Arguments.of("bitbrains", ScenarioLoader.load(TestPaths.example("bitbrains-consolidation.yaml"), List.of("duration=10m")), false));
+                Arguments.of("bitbrains", ScenarioLoader.load(TestPaths.example("bitbrains-consolidation.yaml"), List.of("duration=10m")), false),
+                Arguments.of("file-backed", ScenarioLoader.parse(FILES, "files.yaml", Path.of("."), List.of()), true));
     }
 
     @ParameterizedTest(name = "{0}")
