@@ -31,7 +31,7 @@ public final class MissCosts {
     /** Of the current miss's stall, the part its vCPU was held in the hypervisor (the rest: the guest's own I/O). */
     private double heldPart;
     // cumulative
-    private double hostSwapWaitNs, guestSwapWaitNs, fileWaitNs, hvSyncNs, hvAsyncNs;
+    private double hostSwapWaitNs, guestSwapWaitNs, hvSyncNs, hvAsyncNs;
     /** Cumulative: what Linux PSI would count as memory stall of the VM's QEMU's cgroup ({@link #hostStallNs()}). */
     private double hostStallNs;
     // since the last step ended: wall time held in the hypervisor (guest-invisible) and waiting for the guest's own I/O
@@ -128,7 +128,7 @@ public final class MissCosts {
      * waited for as a guest swap-in is (the guest knows it waits: its thread sleeps on the I/O).
      */
     public void fileRead() {
-        fileWaitNs += guestDiskRead(1);
+        guestDiskRead(1);
     }
 
     /** One read of {@code pages} pages of the guest's virtual disk that a thread waits for, knowing it waits; returns the wait. */
@@ -150,7 +150,6 @@ public final class MissCosts {
     public void writeback(boolean paced) {
         double wait = guestDisk.writeBack(1, who, threads);
         stall(paced ? wait * threads : wait, false);
-        fileWaitNs += wait;
         hvAsyncNs += ioCpuNs / StorageDevice.WRITE_CLUSTER;
         stepGuestIos += 1.0 / StorageDevice.WRITE_CLUSTER;
     }
@@ -194,9 +193,6 @@ public final class MissCosts {
 
     /** Time the application's threads waited for the guest's own swap so far. */
     public double guestSwapWaitNs() { return guestSwapWaitNs; }
-
-    /** Time the application's threads waited for file reads and writeback of a file-backed workload so far. */
-    public double fileWaitNs() { return fileWaitNs; }
 
     /** vCPU time since the last call the application's misses held in the hypervisor (the guest thinks it ran); resets. */
     public double takeHeldNs() {

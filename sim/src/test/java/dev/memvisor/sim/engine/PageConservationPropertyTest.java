@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Invariants over random small hosts under every policy: every guest page is in exactly one place
  * (free list, page cache, an application, the balloon) and every host counter matches the page
- * arrays; granted never exceeds the limit; the balloon never takes a VM below its reservation. Under
- * either host reclaim (random victims as ESX, LRU as Linux).
+ * arrays (a file-backed application's dirty pages too); granted never exceeds the limit; the balloon never takes a
+ * VM below its reservation. Under either host reclaim (random victims as ESX, LRU as Linux).
  */
 class PageConservationPropertyTest {
 
@@ -37,7 +37,7 @@ class PageConservationPropertyTest {
     /** A fault on a compressed page whose frame allocation reclaims that very page to swap (VmBacking.back). */
     @Example
     void compressedPageReclaimedByItsOwnFault() {
-        pagesAreConservedAndBoundsHold("esx", "random", 172, 4, 120, 0.06, 43, false, false, 204);
+        pagesAreConservedAndBoundsHold("esx", "random", 172, 4, 120, 0.06, 43, false, false, false, 204);
     }
 
     @Property(tries = 25)
@@ -50,6 +50,7 @@ class PageConservationPropertyTest {
                                         @ForAll @IntRange(min = 0, max = 48) int reservationMb,
                                         @ForAll boolean zeroOnBoot,
                                         @ForAll boolean ballooning,
+                                        @ForAll boolean fileBacked,
                                         @ForAll @IntRange(min = 1, max = 1000) int seed) {
         String text = """
                 seed: %d
@@ -72,8 +73,10 @@ class PageConservationPropertyTest {
                     limit: 120M
                     ballooning: %s
                     guest: {osMemory: 16M, zeroOnBoot: %s}
-                    workload: {workingSet: %dM, writeFraction: %s, refsPerSecond: 20000, trimOnLowMemory: true}
-                """.formatted(seed, policy, hostMb, reclaim, vms, reservationMb, ballooning, zeroOnBoot, workingSetMb, writes);
+                    workload: {workingSet: %dM, writeFraction: %s, refsPerSecond: 20000, %s}
+                """.formatted(seed, policy, hostMb, reclaim, vms, reservationMb, ballooning, zeroOnBoot, workingSetMb, writes,
+                // a file-backed application's pages are dropped and written back instead of swapped (and it cannot trim)
+                fileBacked ? "fileBacked: true" : "trimOnLowMemory: true");
         checkEveryStep(ScenarioLoader.parse(text, "p.yaml", Path.of("."), List.of()));
     }
 
