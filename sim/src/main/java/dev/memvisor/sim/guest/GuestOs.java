@@ -50,6 +50,8 @@ public final class GuestOs implements VirtualMemory {
     private long nextWritebackMicros;
     /** File pages written since their last writeback (file-backed only). */
     private int dirtyPages;
+    /** Clean pages dirtied so far: each one a page written back. */
+    private long pagesDirtied;
     /** Where the background flusher goes on looking for dirty pages. */
     private int flushHand;
     /** Fraction of the guest's memory (less its balloon) dirty above which the flusher writes back in the background. */
@@ -145,6 +147,7 @@ public final class GuestOs implements VirtualMemory {
     private void dirtied() {
         boolean paced = dirtyPages >= (DIRTY_BACKGROUND + DIRTY_RATIO) / 2 * dirtyable();
         dirtyPages++;
+        pagesDirtied++;
         backing.costs().writeback(paced);
     }
 
@@ -355,6 +358,9 @@ public final class GuestOs implements VirtualMemory {
 
     /** File pages written since their last writeback (0 unless the application is file-backed). */
     public int dirtyPages() { return dirtyPages; }
+
+    /** Clean file pages the application dirtied so far, each one page written back to the guest's disk. */
+    public long pagesDirtied() { return pagesDirtied; }
 
     /** Pages the application has resident. */
     public int anonPages() { return anonPages; }

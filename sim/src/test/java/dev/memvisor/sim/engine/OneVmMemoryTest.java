@@ -33,6 +33,64 @@ class OneVmMemoryTest {
         return new Vm(g, b, new ReferenceLoop(g, b));
     }
 
+    /** A file-backed VM (its application's pages are page-cache file data, written back every 30 s) on {@code disk}. */
+    private static Vm fileVm(Hypervisor hv, int pages, int vpnSpace, int osPages, StorageDevice disk) {
+        VmBacking b = hv.addVm(new VmPages(pages, vpnSpace), new Rng(1, 1), new MissCosts(4000, 20_000, 10_000, disk, disk, 1), pages, 0);
+        GuestOs g = new GuestOs(b, 0, 0, 1, 0.04, true, 30_000_000);
+        g.boot(1, osPages, 0, new Rng(2, 1));
+        return new Vm(g, b, new ReferenceLoop(g, b));
+    }
+
+    /** Reads each of {@code pages} pages once, in order. */
+    private static SyntheticWorkload read(int pages) {
+        return new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(1_000_000, pages, 0, 0, pages, 1.0)),
+                false, pages, 0, false, false, new Rng(1, 2));
+    }
+
+    @Test
+    void aFileBackedApplicationsRewritesBeforeTheirWritebackAreWrittenOnce() {
+        Hypervisor host = host(1);
+        Vm v = fileVm(host, 16, 64, 4, new StorageDevice(5_000_000, 150L << 20, 1, 4));
+        GuestOs g = v.guest();
+        v.loop().run(touch(8), 1e9, 1);
+        assertThat(g.dirtyPages()).isEqualTo(8);
+        assertThat(g.pagesDirtied()).isEqualTo(8);
+        // the same 8 pages again before the flusher came: absorbed in the page cache
+        v.loop().run(touch(8), 1e9, 1);
+        assertThat(g.pagesDirtied()).isEqualTo(8);
+        // 1 us before the expiry: the disk writes no page in 1 us, so the background flusher cleans none
+        g.writeBack(29_999_999, 1);
+        assertThat(g.dirtyPages()).isEqualTo(8);
+        // at 30 s every dirty page has been written: clean, and a write dirties (and writes back) each again
+        g.writeBack(30_000_000, 1);
+        assertThat(g.dirtyPages()).isZero();
+        v.loop().run(touch(8), 1e9, 1);
+        assertThat(g.pagesDirtied()).isEqualTo(16);
+        // past 10 % of the guest's 16 pages dirty, a second of background writeback cleans down to 1 page (1.6 rounded down)
+        g.writeBack(31_000_000, 1_000_000);
+        assertThat(g.dirtyPages()).isEqualTo(1);
+        g.checkInvariants();
+    }
+
+    @Test
+    void aFileBackedGuestDropsThePagesItEvictsAndReadsThemBackFromItsDisk() {
+        Hypervisor host = host(1);
+        StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1, 4);
+        Vm v = fileVm(host, 16, 64, 4, disk);
+        GuestOs g = v.guest();
+        // 20 pages of files written into 16 pages of memory: the guest drops what it evicts, it swaps nothing and reads nothing
+        v.loop().run(touch(20), 1e9, 1);
+        assertThat(g.swap().swapOuts()).isZero();
+        assertThat(disk.requests()).isZero();
+        assertThat(g.anonPages() + g.cachePages() + g.guestFreePages()).isEqualTo(16);
+        int cached = g.anonPages();
+        // reading all 20 back: each page not cached is one read of the disk (no readahead), a cached one costs nothing
+        v.loop().run(read(20), 1e9, 1);
+        assertThat(disk.requests()).isGreaterThanOrEqualTo(20 - cached).isLessThanOrEqualTo(20);
+        assertThat(g.swap().swapOuts()).isZero();
+        g.checkInvariants();
+    }
+
     private static SyntheticWorkload touch(int pages) {
         return new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(1_000_000, pages, 0, 1.0, pages, 1.0)),
                 false, pages, 0, false, true, new Rng(1, 2));
