@@ -97,7 +97,7 @@ final class HostBuilder {
             MissCosts costs = new MissCosts(h.faultOverheadNs(), h.decompressNs(), h.ioCpuNs(), hostStorage, guestDisk, v.workload().threads());
             VmBacking backing = hv.addVm(pages, rng, costs, v.settings().ceilingBytes() / PAGE, v.settings().reservationBytes() / PAGE);
             GuestOs guest = new GuestOs(backing, appBase, imageVpns, v.guestSwapReadahead(), v.lowMemoryFraction(),
-                    v.workload().fileBacked(), v.dirtyExpireMicros());
+                    v.workload().fileBacked(), v.workload().readPages(), v.dirtyExpireMicros());
             long zeroPages = v.zeroOnBoot() ? Math.max(0, hv.machine().freeFrames()) / zeroing-- : 0;
             guest.boot(imageBase, pages(v.osBytes()), zeroPages, rng);
             VmCpu cpu = new VmCpu(v.vcpus(), v.tickHz(), v.catchUpTicks(), v.timerGiveUpMicros(),
@@ -164,7 +164,8 @@ final class HostBuilder {
                     }
                 }
                 return new SyntheticWorkload(phases, w.repeat(), pages(w.maxWorkingSetBytes()),
-                        (double) w.growthBytesPerSecond() / PAGE, w.trimOnLowMemory(), !w.fromImage(), pages(w.readOnlyBytes()), rng);
+                        (double) w.growthBytesPerSecond() / PAGE, w.trimOnLowMemory(), !w.fromImage(), pages(w.readOnlyBytes()),
+                        w.readPages(), rng);
             }
         }
     }

@@ -269,8 +269,8 @@ public final class Simulation implements HostAdapter {
             SimVm v = vms.get(i);
             long k = v.loop.maxRefs(v.app, dtNs, 1.0 / share[i]);
             refs = k == Long.MAX_VALUE || refs + k < 0 ? Long.MAX_VALUE : refs + k;
-            // a fault may bring its swap readahead with it: up to that many frames each
-            int perFault = Math.max(sc.host().swapReadahead(), v.spec.guestSwapReadahead());
+            // a fault may bring its swap readahead or the rest of its file read request with it: up to that many frames each
+            int perFault = Math.max(Math.max(sc.host().swapReadahead(), v.spec.guestSwapReadahead()), v.spec.workload().readPages());
             frames += Math.min(k >= Long.MAX_VALUE / perFault ? Long.MAX_VALUE : k * perFault, v.backing.maxFramesTaken());
         }
         return refs >= MIN_PARALLEL_WORK && frames < hv.machine().freeFrames();

@@ -47,6 +47,8 @@ public final class GuestOs implements VirtualMemory {
     /** The application's pages are file data in the page cache (see the class comment), not anonymous memory. */
     private final boolean fileBacked;
     private final long dirtyExpireMicros;
+    /** Pages one read request of the file-backed application spans (an aligned block of its virtual pages). */
+    private final int readPages;
     private long nextWritebackMicros;
     /** File pages written since their last writeback (file-backed only). */
     private int dirtyPages;
@@ -69,17 +71,20 @@ public final class GuestOs implements VirtualMemory {
      * Call {@link #boot} before it runs.
      */
     public GuestOs(VmBacking backing, int appImageBase, int imageVpnLimit, int readahead, double lowMemoryFraction) {
-        this(backing, appImageBase, imageVpnLimit, readahead, lowMemoryFraction, false, 0);
+        this(backing, appImageBase, imageVpnLimit, readahead, lowMemoryFraction, false, 1, 0);
     }
 
     /**
      * As {@link #GuestOs(VmBacking, int, int, int, double)}; with {@code fileBacked} the application's pages are file
-     * data in the page cache, written back every {@code dirtyExpireMicros} once dirty.
+     * data in the page cache, read {@code readPages} at a time and written back every {@code dirtyExpireMicros} once dirty.
      */
     public GuestOs(VmBacking backing, int appImageBase, int imageVpnLimit, int readahead, double lowMemoryFraction,
-                   boolean fileBacked, long dirtyExpireMicros) {
-        if (fileBacked && dirtyExpireMicros <= 0) throw new IllegalArgumentException("dirtyExpire " + dirtyExpireMicros + " us");
+                   boolean fileBacked, int readPages, long dirtyExpireMicros) {
+        if (fileBacked && (dirtyExpireMicros <= 0 || readPages < 1)) {
+            throw new IllegalArgumentException("dirtyExpire " + dirtyExpireMicros + " us, readPages " + readPages);
+        }
         this.fileBacked = fileBacked;
+        this.readPages = readPages;
         this.dirtyExpireMicros = dirtyExpireMicros;
         this.nextWritebackMicros = dirtyExpireMicros;
         this.backing = backing;
@@ -118,6 +123,8 @@ public final class GuestOs implements VirtualMemory {
      * a file-backed application, a file page not in the page cache: read from the disk, or (a write) dirtied.
      */
     public int firstTouch(int vpn, boolean write) {
+        // the rest of a read request's block first: the faulting page, mapped last, is never evicted for it
+        int others = fileBacked && !write ? readBlock(vpn) : 0;
         int g = alloc();
         mapAnon(vpn, g);
         backing.makePrivate(g);
@@ -126,13 +133,33 @@ public final class GuestOs implements VirtualMemory {
             if (write) {
                 dirtied();
             } else {
-                backing.costs().fileRead();
+                backing.costs().fileRead(1 + others);
                 pages.setClean(g);
             }
             return g;
         }
         pages.setContent(g, appImageBase > 0 && !write && vpn < imageVpnLimit ? appImageBase + vpn : ZERO);
         return g;
+    }
+
+    /**
+     * The other pages of the read request that faults on {@code vpn}: those of the aligned block of {@code readPages}
+     * virtual pages that are not cached come in with it, clean (a read of a file range allocates page cache for all
+     * of it, evicting as it must). Returns how many.
+     */
+    private int readBlock(int vpn) {
+        if (readPages <= 1) return 0;
+        int start = vpn - vpn % readPages, end = Math.min(pages.virtualPages(), start + readPages), n = 0;
+        for (int v = start; v < end; v++) {
+            if (v == vpn || pages.pageOf(v) != NOT_PRESENT) continue;
+            int g = alloc();
+            mapAnon(v, g);
+            backing.makePrivate(g);
+            pages.setContent(g, UNIQUE);
+            pages.setClean(g);
+            n++;
+        }
+        return n;
     }
 
     /** The application wrote page {@code g}: a clean file page becomes dirty and pays its writeback. */

@@ -124,11 +124,11 @@ public final class MissCosts {
     }
 
     /**
-     * The application read a file page the guest's page cache does not hold: one read of the guest's virtual disk,
-     * waited for as a guest swap-in is (the guest knows it waits: its thread sleeps on the I/O).
+     * The application read a file page the guest's page cache does not hold: one read of {@code pages} adjacent pages
+     * of the guest's virtual disk, waited for as a guest swap-in is (the guest knows it waits: its thread sleeps on it).
      */
-    public void fileRead() {
-        guestDiskRead(1);
+    public void fileRead(int pages) {
+        guestDiskRead(pages);
     }
 
     /** One read of {@code pages} pages of the guest's virtual disk that a thread waits for, knowing it waits; returns the wait. */

@@ -56,7 +56,7 @@ public record Scenario(ScenarioSpec spec, long seed, long durationMicros, long s
     /** A VM's resolved workload. */
     public record Workload(String type, long workingSetBytes, long maxWorkingSetBytes, long growthBytesPerSecond,
                            double skew, double writeFraction, long refsPerSecond, double cpu, boolean fromImage,
-                           long readOnlyBytes, boolean fileBacked, int threads,
+                           long readOnlyBytes, boolean fileBacked, int readPages, int threads,
                            boolean trimOnLowMemory, boolean repeat, List<Phase> phases,
                            String traceFormat, Path traceFile, int loops, long maxRefs,
                            Path bitbrainsFile, double timeScale, long offsetMicros) {}

@@ -176,10 +176,12 @@ public final class ScenarioValidator {
             if (w.fromImage) throw new ScenarioException(p + ".fileBacked", "a file-backed workload's pages are its own files, not the image's: remove fromImage");
             if (readOnly > 0) throw new ScenarioException(p + ".fileBacked", "a file-backed workload reads its files through the page cache: remove readOnly");
             if (w.trimOnLowMemory) throw new ScenarioException(p + ".fileBacked", "the guest, not the application, shrinks a page cache: remove trimOnLowMemory");
+        } else if (w.readPages != 1) {
+            throw new ScenarioException(p + ".readPages", "got " + w.readPages + ", only a file-backed workload reads files (set fileBacked: true or remove readPages)");
         }
         int threads = w.threads == null ? (int) Math.max(1, Math.ceil(w.cpu)) : w.threads;
         return new Scenario.Workload(type, ws, max, growth, w.skew, w.writeFraction, w.refsPerSecond, w.cpu, w.fromImage,
-                readOnly, w.fileBacked, threads, w.trimOnLowMemory, w.repeat, List.copyOf(phases), fmt, traceFile, loops, maxRefs, bb, scale, offset);
+                readOnly, w.fileBacked, w.readPages, threads, w.trimOnLowMemory, w.repeat, List.copyOf(phases), fmt, traceFile, loops, maxRefs, bb, scale, offset);
     }
 
     private static Path file(String field, String name, Path baseDir) {

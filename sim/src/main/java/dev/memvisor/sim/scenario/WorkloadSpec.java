@@ -40,6 +40,11 @@ public final class WorkloadSpec {
             source = "Linux writeback: Documentation/admin-guide/sysctl/vm.rst (dirty_expire_centisecs, dirty_background_ratio,"
                     + " dirty_ratio), balance_dirty_pages in mm/page-writeback.c")
     public boolean fileBacked = false;
+    @Setting(value = "pages one read request of a file-backed workload spans: it reads the aligned block of this many of its"
+            + " pages one after the other (writeFraction stays the share of page references that write), and a read of a page"
+            + " not cached reads the block's pages that are not cached in one request of the guest's disk", range = "[1, 256]",
+            source = "dbench's load: 3.18 pages per ReadX (scripts/netbench-mix.sh)")
+    public int readPages = 1;
     @Setting(value = "threads that make its references: while one waits for a page, the others run (at least 1)",
             range = "[1, 100000]", absent = "one per vCPU it keeps busy (cpu, rounded up)")
     public Integer threads;

@@ -9,7 +9,9 @@ import java.util.List;
  * read/write mix, in phases of fixed work; it may grow up to a cap (a database buffer pool) and
  * trim on the guest's low-memory notification (as SQL Server does). Its hottest pages, the first
  * {@code readOnlyPages} virtual pages, are read and never written: code, shared libraries, files it
- * reads (loaded from the image, so identical guests keep sharing them while they run).
+ * reads (loaded from the image, so identical guests keep sharing them while they run). With {@code readRun} above
+ * one it reads in requests of that many pages (a file read: the aligned block of virtual pages around the page
+ * drawn, referenced one after the other), while {@code writeFraction} stays the share of page references that write.
  */
 public final class SyntheticWorkload extends Workload {
     /** One phase: references to make ({@code rate == 0}: a timed idle phase), its working set and mix. */
@@ -23,6 +25,9 @@ public final class SyntheticWorkload extends Workload {
     private final boolean trims;
     private final boolean populateWrites;
     private final int readOnlyPages;
+    private final int readRun;
+    /** A batch's references as drawn, before reads are expanded into runs. */
+    private int[] drawn = new int[0];
     private final Rng rng;
     private int phase = -1;
     private long refsLeft;
@@ -50,7 +55,19 @@ public final class SyntheticWorkload extends Workload {
      */
     public SyntheticWorkload(List<Phase> phases, boolean repeat, int maxPages, double growthPagesPerSecond,
                              boolean trims, boolean populateWrites, int readOnlyPages, Rng rng) {
+        this(phases, repeat, maxPages, growthPagesPerSecond, trims, populateWrites, readOnlyPages, 1, rng);
+    }
+
+    /**
+     * @param populateWrites whether first touches write (the application builds its data) or read (it loads image files)
+     * @param readOnlyPages  its first virtual pages, never written (first touched by reading them)
+     * @param readRun        pages one read request spans (1: single pages)
+     */
+    public SyntheticWorkload(List<Phase> phases, boolean repeat, int maxPages, double growthPagesPerSecond,
+                             boolean trims, boolean populateWrites, int readOnlyPages, int readRun, Rng rng) {
         if (phases.isEmpty()) throw new IllegalArgumentException("a workload needs at least one phase");
+        if (readRun < 1) throw new IllegalArgumentException("readRun " + readRun);
+        this.readRun = readRun;
         this.phases = List.copyOf(phases);
         this.repeat = repeat;
         this.maxPages = maxPages;
@@ -75,7 +92,10 @@ public final class SyntheticWorkload extends Workload {
         timedLeftMicros = p.refsPerSecond() == 0 ? p.durationMicros() : 0;
         wallNsPerRef = p.refsPerSecond() == 0 ? 0 : 1e9 / p.refsPerSecond();
         cpuNsPerRef = wallNsPerRef * p.cpu();
-        writeThreshold = (int) Math.round(p.writeFraction() * 65536);
+        // with read runs of k pages a draw that reads makes k references: a draw writes with p = wk / (1 - w + wk), so
+        // that w of the references write
+        double w = p.writeFraction();
+        writeThreshold = (int) Math.round(w * readRun / (1 - w + w * readRun) * 65536);
         zipf = null;
     }
 
@@ -96,6 +116,7 @@ public final class SyntheticWorkload extends Workload {
             if (draws.length < len - i) draws = new long[len];
             rng.fill(draws, len - i);
             zipf.references(draws, len - i, buf, i, writeThreshold);
+            if (readRun > 1) expandReadRuns(buf, i, len, ws);
             if (ro > 0) {
                 // the read-only pages are never written (only when there are any: the common case pays nothing)
                 for (int k = i; k < len; k++) if (buf[k] >>> 1 < ro) buf[k] &= ~1;
@@ -104,6 +125,24 @@ public final class SyntheticWorkload extends Workload {
         refsLeft -= len;
         if (refsLeft == 0) nextPhase();
         return len;
+    }
+
+    /** Turns each read drawn into {@code buf[from..to)} into the run of its aligned block's pages, filling up to {@code to}. */
+    private void expandReadRuns(int[] buf, int from, int to, int ws) {
+        int n = to - from;
+        if (drawn.length < n) drawn = new int[n];
+        System.arraycopy(buf, from, drawn, 0, n);
+        int out = from;
+        // every draw yields at least one reference, so the draws last until the batch is full
+        for (int t = 0; out < to; t++) {
+            int r = drawn[t];
+            if ((r & 1) != 0) {
+                buf[out++] = r;
+                continue;
+            }
+            int v = r >>> 1, start = v - v % readRun, end = Math.min(ws, start + readRun);
+            for (int u = start; u < end && out < to; u++) buf[out++] = u << 1;
+        }
     }
 
     @Override

@@ -35,8 +35,13 @@ class OneVmMemoryTest {
 
     /** A file-backed VM (its application's pages are page-cache file data, written back every 30 s) on {@code disk}. */
     private static Vm fileVm(Hypervisor hv, int pages, int vpnSpace, int osPages, StorageDevice disk) {
+        return fileVm(hv, pages, vpnSpace, osPages, disk, 1);
+    }
+
+    /** As {@link #fileVm(Hypervisor, int, int, int, StorageDevice)}, reading {@code readPages} pages per request. */
+    private static Vm fileVm(Hypervisor hv, int pages, int vpnSpace, int osPages, StorageDevice disk, int readPages) {
         VmBacking b = hv.addVm(new VmPages(pages, vpnSpace), new Rng(1, 1), new MissCosts(4000, 20_000, 10_000, disk, disk, 1), pages, 0);
-        GuestOs g = new GuestOs(b, 0, 0, 1, 0.04, true, 30_000_000);
+        GuestOs g = new GuestOs(b, 0, 0, 1, 0.04, true, readPages, 30_000_000);
         g.boot(1, osPages, 0, new Rng(2, 1));
         return new Vm(g, b, new ReferenceLoop(g, b));
     }
@@ -88,6 +93,26 @@ class OneVmMemoryTest {
         v.loop().run(read(20), 1e9, 1);
         assertThat(disk.requests()).isGreaterThanOrEqualTo(20 - cached).isLessThanOrEqualTo(20);
         assertThat(g.swap().swapOuts()).isZero();
+        g.checkInvariants();
+    }
+
+    @Test
+    void aReadOfAnUncachedFilePageReadsTheUncachedPagesOfItsBlockInOneRequest() {
+        Hypervisor host = host(1);
+        StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1, 4);
+        Vm v = fileVm(host, 32, 64, 0, disk, 4);
+        GuestOs g = v.guest();
+        // page 5 of the block 4-7 is read: one request brings all four
+        g.firstTouch(5, false);
+        assertThat(disk.requests()).isEqualTo(1);
+        assertThat(g.anonPages()).isEqualTo(4);
+        for (int vpn = 4; vpn < 8; vpn++) assertThat(v.backing().pages().pageOf(vpn)).as("page %d cached", vpn).isNotNegative();
+        // page 9 written (no read), then page 10 read: the block 8-11 has 9 cached, so the read brings 8, 10 and 11
+        g.firstTouch(9, true);
+        g.firstTouch(10, false);
+        assertThat(disk.requests()).isEqualTo(2);
+        assertThat(g.anonPages()).isEqualTo(8);
+        assertThat(g.dirtyPages()).isEqualTo(1);
         g.checkInvariants();
     }
 

@@ -115,6 +115,10 @@ class ScenarioLoaderTest {
                 .hasMessageContaining("vms[0].workload.fileBacked").hasMessageContaining("remove readOnly");
         assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.fileBacked=true", "vms[0].workload.trimOnLowMemory=true"))
                 .hasMessageContaining("vms[0].workload.fileBacked").hasMessageContaining("remove trimOnLowMemory");
+        assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.readPages=4"))
+                .hasMessageContaining("vms[0].workload.readPages").hasMessageContaining("fileBacked: true");
+        assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.fileBacked=true", "vms[0].workload.readPages=0"))
+                .hasMessageContaining("vms[0].workload.readPages");
         assertThatThrownBy(() -> parse(GOOD, "vms[0].guest.dirtyExpire=0s"))
                 .hasMessageContaining("vms[0].guest.dirtyExpire");
     }

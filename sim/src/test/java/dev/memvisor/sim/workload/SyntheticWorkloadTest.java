@@ -1,6 +1,10 @@
 package dev.memvisor.sim.workload;
 
 import dev.memvisor.sim.Rng;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -38,6 +42,40 @@ class SyntheticWorkloadTest {
         assertThat(w.done()).isTrue();
         assertThat(w.fill(buf, 256)).isZero();
         assertThat(w.cpuDemand()).isZero();
+    }
+
+    @Property(tries = 20)
+    void readRunsAreAlignedBlocksAndKeepTheShareOfWrites(@ForAll @IntRange(min = 2, max = 8) int run,
+                                                         @ForAll @DoubleRange(min = 0, max = 1) double writes,
+                                                         @ForAll @DoubleRange(min = 0, max = 1.2) double skew) {
+        int ws = 4096;
+        SyntheticWorkload w = new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(100_000_000, ws, skew, writes, 2000, 1.0)),
+                false, ws, 0, false, true, 0, run, new Rng(5, 7));
+        int[] buf = new int[256];
+        long refs = 0, written = 0, skip = ws; // the first touches populate the working set in order, one page each
+        for (int b = 0; b < 400; b++) {
+            int n = w.fill(buf, buf.length);
+            int expect = -1; // the next page of the read run under way (a run is cut only by the end of a batch)
+            for (int i = 0; i < n; i++) {
+                int r = buf[i], v = r >>> 1;
+                if (skip > 0) {
+                    skip--;
+                    continue;
+                }
+                refs++;
+                if (expect >= 0) {
+                    assertThat(r).as("the run goes on with page %d", expect).isEqualTo(expect << 1);
+                } else if ((r & 1) != 0) {
+                    written++;
+                    continue;
+                } else {
+                    assertThat(v % run).as("a read run starts at its block's first page").isZero();
+                }
+                expect = v + 1 < Math.min(ws, (v / run + 1) * run) ? v + 1 : -1;
+            }
+        }
+        assertThat(refs).isGreaterThan(50_000);
+        assertThat((double) written / refs).isCloseTo(writes, org.assertj.core.data.Offset.offset(0.02));
     }
 
     @Test
