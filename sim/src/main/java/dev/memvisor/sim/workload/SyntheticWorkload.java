@@ -94,8 +94,8 @@ public final class SyntheticWorkload extends Workload {
         cpuNsPerRef = wallNsPerRef * p.cpu();
         // with read runs of k pages a draw that reads makes k references: a draw writes with p = wk / (1 - w + wk), so
         // that w of the references write
-        double w = p.writeFraction();
-        writeThreshold = (int) Math.round(w * readRun / (1 - w + w * readRun) * 65536);
+        double w = p.writeFraction(), draw = readRun == 1 ? w : w * readRun / (1 - w + w * readRun);
+        writeThreshold = (int) Math.round(draw * 65536);
         zipf = null;
     }
 

@@ -76,7 +76,7 @@ class PageConservationPropertyTest {
                     workload: {workingSet: %dM, writeFraction: %s, refsPerSecond: 20000, %s}
                 """.formatted(seed, policy, hostMb, reclaim, vms, reservationMb, ballooning, zeroOnBoot, workingSetMb, writes,
                 // a file-backed application's pages are dropped and written back instead of swapped (and it cannot trim)
-                fileBacked ? "fileBacked: true" : "trimOnLowMemory: true");
+                fileBacked ? "fileBacked: true, readPages: 3" : "trimOnLowMemory: true");
         checkEveryStep(ScenarioLoader.parse(text, "p.yaml", Path.of("."), List.of()));
     }
 

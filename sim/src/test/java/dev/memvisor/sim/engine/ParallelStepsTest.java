@@ -59,7 +59,7 @@ class ParallelStepsTest {
             policy: {name: esx}
             host: {memory: 1G, cores: 4}
             vms:
-              - {name: files, count: 3, memory: 384M, guest: {osMemory: 32M}, workload: {fileBacked: true, workingSet: 300M, skew: 0.6, writeFraction: 0.4, threads: 8, refsPerSecond: 60000}}
+              - {name: files, count: 3, memory: 384M, guest: {osMemory: 32M}, workload: {fileBacked: true, readPages: 4, workingSet: 300M, skew: 0.6, writeFraction: 0.4, threads: 8, refsPerSecond: 60000}}
             """;
 
     static Stream<Arguments> scenarios() {
