@@ -48,8 +48,7 @@ class OneVmMemoryTest {
 
     /** Reads each of {@code pages} pages once, in order. */
     private static SyntheticWorkload read(int pages) {
-        return new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(1_000_000, pages, 0, 0, pages, 1.0)),
-                false, pages, 0, false, false, new Rng(1, 2));
+        return once(pages, false);
     }
 
     @Test
@@ -117,8 +116,13 @@ class OneVmMemoryTest {
     }
 
     private static SyntheticWorkload touch(int pages) {
-        return new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(1_000_000, pages, 0, 1.0, pages, 1.0)),
-                false, pages, 0, false, true, new Rng(1, 2));
+        return once(pages, true);
+    }
+
+    /** Touches each of {@code pages} pages once, in order: writing them, or reading them. */
+    private static SyntheticWorkload once(int pages, boolean write) {
+        return new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(1_000_000, pages, 0, write ? 1.0 : 0, pages, 1.0)),
+                false, pages, 0, false, write, new Rng(1, 2));
     }
 
     @Test
