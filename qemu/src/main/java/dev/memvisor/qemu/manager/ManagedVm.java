@@ -7,7 +7,11 @@ import dev.memvisor.qemu.collect.ResidentMemory;
 import dev.memvisor.qemu.launch.QemuProcessFinder;
 import dev.memvisor.qemu.qmp.QmpClient;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The manager's state for one configured VM: its QMP connection, QEMU process and memory cgroup, and
@@ -30,6 +34,8 @@ final class ManagedVm extends TrackedVm {
     volatile long lastZswapMaxBytes = -1;
     /** What the VM's cgroup carries, or null when unknown (not yet set since connecting, or a write failed). */
     volatile CgroupSetting lastCgroup;
+    /** The cgroup directories this manager made for the VM's QEMU (its memory group, and its pressure group on a hybrid host). */
+    volatile List<Path> madeGroups = List.of();
 
     ManagedVm(VmConfig config) {
         this.config = config;
@@ -95,5 +101,33 @@ final class ManagedVm extends TrackedVm {
     /** The memory QEMU's balloon works within: the boot memory with a virtio-mem device, else the configured memory. */
     long balloonBaseBytes() {
         return balloonBaseBytes(settings.configuredBytes());
+    }
+
+    /**
+     * Removes the cgroups this manager made for the VM once its QEMU has exited, and returns the ones removed. The
+     * guest outlives a manager that stops, so its groups stay while it runs; once it is gone nothing else would remove
+     * them. rmdir is the kernel's own check: it fails while a process is still in the group (EBUSY), so a QEMU that
+     * was restarted into the group keeps it (cgroup-v2.rst, "Creating and removing cgroups"; cgroup-v1/cgroups.rst).
+     */
+    List<Path> removeGroupsIfExited(Path procRoot) {
+        long p = pid;
+        List<Path> made = madeGroups;
+        if (p <= 0 || made.isEmpty() || Files.exists(procRoot.resolve(Long.toString(p)))) return List.of();
+        List<Path> removed = new ArrayList<>();
+        List<Path> left = new ArrayList<>();
+        for (Path d : made) {
+            try {
+                Files.deleteIfExists(d);
+                removed.add(d);
+            } catch (IOException e) {
+                left.add(d);
+            }
+        }
+        madeGroups = List.copyOf(left);
+        if (left.isEmpty()) {
+            cgroup = null;
+            pressureDir = null;
+        }
+        return removed;
     }
 }

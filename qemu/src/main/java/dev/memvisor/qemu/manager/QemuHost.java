@@ -18,10 +18,13 @@ import dev.memvisor.qemu.collect.MemInfo;
 import dev.memvisor.qemu.qmp.QmpClient;
 import dev.memvisor.qemu.qmp.QmpTimeoutException;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -178,6 +181,7 @@ public final class QemuHost implements RealHost {
             public void failed(ManagedVm vm, Throwable cause) {
                 // a silent QEMU keeps its connection (its late answers are dropped); anything else is reconnected
                 if (!(cause instanceof QmpTimeoutException)) vm.disconnect();
+                removeGroupsIfExited(vm);
             }
 
             @Override
@@ -398,14 +402,33 @@ public final class QemuHost implements RealHost {
         }
     }
 
+    /** Removes the cgroups of a VM whose QEMU has exited, and says so. */
+    private void removeGroupsIfExited(ManagedVm vm) {
+        List<Path> removed = vm.removeGroupsIfExited(paths.procRoot());
+        if (!removed.isEmpty()) events.accept("vm " + vm.name() + ": its QEMU (pid " + vm.pid + ") has exited; removed its cgroups " + removed);
+    }
+
     /**
-     * Disconnects from every VM, removes the DAMON monitors it made and puts KSM's knobs back as they
+     * Disconnects from every VM, removes the cgroups of VMs whose QEMU has exited, removes the DAMON monitors it made and puts KSM's knobs back as they
      * were; the guests keep running with their current balloons (merged pages stay merged).
      */
     @Override
     public void close() {
         pool.shutdownNow();
         vms.forEach(ManagedVm::disconnect);
+        Set<Path> parents = new LinkedHashSet<>();
+        for (ManagedVm vm : vms) {
+            for (Path d : vm.madeGroups) parents.add(d.getParent());
+            removeGroupsIfExited(vm);
+        }
+        // memvisor/ itself, once no VM's group is left in it (rmdir fails on a parent that still has children)
+        for (Path parent : parents) {
+            try {
+                Files.deleteIfExists(parent);
+            } catch (IOException e) {
+                // a running guest's group (or another manager's) is still in it
+            }
+        }
         if (ownsActiveMemory) activeMemory.close();
         zswap.restore();
         ksm.restore();

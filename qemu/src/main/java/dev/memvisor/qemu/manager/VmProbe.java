@@ -143,6 +143,7 @@ final class VmProbe {
             vm.pid = pid;
             CgroupPlacement.Placed placed = cgroups == null ? null : cgroups.place(vm.name(), pid);
             vm.cgroup = placed == null ? null : placed.memory();
+            vm.madeGroups = placed == null ? List.of() : placed.dirs();
             vm.pressureDir = placed != null && placed.pressureDir() != null ? placed.pressureDir()
                     : ProcessCgroup.ownV2Cgroup(paths.procRoot(), MemoryCgroup.unifiedRoot(paths.cgroupRoot()), pid);
             vm.settings = s;
@@ -173,6 +174,11 @@ final class VmProbe {
          * @param pressureDir the v2 cgroup whose memory.pressure is the VM's (the memory cgroup on v2, a cgroup of the
          *                    unified hierarchy on a hybrid host), or null
          */
-        record Placed(MemoryCgroup memory, java.nio.file.Path pressureDir) {}
+        record Placed(MemoryCgroup memory, java.nio.file.Path pressureDir) {
+            /** The directories made for the VM: the memory cgroup, and the pressure cgroup when it is another one. */
+            List<java.nio.file.Path> dirs() {
+                return pressureDir == null || pressureDir.equals(memory.dir()) ? List.of(memory.dir()) : List.of(memory.dir(), pressureDir);
+            }
+        }
     }
 }
