@@ -287,26 +287,35 @@ public final class GuestOs implements VirtualMemory {
             }
             if (kind == CACHE) {
                 cachePages--;
-            } else if (fileBacked) {
-                // a file page is dropped, not swapped: a clean one is on disk, a dirty one's writeback was paid when dirtied
-                if (!pages.cleanFilePage(g)) dirtyPages--;
-                pages.setAbsent(pages.virtualPageOf(g), NOT_PRESENT);
-                pages.clearReverse(g);
-                anonPages--;
             } else {
-                byte h = pages.hostState(g);
-                boolean hostHadIt = h == SWAPPED || h == COMPRESSED;
-                // double paging: the guest must read the page the host swapped, to write it to its own swap
-                if (hostHadIt) backing.back(g);
-                pages.setAbsent(pages.virtualPageOf(g), IN_GUEST_SWAP);
-                pages.clearReverse(g);
-                anonPages--;
-                swap.swapOut(hostHadIt);
+                pageOut(g);
             }
             pages.setGuestByte(g, FREE);
             return g;
         }
         throw new IllegalStateException("guest out of memory: no page to evict in VM " + backing.index());
+    }
+
+    /**
+     * Takes the application's page {@code g} off it, its data kept where they are backed (the caller frees the page):
+     * a file page is dropped, not swapped (a clean one is on disk, a dirty one's writeback was paid when dirtied); an
+     * anonymous page is written to the guest's swap.
+     */
+    private void pageOut(int g) {
+        int vpn = pages.virtualPageOf(g);
+        if (fileBacked) {
+            if (!pages.cleanFilePage(g)) dirtyPages--;
+            pages.setAbsent(vpn, NOT_PRESENT);
+        } else {
+            byte h = pages.hostState(g);
+            boolean hostHadIt = h == SWAPPED || h == COMPRESSED;
+            // double paging: the guest must read the page the host swapped, to write it to its own swap
+            if (hostHadIt) backing.back(g);
+            pages.setAbsent(vpn, IN_GUEST_SWAP);
+            swap.swapOut(hostHadIt);
+        }
+        pages.clearReverse(g);
+        anonPages--;
     }
 
     /** The next page the free list hands out, or -1 when it is empty. */
@@ -334,6 +343,30 @@ public final class GuestOs implements VirtualMemory {
             pages.setAbsent(v, NOT_PRESENT);
         }
     }
+
+    /**
+     * Working-set trimming (Windows' working-set manager, and an application's own trim, SetProcessWorkingSetSize /
+     * EmptyWorkingSet: Russinovich, Solomon and Ionescu, Windows Internals, 6th ed., ch. 10, "Working Sets"): trimmed
+     * pages leave the process but not its data; modified ones are written to the paging file and a later reference is
+     * a hard fault. The standby list, from which a reference soon after is a soft fault, is not modelled: a trim
+     * happens when available memory is low, when the balloon or the application soon reuses standby pages.
+     */
+    @Override
+    public int trim(int toVpn, int count) {
+        int n = 0;
+        for (int v = Math.min(toVpn, pages.virtualPages()) - 1; v >= 0 && n < count; v--) {
+            int g = pages.pageOf(v);
+            if (g < 0) continue;
+            pageOut(g);
+            pages.setGuestByte(g, FREE);
+            free.push(g);
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public int residentPages() { return anonPages; }
 
     /**
      * The low-memory notification (Windows' memory resource notifications, CreateMemoryResourceNotification): when

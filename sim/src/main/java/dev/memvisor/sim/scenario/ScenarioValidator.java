@@ -171,11 +171,10 @@ public final class ScenarioValidator {
         if (readOnly > max) throw new ScenarioException(p + ".readOnly", "got " + w.readOnly + ", expected at most the largest working set " + Size.format(max));
         if (readOnly > 0 && !type.equals("synthetic")) throw new ScenarioException(p + ".readOnly", "only allowed with type: synthetic (got type " + type + ")");
         if (w.fileBacked) {
-            // file data in the page cache: not the image's content, not a heap the application can trim
+            // file data in the page cache: not the image's content (an application may trim the pages it holds; see trimOnLowMemory)
             if (!type.equals("synthetic")) throw new ScenarioException(p + ".fileBacked", "only allowed with type: synthetic (got type " + type + ")");
             if (w.fromImage) throw new ScenarioException(p + ".fileBacked", "a file-backed workload's pages are its own files, not the image's: remove fromImage");
             if (readOnly > 0) throw new ScenarioException(p + ".fileBacked", "a file-backed workload reads its files through the page cache: remove readOnly");
-            if (w.trimOnLowMemory) throw new ScenarioException(p + ".fileBacked", "the guest, not the application, shrinks a page cache: remove trimOnLowMemory");
         } else if (w.readPages != 1) {
             throw new ScenarioException(p + ".readPages", "got " + w.readPages + ", only a file-backed workload reads files (set fileBacked: true or remove readPages)");
         }

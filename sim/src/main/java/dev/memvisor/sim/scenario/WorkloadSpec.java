@@ -48,7 +48,12 @@ public final class WorkloadSpec {
     @Setting(value = "threads that make its references: while one waits for a page, the others run (at least 1)",
             range = "[1, 100000]", absent = "one per vCPU it keeps busy (cpu, rounded up)")
     public Integer threads;
-    @Setting(value = "it trims its working set on the guest's low-memory notification (synthetic only)", source = "as SQL Server and .NET do")
+    @Setting(value = "on the guest's low-memory notification (at most once a second) it trims a tenth of its resident pages,"
+            + " coldest first, down to a quarter of its working set, and grows only while memory is high; it keeps its data and"
+            + " goes on referencing them, so a trimmed page referenced again is a miss: read from the guest's swap (the paging"
+            + " file), or with fileBacked from its files, as a database re-reads its buffer pool (synthetic only)",
+            source = "Windows memory resource notifications (CreateMemoryResourceNotification) and working-set trimming"
+                    + " (Windows Internals, 6th ed., ch. 10); SQL Server's buffer pool")
     public boolean trimOnLowMemory = false;
     @Setting("run the phases again when they are done, until the end of the simulation (synthetic only)")
     public boolean repeat = false;

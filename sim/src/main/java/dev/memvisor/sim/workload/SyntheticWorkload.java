@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A synthetic application: a working set it first populates, then references with Zipf skew and a
  * read/write mix, in phases of fixed work; it may grow up to a cap (a database buffer pool) and
- * trim on the guest's low-memory notification (as SQL Server does). Its hottest pages, the first
+ * trim its resident pages, not its data, on the guest's low-memory notification (as SQL Server does). Its hottest pages, the first
  * {@code readOnlyPages} virtual pages, are read and never written: code, shared libraries, files it
  * reads (loaded from the image, so identical guests keep sharing them while they run). With {@code readRun} above
  * one it reads in requests of that many pages (a file read: the aligned block of virtual pages around the page
@@ -161,14 +161,17 @@ public final class SyntheticWorkload extends Workload {
         }
     }
 
+    /**
+     * Trims a tenth of its resident pages, the coldest (highest) first, down to a quarter of the phase's working set:
+     * as SQL Server shrinks its buffer pool on the low-memory notification, the pages leave, not the data. It goes on
+     * referencing its whole working set, and a reference to a trimmed page is a miss at the cost of what backs it (the
+     * guest's swap for anonymous pages, its files for file-backed ones).
+     */
     @Override
     public boolean lowMemory(VirtualMemory mem) {
-        if (!trims || done || n <= floorPages) return false;
-        int keep = Math.max(floorPages, (int) (n * 0.9));
-        mem.release(keep, touched);
-        touched = Math.min(touched, keep);
-        n = keep;
-        return true;
+        if (!trims || done) return false;
+        int resident = mem.residentPages(), take = Math.min(resident / 10, resident - floorPages);
+        return take > 0 && mem.trim(touched, take) > 0;
     }
 
     @Override

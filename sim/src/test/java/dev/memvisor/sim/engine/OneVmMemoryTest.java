@@ -6,6 +6,7 @@ import dev.memvisor.sim.hypervisor.HostReclaim;
 import dev.memvisor.sim.hypervisor.Hypervisor;
 import dev.memvisor.sim.hypervisor.VmBacking;
 import dev.memvisor.sim.memory.MissCosts;
+import dev.memvisor.sim.memory.PageState;
 import dev.memvisor.sim.memory.StorageDevice;
 import dev.memvisor.sim.memory.VmPages;
 import dev.memvisor.sim.workload.SyntheticWorkload;
@@ -133,16 +134,55 @@ class OneVmMemoryTest {
         SyntheticWorkload app = new SyntheticWorkload(List.of(new SyntheticWorkload.Phase(100_000_000, 64, 0, 1.0, 64, 1.0)),
                 false, 64, 0, true, true, new Rng(1, 2));
         v.loop().run(app, 1e9, 1);
-        assertThat(v.guest().guestFreePages() + v.guest().cachePages()).as("no memory available").isZero();
-        v.guest().signalLowMemory(0, app);
-        assertThat(app.workingSetPages()).as("trimmed by a tenth").isEqualTo(57);
-        v.guest().signalLowMemory(500_000, app);
-        assertThat(app.workingSetPages()).as("at most once a second").isEqualTo(57);
-        // the trim freed 7 pages, more than 4 % of the guest: memory is no longer low
-        assertThat(v.guest().guestFreePages()).isEqualTo(7);
-        v.guest().signalLowMemory(1_000_000, app);
-        assertThat(app.workingSetPages()).isEqualTo(57);
-        v.guest().checkInvariants();
+        GuestOs g = v.guest();
+        assertThat(g.guestFreePages() + g.cachePages()).as("no memory available").isZero();
+        g.signalLowMemory(0, app);
+        assertThat(g.anonPages()).as("a tenth of its 64 resident pages trimmed").isEqualTo(58);
+        assertThat(g.swap().usedPages()).as("written to the guest's swap, as Windows writes trimmed pages to its paging file").isEqualTo(6);
+        for (int vpn = 58; vpn < 64; vpn++) assertThat(v.backing().pages().pageOf(vpn)).as("page %d", vpn).isEqualTo(PageState.IN_GUEST_SWAP);
+        assertThat(app.workingSetPages()).as("its data stay: it still references all 64 pages").isEqualTo(64);
+        g.signalLowMemory(500_000, app);
+        assertThat(g.anonPages()).as("at most once a second").isEqualTo(58);
+        // the trim freed 6 pages, more than 4 % of the guest: memory is no longer low
+        assertThat(g.guestFreePages()).isEqualTo(6);
+        g.signalLowMemory(1_000_000, app);
+        assertThat(g.anonPages()).isEqualTo(58);
+        g.checkInvariants();
+    }
+
+    @Test
+    void aTrimmedPageReferencedAgainIsReadBackFromTheGuestsSwap() {
+        Hypervisor host = host(1);
+        Vm v = vm(host, 64, 64, 1, 1, 0, 64);
+        GuestOs g = v.guest();
+        v.loop().run(touch(40), 1e9, 1);
+        assertThat(g.trim(40, 4)).isEqualTo(4);
+        assertThat(g.swap().swapOuts()).isEqualTo(4);
+        // touching the 40 pages again: the 4 trimmed ones (36-39) are faults that read the guest's swap, the rest hit
+        v.loop().run(touch(40), 1e9, 1);
+        assertThat(g.swap().swapIns()).isEqualTo(4);
+        assertThat(g.swap().usedPages()).isZero();
+        assertThat(g.anonPages()).isEqualTo(40);
+        g.checkInvariants();
+    }
+
+    @Test
+    void aTrimmedFilePageReferencedAgainIsReadFromTheGuestsDisk() {
+        Hypervisor host = host(1);
+        StorageDevice disk = new StorageDevice(5_000_000, 150L << 20, 1, 4);
+        Vm v = fileVm(host, 32, 64, 0, disk);
+        GuestOs g = v.guest();
+        // 10 s of wall time: the 16 references (a second's work) and their 5 ms reads all fit
+        v.loop().run(read(16), 1e10, 1);
+        long reads = disk.requests();
+        assertThat(reads).as("each page read once").isEqualTo(16);
+        // a file page is dropped, not swapped: its data are in the file
+        assertThat(g.trim(16, 3)).isEqualTo(3);
+        assertThat(g.swap().swapOuts()).isZero();
+        assertThat(disk.requests()).isEqualTo(reads);
+        v.loop().run(read(16), 1e10, 1);
+        assertThat(disk.requests() - reads).as("the 3 trimmed pages read again, one request each").isEqualTo(3);
+        g.checkInvariants();
     }
 
     @Test

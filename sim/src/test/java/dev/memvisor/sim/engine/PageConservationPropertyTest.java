@@ -75,8 +75,8 @@ class PageConservationPropertyTest {
                     guest: {osMemory: 16M, zeroOnBoot: %s}
                     workload: {workingSet: %dM, writeFraction: %s, refsPerSecond: 20000, %s}
                 """.formatted(seed, policy, hostMb, reclaim, vms, reservationMb, ballooning, zeroOnBoot, workingSetMb, writes,
-                // a file-backed application's pages are dropped and written back instead of swapped (and it cannot trim)
-                fileBacked ? "fileBacked: true, readPages: 3" : "trimOnLowMemory: true");
+                // a file-backed application's pages are dropped and written back instead of swapped; both trim
+                fileBacked ? "fileBacked: true, readPages: 3, trimOnLowMemory: true" : "trimOnLowMemory: true");
         checkEveryStep(ScenarioLoader.parse(text, "p.yaml", Path.of("."), List.of()));
     }
 

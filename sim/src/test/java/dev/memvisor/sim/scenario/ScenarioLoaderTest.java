@@ -113,8 +113,12 @@ class ScenarioLoaderTest {
                 .hasMessageContaining("vms[0].workload.fileBacked").hasMessageContaining("remove fromImage");
         assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.fileBacked=true", "vms[0].workload.readOnly=16M"))
                 .hasMessageContaining("vms[0].workload.fileBacked").hasMessageContaining("remove readOnly");
-        assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.fileBacked=true", "vms[0].workload.trimOnLowMemory=true"))
-                .hasMessageContaining("vms[0].workload.fileBacked").hasMessageContaining("remove trimOnLowMemory");
+        // an application that caches its files (a database's buffer pool) trims its pages and re-reads them from its files
+        assertThat(parse(GOOD, "vms[0].workload.fileBacked=true", "vms[0].workload.trimOnLowMemory=true").vms().get(0).workload())
+                .satisfies(w -> assertThat(w.fileBacked()).isTrue())
+                .satisfies(w -> assertThat(w.trimOnLowMemory()).isTrue());
+        assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.type=trace", "vms[0].workload.trimOnLowMemory=true"))
+                .hasMessageContaining("vms[0].workload.trimOnLowMemory").hasMessageContaining("synthetic");
         assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.readPages=4"))
                 .hasMessageContaining("vms[0].workload.readPages").hasMessageContaining("fileBacked: true");
         assertThatThrownBy(() -> parse(GOOD, "vms[0].workload.fileBacked=true", "vms[0].workload.readPages=0"))

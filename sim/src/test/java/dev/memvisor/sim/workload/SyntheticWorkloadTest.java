@@ -14,11 +14,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Exact counts for the synthetic workload: fixed work per phase, population, growth and trimming. */
 class SyntheticWorkloadTest {
+    /** Records what the workload asks of the guest; {@code resident} pages are resident, as a trim leaves them. */
     private static final class Released implements VirtualMemory {
         final List<int[]> calls = new ArrayList<>();
+        final List<int[]> trims = new ArrayList<>();
+        int resident;
 
         @Override
         public void release(int fromVpn, int toVpn) { calls.add(new int[] {fromVpn, toVpn}); }
+
+        @Override
+        public int trim(int toVpn, int count) {
+            trims.add(new int[] {toVpn, count});
+            int n = Math.min(count, resident);
+            resident -= n;
+            return n;
+        }
+
+        @Override
+        public int residentPages() { return resident; }
     }
 
     private static int drain(Workload w, int[] buf) {
@@ -89,12 +103,17 @@ class SyntheticWorkloadTest {
         assertThat(w.workingSetPages()).isEqualTo(200);
         int[] buf = new int[256];
         w.fill(buf, 256);
+        mem.resident = 200;
         assertThat(w.lowMemory(mem)).isTrue();
-        assertThat(w.workingSetPages()).isEqualTo(180);
-        assertThat(mem.calls).hasSize(1);
-        assertThat(mem.calls.get(0)).containsExactly(180, 200);
+        assertThat(mem.trims).hasSize(1);
+        assertThat(mem.trims.get(0)).as("a tenth of its resident pages, from its highest touched page down").containsExactly(200, 20);
+        assertThat(mem.resident).isEqualTo(180);
+        assertThat(w.workingSetPages()).as("the data stay: it still references all of them").isEqualTo(200);
+        assertThat(mem.calls).as("nothing released").isEmpty();
         for (int i = 0; i < 40; i++) w.lowMemory(mem);
-        assertThat(w.workingSetPages()).as("never below a quarter of its working set").isEqualTo(25);
+        assertThat(mem.resident).as("never below a quarter of its working set").isEqualTo(25);
+        assertThat(w.lowMemory(mem)).as("nothing left to trim").isFalse();
+        assertThat(w.workingSetPages()).isEqualTo(200);
     }
 
     @Test
