@@ -1,0 +1,77 @@
+package dev.memvisor.sim.engine;
+
+import dev.memvisor.sim.memory.StorageDevice;
+import dev.memvisor.sim.report.SimResult;
+import dev.memvisor.sim.scenario.ScenarioLoader;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An application that trims on the guest's low-memory notification (workload.trimOnLowMemory, as SQL Server and the
+ * seed's .NET benchmark do), on one VM with no host pressure, its guest given less memory than its working set or
+ * enough for all of it: a trim takes its resident pages, not its data, so
+ * <ul>
+ *   <li>less memory, trimmed harder, never makes it faster (slowdown never falls as memory shrinks, within the noise of
+ *       sampled references);</li>
+ *   <li>with less memory than its working set the trimmed data it references again are read back: from the guest's
+ *       swap (anonymous pages) or its files (file-backed); with room for all of it nothing is trimmed or read.</li>
+ * </ul>
+ */
+class TrimmingWorkloadPropertyTest {
+    private static final String SCENARIO = """
+            duration: 60s
+            sampleInterval: 10s
+            policy: {name: esx, sharingScanPagesPerSecond: 0}
+            host: {memory: 1G, cores: 2}
+            vms:
+              - name: v
+                memory: 64M
+                guest: {osMemory: 8M}
+                workload: {workingSet: 32M, refsPerSecond: 20000, trimOnLowMemory: true}
+            """;
+
+    private record Run(double slowdown, long reads, long guestSwapOuts) {}
+
+    private static Run run(int memoryMb, double skew, double writeFraction, boolean fileBacked) {
+        var s = ScenarioLoader.parse(SCENARIO, "t.yaml", Path.of("."), List.of("vms[0].memory=" + memoryMb + "M",
+                "vms[0].workload.skew=" + skew, "vms[0].workload.writeFraction=" + writeFraction,
+                "vms[0].workload.fileBacked=" + fileBacked));
+        Simulation sim = new Simulation(s, 1);
+        SimResult.VmRecord v = sim.run(null).vm("v");
+        long diskReads = 0;
+        for (StorageDevice d : sim.host().devices()) diskReads += d.requests();
+        // a file-backed application's trimmed pages are read from its files, an anonymous one's from the guest's swap
+        return new Run(v.slowdown, fileBacked ? diskReads : v.guestSwapIns, v.guestSwapOuts);
+    }
+
+    @Property(tries = 8)
+    void lessMemoryTrimmedHarderIsNeverFaster(@ForAll @DoubleRange(min = 0, max = 1.2) double skew,
+                                             @ForAll @DoubleRange(min = 0, max = 0.6) double writeFraction,
+                                             @ForAll boolean fileBacked) {
+        // 8 MB of guest OS and 32 MB of working set: 20, 28 and 36 MB left for it, then room for all of it and more
+        // than the low-memory level (4 % of the guest) to spare
+        int[] memory = {28, 36, 44, 56};
+        Run[] runs = new Run[memory.length];
+        StringBuilder seen = new StringBuilder(String.format(Locale.ROOT, "skew %.2f, writes %.2f, %s: ", skew, writeFraction,
+                fileBacked ? "file-backed" : "anonymous"));
+        for (int i = 0; i < memory.length; i++) {
+            runs[i] = run(memory[i], skew, writeFraction, fileBacked);
+            seen.append(String.format(Locale.ROOT, "%d MB %.3fx (%d reads); ", memory[i], runs[i].slowdown(), runs[i].reads()));
+        }
+        for (int i = 1; i < memory.length; i++) {
+            assertThat(runs[i - 1].slowdown()).as(seen.toString()).isGreaterThanOrEqualTo(runs[i].slowdown() / 1.02);
+        }
+        assertThat(runs[0].reads()).as(seen + "trimmed data referenced again are read").isPositive();
+        assertThat(runs[0].slowdown()).as(seen.toString()).isGreaterThan(runs[memory.length - 1].slowdown());
+        Run roomy = runs[memory.length - 1];
+        assertThat(roomy.reads()).as(seen.toString()).isZero();
+        assertThat(roomy.guestSwapOuts()).as(seen.toString()).isZero();
+    }
+}
