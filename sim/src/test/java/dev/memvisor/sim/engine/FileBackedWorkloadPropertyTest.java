@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </ul>
  */
 class FileBackedWorkloadPropertyTest {
-    private static final String SCENARIO = """
+    /** One VM of 64 MB (8 MB of it the guest OS) alone on a 1 GB host, its application's 32 MB of files. */
+    static final String SCENARIO = """
             duration: 60s
             sampleInterval: 10s
             policy: {name: esx, sharingScanPagesPerSecond: 0}

@@ -25,24 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </ul>
  */
 class TrimmingWorkloadPropertyTest {
-    private static final String SCENARIO = """
-            duration: 60s
-            sampleInterval: 10s
-            policy: {name: esx, sharingScanPagesPerSecond: 0}
-            host: {memory: 1G, cores: 2}
-            vms:
-              - name: v
-                memory: 64M
-                guest: {osMemory: 8M}
-                workload: {workingSet: 32M, refsPerSecond: 20000, trimOnLowMemory: true}
-            """;
-
     private record Run(double slowdown, long reads, long guestSwapOuts) {}
 
     private static Run run(int memoryMb, double skew, double writeFraction, boolean fileBacked) {
-        var s = ScenarioLoader.parse(SCENARIO, "t.yaml", Path.of("."), List.of("vms[0].memory=" + memoryMb + "M",
+        // FileBackedWorkloadPropertyTest's VM: 8 MB of guest OS and a 32 MB working set, here trimming
+        var s = ScenarioLoader.parse(FileBackedWorkloadPropertyTest.SCENARIO, "t.yaml", Path.of("."), List.of("vms[0].memory=" + memoryMb + "M",
                 "vms[0].workload.skew=" + skew, "vms[0].workload.writeFraction=" + writeFraction,
-                "vms[0].workload.fileBacked=" + fileBacked));
+                "vms[0].workload.fileBacked=" + fileBacked, "vms[0].workload.trimOnLowMemory=true"));
         Simulation sim = new Simulation(s, 1);
         SimResult.VmRecord v = sim.run(null).vm("v");
         long diskReads = 0;
