@@ -75,7 +75,7 @@ class DensitySearchPropertyTest {
                 Schedule.constant(16 * MIB, 10)));
         return new Mix("t", Path.of("t.yaml"), dev.memvisor.core.policy.PolicyConfig.defaults(),
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), 1024 * MIB, overhead, 0, 2,
-                null, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ZERO, Duration.ofSeconds(5), gs);
+                null, null, Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ZERO, Duration.ofSeconds(5), gs);
     }
 
     /** A host whose steps come from a function of the guest count; it records which steps were measured. */

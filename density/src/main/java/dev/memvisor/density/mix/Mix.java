@@ -18,6 +18,7 @@ import java.util.List;
  * @param swapBytes     size of the host swap file
  * @param cores         cores of the simulated host
  * @param reclaim       the simulated host's reclaim, or null for the policy's hypervisor's
+ * @param storage       the simulated host's storage device as the file sets it, or null for the simulator's default
  * @param interval      the manager's (and the simulated host's) control interval
  * @param step          how long one schedule entry lasts
  * @param warmup        from a guest's start to the window
@@ -25,7 +26,7 @@ import java.util.List;
  * @param guests        the guests in start order
  */
 public record Mix(String name, Path file, PolicyConfig policyConfig, com.fasterxml.jackson.databind.node.ObjectNode policyBlock, long hostBytes, long overheadBytes, long swapBytes, int cores,
-                  dev.memvisor.sim.hypervisor.HostReclaim reclaim, Duration interval, Duration step, Duration warmup, Duration window, List<MixGuest> guests) {
+                  dev.memvisor.sim.hypervisor.HostReclaim reclaim, dev.memvisor.sim.scenario.StorageSpec storage, Duration interval, Duration step, Duration warmup, Duration window, List<MixGuest> guests) {
     /** Copies the list. */
     public Mix {
         guests = List.copyOf(guests);
@@ -33,7 +34,7 @@ public record Mix(String name, Path file, PolicyConfig policyConfig, com.fasterx
 
     /** A copy with only the first {@code n} guests. */
     public Mix first(int n) {
-        return new Mix(name, file, policyConfig, policyBlock, hostBytes, overheadBytes, swapBytes, cores, reclaim, interval, step, warmup, window,
+        return new Mix(name, file, policyConfig, policyBlock, hostBytes, overheadBytes, swapBytes, cores, reclaim, storage, interval, step, warmup, window,
                 guests.subList(0, Math.min(n, guests.size())));
     }
 }

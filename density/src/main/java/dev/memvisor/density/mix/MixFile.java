@@ -49,6 +49,10 @@ public final class MixFile {
         @Setting(value = "how often the manager decides (real) and the simulated host's control interval", unit = Setting.Unit.DURATION,
                 range = "[100ms, 1m]")
         public String interval = "2s";
+        @Setting(value = "the device the real experiment's swap file and the guests' disks are on, for the simulated host (host.storage"
+                + " of a scenario: its swap device and the guests' virtual disks); set it to the real host's device, or the simulated"
+                + " guests page at another speed than the real ones", absent = "the simulator's default (host.storage)")
+        public dev.memvisor.sim.scenario.StorageSpec storage;
     }
 
     /** {@code guests[]}: one guest (or {@code count} identical ones). */

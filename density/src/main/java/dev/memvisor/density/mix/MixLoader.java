@@ -85,8 +85,15 @@ public final class MixLoader {
         policyBlock.remove("name");
         dev.memvisor.sim.hypervisor.HostReclaim reclaim = dev.memvisor.sim.hypervisor.HostReclaim.parse(f.host.reclaim);
         if (f.host.reclaim != null && reclaim == null) throw doc.error("host.reclaim", "got " + f.host.reclaim + ", expected random or lru");
+        if (f.host.storage != null) {
+            try {
+                dev.memvisor.sim.scenario.ScenarioValidator.storage(f.host.storage, "host.storage");
+            } catch (dev.memvisor.sim.scenario.ScenarioException e) {
+                throw doc.error(e.field(), e.getMessage());
+            }
+        }
         return new Mix(name, file, f.policy.config(), policyBlock, hostBytes, Size.parse(f.host.overheadPerVm), Size.parse(f.host.swap), f.host.cores,
-                reclaim, Durations.parse(f.host.interval), step, warmup, window, guests);
+                reclaim, f.host.storage, Durations.parse(f.host.interval), step, warmup, window, guests);
     }
 
     private static Schedule schedule(YamlDocument doc, MixFile.Guest g, String key, long memory, Path file, Duration window, Duration step) {

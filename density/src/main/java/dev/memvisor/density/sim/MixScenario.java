@@ -56,6 +56,14 @@ public final class MixScenario {
         host.put("controlInterval", mix.interval().toMillis() + "ms");
         host.put("overheadPerVm", mix.overheadBytes());
         if (mix.reclaim() != null) host.put("reclaim", mix.reclaim().toString());
+        if (mix.storage() != null) {
+            dev.memvisor.sim.scenario.StorageSpec s = mix.storage();
+            ObjectNode storage = host.putObject("storage");
+            if (s.type != null) storage.put("type", s.type);
+            if (s.latency != null) storage.put("latency", s.latency);
+            if (s.bandwidth != null) storage.put("bandwidth", s.bandwidth);
+            if (s.parallelism != null) storage.put("parallelism", s.parallelism);
+        }
         ArrayNode vms = root.putArray("vms");
         for (MixGuest g : guests) vms.add(vm(mix, g));
         try {

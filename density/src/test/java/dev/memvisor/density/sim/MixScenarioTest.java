@@ -44,6 +44,21 @@ class MixScenarioTest {
     }
 
     @Test
+    void theSimulatedHostsDeviceIsTheSimulatorsDefaultUnlessTheMixSetsIt() throws Exception {
+        Path file = EXAMPLES.resolve("density-idle-heavy.yaml");
+        Mix m = MixLoader.load(file, List.of());
+        assertThat(MixScenario.scenario(m, "esx", m.guests()).host().storage().type()).isEqualTo("disk");
+        Mix fast = MixLoader.load(file, List.of("host.storage.type=ssd", "host.storage.latency=84us", "host.storage.bandwidth=1G"));
+        Scenario.Storage s = MixScenario.scenario(fast, "esx", fast.guests()).host().storage();
+        assertThat(s.type()).isEqualTo("ssd");
+        assertThat(s.latencyNs()).isEqualTo(84_000);
+        assertThat(s.bytesPerSecond()).isEqualTo(1L << 30);
+        assertThat(s.parallelism()).as("the type's, not set").isEqualTo(4);
+        assertThatThrownBy(() -> MixLoader.load(file, List.of("host.storage.type=tape")))
+                .hasMessageContaining("host.storage.type").hasMessageContaining("got tape, expected disk, ssd or nvme");
+    }
+
+    @Test
     void theSimulatedGuestsReplayTheirSchedule() throws Exception {
         Mix m = MixLoader.load(EXAMPLES.resolve("density-growing.yaml"), List.of());
         String text = MixScenario.text(m, "static", m.guests().subList(0, 2));

@@ -205,8 +205,13 @@ public final class ScenarioValidator {
         throw new ScenarioException(field, "got " + text + ", expected low, normal, high or a number > 0");
     }
 
-    /** A storage device: its type's figures, each replaced by what the file sets. */
-    private static Scenario.Storage storage(StorageSpec d, String p) {
+    /**
+     * A storage device: its type's figures, each replaced by what the file sets.
+     *
+     * @param p the device's path in the file, for errors ({@code host.storage})
+     * @throws ScenarioException naming {@code p.type} when the type is none of disk, ssd, nvme
+     */
+    public static Scenario.Storage storage(StorageSpec d, String p) {
         String type = d.type == null ? "" : d.type.toLowerCase(Locale.ROOT);
         Scenario.Storage base = switch (type) {
             case "disk" -> new Scenario.Storage("disk", 5_000_000, 150L << 20, 1);
